@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * libmbuftrace: the one bounds-checked decoder and encoder of mbuf_trace
+ * traces (v1, v2, v3), used by every consumer.
+ */
+#ifndef MBUFTRACE_H
+#define MBUFTRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "format.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Which layout a trace was decoded as. */
+enum mbt_format {
+	MBT_FORMAT_UNKNOWN = 0,
+	MBT_FORMAT_V1_BE,
+	MBT_FORMAT_V1_LE,
+	MBT_FORMAT_V2,
+	MBT_FORMAT_V3,
+};
+
+/* Bytes inside the decoded buffer; not NUL-terminated. len 0 = absent. */
+struct mbt_str {
+	const char *ptr;
+	uint16_t len;
+};
+
+/*
+ * One record, oldest first, whatever the format.  Fields a record does not
+ * carry are zero and their has_ flag is false.  Pointers point into the
+ * buffer given to mbt_decode() and live as long as it does.
+ */
+struct mbt_record {
+	uint8_t kind;   /* MBT_KIND_* */
+	uint8_t detail; /* MBT_POINT_*, MBT_VERDICT_*, MBT_END_* by kind */
+	bool has_cpu, has_time, has_src, has_iface, has_ns, has_packet;
+	bool has_rule, has_reason, has_route, has_related;
+	uint16_t cpu;
+	uint64_t time_ns; /* since the trace's start */
+
+	struct mbt_str file, func; /* has_src; func may be empty */
+	uint32_t line;             /* has_src; 0 = unknown */
+	struct mbt_str text;       /* free text, or the rest of a v1/v2 string */
+
+	uint32_t ifindex; /* has_iface */
+	struct mbt_str ifname;
+	uint64_t ns_id; /* has_ns */
+	struct mbt_str ns_name;
+
+	uint16_t linktype; /* has_packet: LINKTYPE_* */
+	uint32_t orig_len; /* length of the packet when it was seen */
+	const uint8_t *pkt;
+	uint32_t pkt_len; /* bytes captured in the snapshot */
+
+	uint8_t fw; /* has_rule: MBT_FW_* */
+	struct mbt_str rule_table;
+	uint64_t rule_number;
+
+	uint32_t reason_code; /* has_reason */
+	struct mbt_str reason;
+
+	uint32_t route_table, route_oif; /* has_route */
+	int32_t route_error;
+	uint8_t route_family; /* 0, 4 or 6 */
+	uint8_t route_gw[16];
+
+	uint64_t related_id; /* has_related: COPY's child */
+
+	uint32_t offset; /* where the record starts in the trace, in bytes */
+};
+
+enum mbt_error_kind {
+	MBT_OK = 0,
+	MBT_ERR_TRUNCATED, /* the capture cut the trace short (caplen < wirelen) */
+	MBT_ERR_MALFORMED, /* the bytes contradict the format */
+};
+
+/*
+ * What was wrong, where.  record is -1 for the header (or the trace as a
+ * whole), else the index of the record as stored in the bytes (v3 counts
+ * STRING records too); offset is the byte offset in the trace.
+ */
+struct mbt_error {
+	enum mbt_error_kind kind;
+	int record;
+	uint32_t offset;
+	char what[160];
+};
+
+/* A decoded trace.  Initialise with mbt_trace_init, reuse across packets. */
+struct mbt_trace {
+	enum mbt_format format;
+	uint16_t flags;        /* v3 MBT_V3_F_* */
+	uint32_t lost;         /* records lost (v3) */
+	uint64_t trace_id;     /* v3; 0 = none */
+	uint64_t parent_id;    /* v3; 0 = none */
+	uint64_t start_ns;     /* v3 absolute start; 0 = unknown */
+	uint8_t origin;        /* MBT_ORIGIN_* */
+	uint32_t trace_len;    /* bytes of the trace before the tail */
+	size_t unknown_skipped; /* v3 records or attributes of unknown type */
+
+	struct mbt_record *records; /* oldest first */
+	size_t nrecords;
+	size_t cap; /* allocated records; internal */
+
+	/* The packet after the trace (v1 and v3 tails), if any. */
+	uint16_t tail_linktype;
+	const uint8_t *tail;
+	uint32_t tail_len;      /* captured */
+	uint32_t tail_orig_len; /* on the wire */
+
+	struct mbt_error error; /* kind MBT_OK when all of it decoded */
+};
+
+void mbt_trace_init(struct mbt_trace *t);
+void mbt_trace_free(struct mbt_trace *t);
+
+/*
+ * Decode one captured packet of link type DLT_USER0.  caplen bytes are
+ * present; wirelen is the packet's length on the wire (>= caplen).
+ * Returns 0 when everything decoded, -EINVAL when malformed or truncated
+ * (t->error says what; the records before the fault are kept), -ENOMEM.
+ */
+int mbt_decode(const uint8_t *buf, size_t caplen, size_t wirelen,
+    struct mbt_trace *t);
+
+/*
+ * The error as one line: "record 3 at byte 85: ..." or "header at byte 8:
+ * ...", without saying whether it is malformed or truncated (e->kind).
+ * Returns the length wanted, like snprintf.
+ */
+size_t mbt_error_text(const struct mbt_error *e, char *buf, size_t size);
+/* "malformed", "truncated" or "ok". */
+const char *mbt_error_kind_name(enum mbt_error_kind kind);
+
+/* "v1", "v2", "v3" or "unknown". */
+const char *mbt_format_name(enum mbt_format f);
+/* Names of codes, for text and JSON: "point", "drop", "delivered"... */
+const char *mbt_kind_name(uint8_t kind);
+const char *mbt_point_name(uint8_t detail);
+const char *mbt_verdict_name(uint8_t verdict);
+const char *mbt_end_name(uint8_t how);
+const char *mbt_fw_name(uint8_t fw);
+const char *mbt_linktype_name(uint16_t linktype);
+
+/*
+ * The record's one-line text, the same shape in every format:
+ * "file:line: func rest" for source points, the text otherwise.
+ * Writes at most size bytes including the NUL; returns the length it
+ * wanted, like snprintf.
+ */
+size_t mbt_record_text(const struct mbt_record *r, char *buf, size_t size);
+
+/*
+ * v3 encoder.  Writes into a caller's buffer; never allocates, so a kernel
+ * or a BPF loader can use the same logic.  Strings are interned into the
+ * trace's string table on first use.
+ */
+#define MBT_ENC_MAX_STRINGS 256
+
+struct mbt_v3_info {
+	uint16_t flags;
+	uint32_t lost;
+	uint64_t trace_id, parent_id, start_ns;
+	uint8_t origin;
+	uint16_t tail_linktype; /* MBT_LINKTYPE_NONE when no tail follows */
+};
+
+struct mbt_encoder {
+	uint8_t *buf;
+	size_t cap, len;
+	int error; /* first error: -ENOSPC, -EINVAL; sticky */
+	uint16_t nstrings;
+	struct mbt_str strings[MBT_ENC_MAX_STRINGS];
+};
+
+int mbt_enc_begin(struct mbt_encoder *e, uint8_t *buf, size_t cap,
+    const struct mbt_v3_info *info);
+/* Append an event from the fields of r (its has_ flags say which). */
+int mbt_enc_event(struct mbt_encoder *e, const struct mbt_record *r);
+/* Patch the header's length and flags; returns the trace length or -errno. */
+int mbt_enc_finish(struct mbt_encoder *e, uint16_t flags, uint32_t lost);
+
+/*
+ * Legacy encoders, for tests and sample captures: records are given oldest
+ * first and stored newest first, as the prototype did.  Each text must be
+ * shorter than 65535 bytes.  Returns the length written or -ENOSPC.
+ */
+int mbt_enc_v1(uint8_t *buf, size_t cap, bool little_endian,
+    const char *const *texts, size_t ntexts, const uint8_t *pkt, size_t pktlen);
+/* v2 records: text when pkt is NULL, else an Ethernet snapshot. */
+struct mbt_v2_item {
+	const char *text;
+	const uint8_t *pkt;
+	size_t pktlen;
+};
+int mbt_enc_v2(uint8_t *buf, size_t cap, const struct mbt_v2_item *items,
+    size_t nitems);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MBUFTRACE_H */

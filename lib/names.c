@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Names of the format's codes, shared by text, JSON and the dissectors. */
+#include "mbuftrace/mbuftrace.h"
+
+const char *
+mbt_format_name(enum mbt_format f)
+{
+	switch (f) {
+	case MBT_FORMAT_V1_BE:
+	case MBT_FORMAT_V1_LE: return "v1";
+	case MBT_FORMAT_V2: return "v2";
+	case MBT_FORMAT_V3: return "v3";
+	default: return "unknown";
+	}
+}
+
+const char *
+mbt_kind_name(uint8_t kind)
+{
+	static const char *const names[] = { "unknown", "point", "text",
+		"packet", "rule", "verdict", "iface", "end", "route", "copy" };
+
+	return kind <= MBT_KIND_MAX ? names[kind] : "unknown";
+}
+
+const char *
+mbt_point_name(uint8_t detail)
+{
+	switch (detail) {
+	case MBT_POINT_ENTER: return "enter";
+	case MBT_POINT_LEAVE: return "leave";
+	default: return "plain";
+	}
+}
+
+const char *
+mbt_verdict_name(uint8_t verdict)
+{
+	static const char *const names[] = { "none", "pass", "drop", "reject",
+		"continue", "queue" };
+
+	return verdict <= MBT_VERDICT_MAX ? names[verdict] : "unknown";
+}
+
+const char *
+mbt_end_name(uint8_t how)
+{
+	static const char *const names[] = { "unknown", "freed", "delivered",
+		"sent", "dropped", "consumed" };
+
+	return how <= MBT_END_MAX ? names[how] : "unknown";
+}
+
+const char *
+mbt_fw_name(uint8_t fw)
+{
+	static const char *const names[] = { "other", "ipfw", "pf", "nftables",
+		"iptables", "netgraph" };
+
+	return fw <= MBT_FW_MAX ? names[fw] : "other";
+}
+
+const char *
+mbt_linktype_name(uint16_t linktype)
+{
+	switch (linktype) {
+	case MBT_LINKTYPE_NULL: return "loopback";
+	case MBT_LINKTYPE_ETHERNET: return "ethernet";
+	case MBT_LINKTYPE_RAW: return "raw-ip";
+	case MBT_LINKTYPE_LOOP: return "loop";
+	case MBT_LINKTYPE_LINUX_SLL: return "linux-sll";
+	case MBT_LINKTYPE_IPV4: return "ipv4";
+	case MBT_LINKTYPE_IPV6: return "ipv6";
+	case MBT_LINKTYPE_NONE: return "none";
+	default: return "linktype";
+	}
+}
+
+const char *
+mbt_error_kind_name(enum mbt_error_kind kind)
+{
+	switch (kind) {
+	case MBT_ERR_TRUNCATED: return "truncated";
+	case MBT_ERR_MALFORMED: return "malformed";
+	default: return "ok";
+	}
+}

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * One line of text per record, the same in every format, so that a search
+ * for "if.c:4784" or "ip_input" finds prototype and v3 traces alike:
+ *   source point:  FILE:LINE: FUNC[ TEXT]   (TEXT not repeated when it
+ *                  already starts with FUNC, as prototype strings do;
+ *                  "enter"/"leave" stand in for an absent TEXT)
+ *   other kinds:   the kind's own words, after "FILE:LINE: FUNC " when the
+ *                  record also has a source location.
+ */
+#include <arpa/inet.h>
+#include <stdbool.h>
+
+#include "mbuftrace/mbuftrace.h"
+#include "textbuf.h"
+
+static void
+put_str(struct mbt_textbuf *b, struct mbt_str s)
+{
+	mbt_tb_put(b, s.ptr, s.len);
+}
+
+static void
+put_sep(struct mbt_textbuf *b)
+{
+	if (b->len > 0)
+		mbt_tb_put(b, " ", 1);
+}
+
+static bool
+starts_with(struct mbt_str s, struct mbt_str prefix)
+{
+	return prefix.len > 0 && s.len >= prefix.len &&
+	    memcmp(s.ptr, prefix.ptr, prefix.len) == 0;
+}
+
+/* An interface by name, else by index. */
+static void
+put_iface(struct mbt_textbuf *b, const struct mbt_record *r)
+{
+	if (r->ifname.len > 0) {
+		put_str(b, r->ifname);
+	} else {
+		mbt_tb_str(b, "if#");
+		mbt_tb_u64(b, r->ifindex);
+	}
+}
+
+static void
+put_ns(struct mbt_textbuf *b, const struct mbt_record *r)
+{
+	mbt_tb_str(b, "ns ");
+	if (r->ns_name.len > 0)
+		put_str(b, r->ns_name);
+	else
+		mbt_tb_u64(b, r->ns_id);
+}
+
+static void
+put_reason(struct mbt_textbuf *b, const struct mbt_record *r)
+{
+	if (!r->has_reason)
+		return;
+	mbt_tb_str(b, ": ");
+	if (r->reason.len > 0)
+		put_str(b, r->reason);
+	else
+		mbt_tb_u64(b, r->reason_code);
+}
+
+static void
+put_route(struct mbt_textbuf *b, const struct mbt_record *r)
+{
+	char gw[INET6_ADDRSTRLEN];
+
+	mbt_tb_str(b, "route");
+	if (!r->has_route)
+		return;
+	if (r->route_error != 0) {
+		mbt_tb_str(b, " error ");
+		if (r->route_error < 0)
+			mbt_tb_str(b, "-");
+		mbt_tb_u64(b, r->route_error < 0 ? -(int64_t)r->route_error :
+						   r->route_error);
+		return;
+	}
+	mbt_tb_str(b, " table ");
+	mbt_tb_u64(b, r->route_table);
+	if (r->route_family != 0 &&
+	    inet_ntop(r->route_family == 4 ? AF_INET : AF_INET6, r->route_gw,
+		gw, sizeof(gw)) != NULL) {
+		mbt_tb_str(b, " via ");
+		mbt_tb_str(b, gw);
+	}
+	mbt_tb_str(b, " oif ");
+	mbt_tb_u64(b, r->route_oif);
+}
+
+/* The words for what happened, without the source location. */
+static void
+put_body(struct mbt_textbuf *b, const struct mbt_record *r)
+{
+	switch (r->kind) {
+	case MBT_KIND_POINT:
+		if (r->text.len > 0) {
+			put_sep(b);
+			put_str(b, r->text);
+		} else if (r->detail != MBT_POINT_PLAIN) {
+			put_sep(b);
+			mbt_tb_str(b, mbt_point_name(r->detail));
+		}
+		return;
+	case MBT_KIND_TEXT:
+		put_sep(b);
+		put_str(b, r->text);
+		return;
+	case MBT_KIND_PACKET:
+		put_sep(b);
+		mbt_tb_str(b, "packet ");
+		mbt_tb_str(b, mbt_linktype_name(r->linktype));
+		mbt_tb_str(b, " ");
+		mbt_tb_u64(b, r->orig_len);
+		mbt_tb_str(b, " bytes");
+		break;
+	case MBT_KIND_RULE:
+		put_sep(b);
+		mbt_tb_str(b, "rule ");
+		mbt_tb_str(b, mbt_fw_name(r->fw));
+		if (r->rule_table.len > 0) {
+			mbt_tb_str(b, " ");
+			put_str(b, r->rule_table);
+		}
+		mbt_tb_str(b, " ");
+		mbt_tb_u64(b, r->rule_number);
+		mbt_tb_str(b, " ");
+		mbt_tb_str(b, mbt_verdict_name(r->detail));
+		break;
+	case MBT_KIND_VERDICT:
+		put_sep(b);
+		mbt_tb_str(b, "verdict ");
+		mbt_tb_str(b, mbt_verdict_name(r->detail));
+		put_reason(b, r);
+		break;
+	case MBT_KIND_IFACE:
+		put_sep(b);
+		mbt_tb_str(b, "iface ");
+		put_iface(b, r);
+		if (r->has_ns) {
+			mbt_tb_str(b, " ");
+			put_ns(b, r);
+		}
+		break;
+	case MBT_KIND_END:
+		put_sep(b);
+		mbt_tb_str(b, "end ");
+		mbt_tb_str(b, mbt_end_name(r->detail));
+		put_reason(b, r);
+		break;
+	case MBT_KIND_ROUTE:
+		put_sep(b);
+		put_route(b, r);
+		break;
+	case MBT_KIND_COPY:
+		put_sep(b);
+		mbt_tb_str(b, "copy to trace ");
+		mbt_tb_hex(b, r->related_id);
+		break;
+	default:
+		put_sep(b);
+		mbt_tb_str(b, "kind ");
+		mbt_tb_u64(b, r->kind);
+		break;
+	}
+	if (r->text.len > 0) {
+		mbt_tb_str(b, " ");
+		put_str(b, r->text);
+	}
+}
+
+size_t
+mbt_record_text(const struct mbt_record *r, char *buf, size_t size)
+{
+	struct mbt_textbuf b = { buf, size, 0 };
+
+	if (r->has_src) {
+		bool func = r->func.len > 0 &&
+		    !(r->kind == MBT_KIND_POINT && starts_with(r->text, r->func));
+		/* A bare "FILE:LINE" (the prototype's first macro) stays bare. */
+		bool more = func || r->kind != MBT_KIND_POINT ||
+		    r->text.len > 0 || r->detail != MBT_POINT_PLAIN;
+
+		if (r->file.len > 0) {
+			put_str(&b, r->file);
+			if (r->line != 0) {
+				mbt_tb_put(&b, ":", 1);
+				mbt_tb_u64(&b, r->line);
+			}
+			if (more)
+				mbt_tb_put(&b, ":", 1);
+		}
+		if (func) {
+			put_sep(&b);
+			put_str(&b, r->func);
+		}
+	}
+	put_body(&b, r);
+	return mbt_tb_end(&b);
+}
