@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* What the subcommands of the mbuftrace command share. */
+#ifndef MBT_CLI_H
+#define MBT_CLI_H
+
+#include <stdbool.h>
+
+/* Exit statuses, the same for every subcommand. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,  /* the work could not be done (unreadable file...) */
+	EXIT_USAGE = 2, /* the command line was wrong */
+};
+
+/* Set by -j/--json: errors then go to stdout as {"error": "..."}. */
+extern bool cli_json;
+extern const char *cli_name; /* "mbuftrace read" etc., for messages */
+
+/* The one error reporter: "mbuftrace read: ..." on stderr, or JSON. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A note for people on stderr (never JSON): progress, summaries. */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int do_read(int argc, char **argv);
+
+#endif /* MBT_CLI_H */

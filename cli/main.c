@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The mbuftrace command: a table of subcommands and the one error reporter. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "out.h"
+
+#ifndef MBT_VERSION
+#define MBT_VERSION "0.1.0"
+#endif
+
+bool cli_json;
+const char *cli_name = "mbuftrace";
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "read", do_read, "print the traces in a capture (pcap or pcapng)" },
+};
+
+static void
+vreport(FILE *f, const char *fmt, va_list ap)
+{
+	fprintf(f, "%s: ", cli_name);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+}
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (cli_json) {
+		char msg[1024];
+		struct out *o = &(struct out){ 0 };
+
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		out_init(o, stdout);
+		out_str(o, "{\"error\":");
+		out_json_str(o, msg, strlen(msg));
+		out_str(o, "}\n");
+		out_flush(o);
+	} else {
+		vreport(stderr, fmt, ap);
+	}
+	va_end(ap);
+}
+
+void
+cli_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(stderr, fmt, ap);
+	va_end(ap);
+}
+
+static int
+usage(FILE *f)
+{
+	fprintf(f, "usage: mbuftrace COMMAND [OPTIONS] [ARGS]\n"
+		   "       mbuftrace COMMAND --help\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nSee mbuftrace(8).\n");
+	return f == stdout ? EXIT_OK : EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	static char name[64];
+
+	if (argc < 2)
+		return usage(stderr);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0)
+		return usage(stdout);
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("mbuftrace %s\n", MBT_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			snprintf(name, sizeof(name), "mbuftrace %s", argv[1]);
+			cli_name = name;
+			return commands[i].run(argc - 1, argv + 1);
+		}
+	}
+	cli_error("unknown command '%s' (try 'mbuftrace --help')", argv[1]);
+	return EXIT_USAGE;
+}

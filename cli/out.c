@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Buffered output and the number and JSON string formatting it needs. */
+#include "out.h"
+
+#include <errno.h>
+
+void
+out_init(struct out *o, FILE *f)
+{
+	o->f = f;
+	o->len = 0;
+	o->error = 0;
+}
+
+void
+out_flush(struct out *o)
+{
+	if (o->len > 0 && o->error == 0 &&
+	    fwrite(o->buf, 1, o->len, o->f) != o->len)
+		o->error = -EIO;
+	o->len = 0;
+	if (o->error == 0 && fflush(o->f) != 0)
+		o->error = -EIO;
+}
+
+void
+out_put_slow(struct out *o, const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t room = OUT_BUFSZ - o->len, k = n < room ? n : room;
+
+		memcpy(o->buf + o->len, s, k);
+		o->len += k;
+		s += k;
+		n -= k;
+		if (o->len == OUT_BUFSZ) {
+			if (o->error == 0 && fwrite(o->buf, 1, o->len, o->f) != o->len)
+				o->error = -EIO;
+			o->len = 0;
+		}
+	}
+}
+
+void
+out_u64_pad(struct out *o, uint64_t v, int width)
+{
+	char d[24];
+	int n = 0;
+
+	do {
+		d[sizeof(d) - 1 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0 || n < width);
+	out_put(o, d + sizeof(d) - n, (size_t)n);
+}
+
+void
+out_u64(struct out *o, uint64_t v)
+{
+	out_u64_pad(o, v, 1);
+}
+
+void
+out_i64(struct out *o, int64_t v)
+{
+	if (v < 0) {
+		out_char(o, '-');
+		out_u64(o, (uint64_t)0 - (uint64_t)v);
+	} else {
+		out_u64(o, (uint64_t)v);
+	}
+}
+
+void
+out_hex64(struct out *o, uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	char d[18];
+	int n = 0;
+
+	do {
+		d[sizeof(d) - 1 - n++] = hex[v & 15];
+		v >>= 4;
+	} while (v != 0);
+	out_put(o, "0x", 2);
+	out_put(o, d + sizeof(d) - n, (size_t)n);
+}
+
+void
+out_ns_as_sec(struct out *o, uint64_t ns)
+{
+	out_u64(o, ns / 1000000000u);
+	out_char(o, '.');
+	out_u64_pad(o, ns % 1000000000u, 9);
+}
+
+void
+out_spaces(struct out *o, size_t n)
+{
+	static const char sp[] = "                                ";
+
+	while (n > 0) {
+		size_t k = n < sizeof(sp) - 1 ? n : sizeof(sp) - 1;
+
+		out_put(o, sp, k);
+		n -= k;
+	}
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 :
+	    s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : 0;
+
+	if (len == 0 || len > n || s[0] > 0xf4)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	}
+	return len;
+}
+
+void
+out_json_str(struct out *o, const char *str, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)str;
+	size_t run = 0;
+
+	out_char(o, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+		size_t u;
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80)
+			continue;
+		if (c >= 0x80 && (u = utf8_len(s + i, n - i)) > 0) {
+			i += u - 1;
+			continue;
+		}
+		/* Write the plain run before this byte, then its escape. */
+		out_put(o, str + run, i - run);
+		run = i + 1;
+		if (c == '"' || c == '\\') {
+			esc[1] = (char)c;
+			out_put(o, esc, 2);
+		} else if (c == '\n') {
+			out_put(o, "\\n", 2);
+		} else if (c == '\t') {
+			out_put(o, "\\t", 2);
+		} else {
+			out_put(o, esc, 6);
+		}
+	}
+	out_put(o, str + run, n - run);
+	out_char(o, '"');
+}

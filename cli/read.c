@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * `mbuftrace read`: decode every trace in a capture and print it for people
+ * (text) or programs (JSON Lines), optionally also as a plain pcapng.  A
+ * broken trace is reported and reading goes on with the next packet.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "read.h"
+
+struct read_opts {
+	const char *path;
+	const char *pcapng_path;
+	/* Filters: a packet is shown when its trace has a record matching
+	 * each one that is given. */
+	const char *func, *file, *ns, *iface;
+};
+
+struct read_stats {
+	uint64_t packets, shown, malformed, truncated;
+};
+
+static const char read_usage[] =
+    "usage: mbuftrace read [-j|--json] [--write-pcapng OUT] [--func TEXT]\n"
+    "                      [--file TEXT] [--ns NAME] [--iface NAME] FILE|-\n"
+    "\n"
+    "Print the traces in FILE (pcap or pcapng of link type DLT_USER0, as\n"
+    "`tcpdump -i mbuf_trace -w FILE` writes), oldest record first.\n"
+    "\n"
+    "  -j, --json           JSON Lines: one object per captured packet\n"
+    "  --write-pcapng OUT   also write the packet snapshots to OUT as an\n"
+    "                       ordinary pcapng, the path in each comment\n"
+    "  --func TEXT          only traces with a function containing TEXT\n"
+    "  --file TEXT          only traces with a source file containing TEXT\n"
+    "  --ns NAME            only traces that passed network stack instance\n"
+    "                       NAME (a namespace or VNET name, or its id)\n"
+    "  --iface NAME         only traces that passed interface NAME\n"
+    "  -h, --help           this text\n";
+
+static bool
+contains(struct mbt_str hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	if (n == 0)
+		return true;
+	for (size_t i = 0; i + n <= hay.len; i++) {
+		if (memcmp(hay.ptr + i, needle, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+equals(struct mbt_str s, const char *v)
+{
+	return s.len == strlen(v) && memcmp(s.ptr, v, s.len) == 0;
+}
+
+static bool
+ns_matches(const struct mbt_record *r, const char *want)
+{
+	char id[24];
+
+	if (!r->has_ns)
+		return false;
+	if (equals(r->ns_name, want))
+		return true;
+	snprintf(id, sizeof(id), "%llu", (unsigned long long)r->ns_id);
+	return strcmp(id, want) == 0;
+}
+
+/* Does some record of t satisfy each filter that was given? */
+static bool
+trace_selected(const struct read_opts *opt, const struct mbt_trace *t)
+{
+	bool func = opt->func == NULL, file = opt->file == NULL;
+	bool ns = opt->ns == NULL, iface = opt->iface == NULL;
+
+	for (size_t i = 0; i < t->nrecords; i++) {
+		const struct mbt_record *r = &t->records[i];
+
+		if (!func)
+			func = r->func.len > 0 && contains(r->func, opt->func);
+		if (!file)
+			file = r->has_src && contains(r->file, opt->file);
+		if (!ns)
+			ns = ns_matches(r, opt->ns);
+		if (!iface)
+			iface = r->has_iface && equals(r->ifname, opt->iface);
+		if (func && file && ns && iface)
+			return true;
+	}
+	return func && file && ns && iface;
+}
+
+static int
+parse_read_opts(int argc, char **argv, struct read_opts *opt)
+{
+	enum { O_PCAPNG = 256, O_FUNC, O_FILE, O_NS, O_IFACE };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "write-pcapng", required_argument, NULL, O_PCAPNG },
+		{ "func", required_argument, NULL, O_FUNC },
+		{ "file", required_argument, NULL, O_FILE },
+		{ "ns", required_argument, NULL, O_NS },
+		{ "iface", required_argument, NULL, O_IFACE },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j': cli_json = true; break;
+		case 'h': fputs(read_usage, stdout); return -1;
+		case O_PCAPNG: opt->pcapng_path = optarg; break;
+		case O_FUNC: opt->func = optarg; break;
+		case O_FILE: opt->file = optarg; break;
+		case O_NS: opt->ns = optarg; break;
+		case O_IFACE: opt->iface = optarg; break;
+		default:
+			cli_error("unknown or incomplete option '%s' (see --help)",
+			    argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		cli_error(optind == argc ? "which capture? give a FILE, or - for "
+		    "standard input (see --help)" : "one capture at a time, "
+		    "please (see --help)");
+		return EXIT_USAGE;
+	}
+	opt->path = argv[optind];
+	return 0;
+}
+
+/* Decode and render every packet; returns 0 or -1 on a read error. */
+static int
+read_capture(const struct read_opts *opt, struct mbt_capture *cap,
+    struct mbt_pcapng *png, struct read_stats *st)
+{
+	static struct out o;
+	struct mbt_trace t;
+	struct mbt_packet p;
+	char err[512];
+	int rc;
+
+	out_init(&o, stdout);
+	mbt_trace_init(&t);
+	while ((rc = mbt_capture_next(cap, &p, err, sizeof(err))) == 1) {
+		if (mbt_decode(p.data, p.caplen, p.wirelen, &t) == -ENOMEM) {
+			snprintf(err, sizeof(err), "frame %llu: out of memory",
+			    (unsigned long long)p.frame);
+			rc = -1;
+			break;
+		}
+		st->packets++;
+		st->malformed += t.error.kind == MBT_ERR_MALFORMED;
+		st->truncated += t.error.kind == MBT_ERR_TRUNCATED;
+		if (!trace_selected(opt, &t))
+			continue;
+		st->shown++;
+		if (cli_json)
+			json_trace(&o, &p, &t);
+		else
+			text_trace(&o, &p, &t);
+		if (png != NULL && pcapng_trace(png, &p, &t) != 0) {
+			snprintf(err, sizeof(err), "%s: write failed",
+			    opt->pcapng_path);
+			rc = -1;
+			break;
+		}
+	}
+	out_flush(&o);
+	mbt_trace_free(&t);
+	if (rc < 0)
+		cli_error("%s: %s", opt->path, err);
+	else if (o.error != 0)
+		cli_error("writing the output failed");
+	return rc < 0 || o.error != 0 ? -1 : 0;
+}
+
+int
+do_read(int argc, char **argv)
+{
+	struct read_opts opt = { 0 };
+	struct read_stats st = { 0 };
+	struct mbt_capture *cap;
+	struct mbt_pcapng *png = NULL;
+	FILE *pngf = NULL;
+	char err[512];
+	int rc = parse_read_opts(argc, argv, &opt);
+
+	if (rc != 0)
+		return rc < 0 ? EXIT_OK : rc;
+	cap = mbt_capture_open(opt.path, err, sizeof(err));
+	if (cap == NULL) {
+		cli_error("%s", err);
+		return EXIT_FAIL;
+	}
+	if (opt.pcapng_path != NULL) {
+		pngf = fopen(opt.pcapng_path, "wb");
+		png = pngf ? mbt_pcapng_open(pngf, "mbuftrace read") : NULL;
+		if (png == NULL) {
+			cli_error("%s: %s", opt.pcapng_path, strerror(errno));
+			mbt_capture_close(cap);
+			if (pngf)
+				fclose(pngf);
+			return EXIT_FAIL;
+		}
+	}
+	rc = read_capture(&opt, cap, png, &st);
+	if (png != NULL && mbt_pcapng_close(png) != 0 && rc == 0) {
+		cli_error("%s: write failed", opt.pcapng_path);
+		rc = -1;
+	}
+	if (pngf != NULL && fclose(pngf) != 0 && rc == 0) {
+		cli_error("%s: %s", opt.pcapng_path, strerror(errno));
+		rc = -1;
+	}
+	mbt_capture_close(cap);
+	if (st.malformed + st.truncated > 0)
+		cli_note("%llu of %llu traces malformed, %llu truncated by the "
+		    "capture", (unsigned long long)st.malformed,
+		    (unsigned long long)st.packets, (unsigned long long)st.truncated);
+	return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}
