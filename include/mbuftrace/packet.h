@@ -28,7 +28,8 @@ size_t mbt_packet_summary(uint16_t linktype, const uint8_t *pkt, size_t caplen,
 /*
  * Say what changed from snapshot a to snapshot b of one packet, in header
  * fields people care about: addresses, ports, TTL / hop limit, length, VLAN,
- * MACs, link type, e.g. "ttl 64 -> 63, src 10.0.0.1 -> 192.0.2.1".
+ * MACs (a field is compared only when both snapshots
+ * have it, so losing the Ethernet header is not a change), e.g. "ttl 64 -> 63, src 10.0.0.1 -> 192.0.2.1".
  * Returns 0 and writes "" when nothing they show differs.
  */
 size_t mbt_packet_diff(uint16_t lt_a, const uint8_t *a, size_t alen,
