@@ -66,10 +66,12 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIBA)
 test-san:
 	$(MAKE) B=build-san OPT=-O1 EXTRA_CFLAGS="$(SAN)" all
 
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS)
+# Fuzz targets link the library and the renderers of the command.
+FUZZ_LINK := $(LIB_SRC) $(filter-out cli/main.c cli/read.c,$(CLI_SRC))
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LINK) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZCC) $(STD) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
-		-o $@ $< $(LIB_SRC) $(LDLIBS)
+		-o $@ $< $(FUZZ_LINK) $(LDLIBS)
 
 fuzz-build: $(FUZZERS)
 

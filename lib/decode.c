@@ -87,11 +87,18 @@ mbt_decode(const uint8_t *buf, size_t caplen, size_t wirelen,
 	mbt_trace_reset(t);
 	if (wirelen < caplen)
 		wirelen = caplen; /* a writer that lied: trust the bytes */
+	if (wirelen < 2)
+		return mbt_fail(t, MBT_ERR_MALFORMED, -1, 0,
+		    "%zu bytes: too short for any trace", wirelen);
+	if (caplen < 6 && caplen < wirelen)
+		return mbt_fail(t, MBT_ERR_TRUNCATED, -1, caplen,
+		    "capture kept %zu bytes: too few to tell the format", caplen);
 	if (mbt_has_magic(buf, caplen)) {
 		if (buf[MBT_V3_OFF_VERSION] == MBT_V3_VERSION)
 			return mbt_decode_v3(buf, caplen, wirelen, t);
 		return mbt_fail(t, MBT_ERR_MALFORMED, -1, MBT_V3_OFF_VERSION,
-		    "version %u after the v3 magic: this reader knows version 3",
+		    "mbuf_trace version %u is not supported (this reader knows "
+		    "v1, v2 and v3)",
 		    buf[MBT_V3_OFF_VERSION]);
 	}
 	return mbt_decode_legacy(buf, caplen, wirelen, t);

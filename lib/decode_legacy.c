@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Decoding of the prototype's layouts, v1 (either byte order) and v2.  They
- * carry no magic, so each candidate layout is walked and the first that
- * explains the bytes wins: v2, then v1 little-endian (what the prototype's
- * kernel wrote), then v1 big-endian (what its dissector read).
+ * carry no magic, so each candidate is tested in the order docs/format.md
+ * gives, v2, then v1 little-endian (what the prototype's kernel wrote), then
+ * v1 big-endian (what its dissector read), and the first that explains the
+ * bytes is decoded.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,184 +15,167 @@
 #include "bytes.h"
 #include "decode_internal.h"
 
-enum walk_result { WALK_OK, WALK_TRUNCATED, WALK_BAD, WALK_NOMEM };
+/* How a layout explains the bytes. */
+enum fit { FIT_NO, FIT_YES, FIT_TRUNCATED };
 
-/* Why a candidate layout did not explain the bytes. */
-struct walk_fault {
-	size_t offset;
-	int record;
-	char what[160];
-};
-
-struct walk {
+struct layout {
 	const uint8_t *buf;
 	size_t caplen, wirelen;
-	size_t cut; /* where the capture cut the records, when it did */
 	enum mbt_format format;
-	struct mbt_trace *t;
-	struct walk_fault fault;
+	size_t end;      /* after the last record walked */
+	unsigned walked; /* records wholly captured */
+	char why[96];    /* why it does not fit */
 };
 
-static uint16_t
-walk_u16(const struct walk *w, size_t off)
+static unsigned
+rd16(const struct layout *l, size_t off)
 {
-	return w->format == MBT_FORMAT_V1_LE ? mbt_le16(w->buf + off) :
-					       mbt_be16(w->buf + off);
+	return l->format == MBT_FORMAT_V1_LE ? mbt_le16(l->buf + off) :
+					       mbt_be16(l->buf + off);
 }
 
-static enum walk_result
-walk_bad(struct walk *w, int record, size_t offset, const char *what)
+static enum fit __attribute__((format(printf, 2, 3)))
+no_fit(struct layout *l, const char *fmt, ...)
 {
-	w->fault.record = record;
-	w->fault.offset = offset;
-	snprintf(w->fault.what, sizeof(w->fault.what), "%s", what);
-	return WALK_BAD;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(l->why, sizeof(l->why), fmt, ap);
+	va_end(ap);
+	return FIT_NO;
 }
 
-/*
- * Is the value at [off, off+len) available?  Returns WALK_OK when captured,
- * WALK_TRUNCATED when the packet has it but the capture cut it, WALK_BAD
- * when it would run past the end of the packet itself.
- */
-static enum walk_result
-walk_need(const struct walk *w, size_t off, size_t len)
+/* The v2 test: framing only (types 0 or 1, records fill the packet). */
+static enum fit
+fit_v2(struct layout *l)
 {
-	if (off + len <= w->caplen)
-		return WALK_OK;
-	if (off + len <= w->wirelen)
-		return WALK_TRUNCATED;
-	return WALK_BAD;
+	unsigned count = rd16(l, 0);
+	size_t pos = 2;
+
+	for (unsigned i = 0; i < count; i++) {
+		unsigned len, type;
+
+		if (pos + 4 > l->wirelen)
+			return no_fit(l, "record %u of %u: header past the end",
+			    i, count);
+		if (pos + 4 > l->caplen)
+			break;
+		len = rd16(l, pos);
+		type = rd16(l, pos + 2);
+		if (type != MBT_V2_TYPE_PACKET && type != MBT_V2_TYPE_STRING)
+			return no_fit(l, "record %u has type %u", i, type);
+		if (pos + 4 + len > l->wirelen)
+			return no_fit(l, "record %u: length %u past the end", i, len);
+		pos += 4 + len;
+		if (pos > l->caplen)
+			break;
+		l->walked++;
+	}
+	l->end = pos;
+	if (pos > l->caplen || (pos + 4 > l->caplen && l->walked < count))
+		return FIT_TRUNCATED;
+	if (pos != l->wirelen)
+		return no_fit(l, "%zu bytes follow the last record",
+		    l->wirelen - pos);
+	return FIT_YES;
 }
 
-/* A prototype string ends in its only NUL; anything else is not one. */
-static bool
-legacy_string_ok(const uint8_t *s, uint16_t len)
+/* The v1 test in one byte order: every string ends in its only NUL. */
+static enum fit
+fit_v1(struct layout *l)
 {
-	return len >= 1 && s[len - 1] == '\0' && memchr(s, '\0', len) == s + len - 1;
+	unsigned count = rd16(l, 0);
+	size_t pos = 2;
+
+	for (unsigned i = 0; i < count; i++) {
+		unsigned len;
+		size_t have;
+		const uint8_t *nul;
+
+		if (pos + 2 > l->wirelen)
+			return no_fit(l, "record %u of %u: length past the end",
+			    i, count);
+		if (pos + 2 > l->caplen) {
+			l->end = pos;
+			return FIT_TRUNCATED;
+		}
+		len = rd16(l, pos);
+		if (len == 0)
+			return no_fit(l, "record %u has length 0", i);
+		if (pos + 2 + len > l->wirelen)
+			return no_fit(l, "record %u: length %u past the end", i, len);
+		have = pos + 2 + len <= l->caplen ? len : l->caplen - pos - 2;
+		nul = memchr(l->buf + pos + 2, '\0', have);
+		if (nul != NULL && nul != l->buf + pos + 2 + len - 1)
+			return no_fit(l, "record %u: a NUL inside its text", i);
+		if (have < len) {
+			l->end = pos;
+			return FIT_TRUNCATED;
+		}
+		if (nul == NULL)
+			return no_fit(l, "record %u: text without its NUL", i);
+		pos += 2 + len;
+		l->walked++;
+	}
+	l->end = pos;
+	return FIT_YES;
 }
 
-static enum walk_result
-walk_string(struct walk *w, int i, size_t off, uint16_t len)
+/* v1 strings passed the test; v2 strings are checked here (faults). */
+static int
+push_string(struct mbt_trace *t, const struct layout *l, unsigned i,
+    size_t rec, size_t off, unsigned len)
 {
-	const uint8_t *s = w->buf + off;
+	const uint8_t *s = l->buf + off;
 	struct mbt_record *r;
 
-	if (!legacy_string_ok(s, len)) {
-		char what[160];
-
-		snprintf(what, sizeof(what),
-		    "%u bytes of text not ending in its only NUL", len);
-		return walk_bad(w, i, off, what);
-	}
-	r = mbt_trace_push(w->t, (uint32_t)(off - (w->format == MBT_FORMAT_V2 ? 4 : 2)));
+	if (len == 0 || s[len - 1] != '\0' || memchr(s, '\0', len) != s + len - 1)
+		return mbt_fail(t, MBT_ERR_MALFORMED, (int)i, rec, "string of "
+		    "%u bytes %s", len, len == 0 ? "is empty (no NUL)" :
+		    s[len - 1] != '\0' ? "does not end in NUL" :
+		    "holds a NUL before its end");
+	r = mbt_trace_push(t, (uint32_t)rec);
 	if (r == NULL)
-		return WALK_NOMEM;
+		return -ENOMEM;
 	mbt_parse_legacy_text(r, (const char *)s, (uint16_t)(len - 1));
-	return WALK_OK;
+	return 0;
 }
 
-static enum walk_result
-walk_packet(struct walk *w, size_t off, uint16_t len)
+static int
+push_packet(struct mbt_trace *t, const struct layout *l, size_t rec,
+    size_t off, unsigned len)
 {
-	struct mbt_record *r = mbt_trace_push(w->t, (uint32_t)(off - 4));
+	struct mbt_record *r = mbt_trace_push(t, (uint32_t)rec);
 
 	if (r == NULL)
-		return WALK_NOMEM;
+		return -ENOMEM;
 	r->kind = MBT_KIND_PACKET;
 	r->has_packet = true;
 	r->linktype = MBT_LINKTYPE_ETHERNET;
 	r->orig_len = len;
-	r->pkt = w->buf + off;
+	r->pkt = l->buf + off;
 	r->pkt_len = len;
-	return WALK_OK;
+	return 0;
 }
 
-/* Walk the records of one candidate layout, appending them to w->t. */
-static enum walk_result
-walk_records(struct walk *w, size_t *end)
+/* Decode the records the test walked, stored newest first. */
+static int
+push_records(struct mbt_trace *t, const struct layout *l)
 {
-	size_t hdr = w->format == MBT_FORMAT_V2 ? 4 : 2;
-	size_t pos = 2;
-	unsigned count = walk_u16(w, 0);
-	char what[160];
+	size_t hdr = l->format == MBT_FORMAT_V2 ? 4 : 2, pos = 2;
 
-	for (unsigned i = 0; i < count; i++) {
-		enum walk_result need = walk_need(w, pos, hdr);
-		uint16_t len, type = MBT_V2_TYPE_STRING;
+	for (unsigned i = 0; i < l->walked; i++) {
+		unsigned len = rd16(l, pos);
+		bool packet = l->format == MBT_FORMAT_V2 &&
+		    rd16(l, pos + 2) == MBT_V2_TYPE_PACKET;
+		int rc = packet ? push_packet(t, l, pos, pos + hdr, len) :
+				  push_string(t, l, i, pos, pos + hdr, len);
 
-		if (need == WALK_BAD) {
-			snprintf(what, sizeof(what),
-			    "its %zu-byte header runs past the end of the "
-			    "trace (record %u of %u)", hdr, i + 1, count);
-			return walk_bad(w, (int)i, pos, what);
-		}
-		if (need == WALK_TRUNCATED) {
-			*end = pos;
-			return WALK_TRUNCATED;
-		}
-		len = walk_u16(w, pos);
-		if (w->format == MBT_FORMAT_V2) {
-			type = mbt_be16(w->buf + pos + 2);
-			if (type != MBT_V2_TYPE_PACKET && type != MBT_V2_TYPE_STRING) {
-				snprintf(what, sizeof(what),
-				    "type %u is neither 0 (packet) nor 1 "
-				    "(string)", type);
-				return walk_bad(w, (int)i, pos + 2, what);
-			}
-		}
-		pos += hdr;
-		need = walk_need(w, pos, len);
-		if (need == WALK_BAD) {
-			snprintf(what, sizeof(what),
-			    "length %u runs past the end of the trace "
-			    "(%zu bytes left)", len, w->wirelen - pos);
-			return walk_bad(w, (int)i, pos - hdr, what);
-		}
-		if (need == WALK_TRUNCATED) {
-			*end = pos - hdr;
-			return WALK_TRUNCATED;
-		}
-		enum walk_result r = type == MBT_V2_TYPE_STRING ?
-		    walk_string(w, (int)i, pos, len) :
-		    walk_packet(w, pos, len);
-		if (r != WALK_OK)
-			return r;
-		pos += len;
+		if (rc != 0)
+			return rc;
+		pos += hdr + len;
 	}
-	*end = pos;
-	return WALK_OK;
-}
-
-/* Try one layout; on WALK_OK the trace holds its records, newest first. */
-static enum walk_result
-walk_layout(struct walk *w, enum mbt_format f)
-{
-	size_t end = 0;
-	enum walk_result r;
-
-	w->format = f;
-	w->t->nrecords = 0;
-	memset(&w->fault, 0, sizeof(w->fault));
-	r = walk_records(w, &end);
-	w->cut = end;
-	if (r != WALK_OK)
-		return r;
-	if (f == MBT_FORMAT_V2 && end != w->wirelen) {
-		char what[160];
-
-		snprintf(what, sizeof(what),
-		    "%zu bytes follow the last record", w->wirelen - end);
-		return walk_bad(w, -1, end, what);
-	}
-	if (f != MBT_FORMAT_V2 && end < w->wirelen) {
-		/* v1: the packet follows the strings, to the end. */
-		w->t->tail_linktype = MBT_LINKTYPE_ETHERNET;
-		w->t->tail = w->buf + end;
-		w->t->tail_len = (uint32_t)(w->caplen > end ? w->caplen - end : 0);
-		w->t->tail_orig_len = (uint32_t)(w->wirelen - end);
-	}
-	w->t->trace_len = (uint32_t)end;
-	return WALK_OK;
+	return 0;
 }
 
 static void
@@ -204,60 +189,48 @@ reverse_records(struct mbt_trace *t)
 	}
 }
 
+static int
+decode_layout(struct mbt_trace *t, struct layout *l, enum fit fit)
+{
+	int rc = push_records(t, l);
+
+	t->format = l->format;
+	t->trace_len = (uint32_t)l->end;
+	reverse_records(t);
+	if (rc == -ENOMEM)
+		return rc;
+	if (fit == FIT_YES && l->format != MBT_FORMAT_V2 && l->end < l->wirelen) {
+		/* v1: the packet follows the strings, to the end. */
+		t->tail_linktype = MBT_LINKTYPE_ETHERNET;
+		t->tail = l->buf + l->end;
+		t->tail_len = (uint32_t)(l->caplen > l->end ? l->caplen - l->end : 0);
+		t->tail_orig_len = (uint32_t)(l->wirelen - l->end);
+	}
+	if (rc == 0 && fit == FIT_TRUNCATED)
+		rc = mbt_fail(t, MBT_ERR_TRUNCATED, (int)l->walked, l->end,
+		    "capture cut the trace after %u of %u records (%zu of %zu "
+		    "bytes captured)", l->walked, rd16(l, 0), l->caplen,
+		    l->wirelen);
+	return rc;
+}
+
 int
 mbt_decode_legacy(const uint8_t *buf, size_t caplen, size_t wirelen,
     struct mbt_trace *t)
 {
-	static const enum mbt_format order[] = { MBT_FORMAT_V2,
-		MBT_FORMAT_V1_LE, MBT_FORMAT_V1_BE };
-	struct walk w = { .buf = buf, .caplen = caplen, .wirelen = wirelen, .t = t };
-	struct walk_fault best = { 0 };
-	enum mbt_format best_format = MBT_FORMAT_UNKNOWN;
-	size_t best_records = 0;
-	unsigned best_count = 0;
-	int rc;
+	struct layout v2 = { buf, caplen, wirelen, MBT_FORMAT_V2, 0, 0, "" };
+	struct layout le = { buf, caplen, wirelen, MBT_FORMAT_V1_LE, 0, 0, "" };
+	struct layout be = { buf, caplen, wirelen, MBT_FORMAT_V1_BE, 0, 0, "" };
+	enum fit fit;
 
-	if (caplen < 2) {
-		t->format = MBT_FORMAT_UNKNOWN;
-		return mbt_fail(t, wirelen >= 2 ? MBT_ERR_TRUNCATED : MBT_ERR_MALFORMED,
-		    -1, 0, "%zu bytes: too short for a record count", caplen);
-	}
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		enum walk_result r = walk_layout(&w, order[i]);
-
-		if (r == WALK_NOMEM)
-			return -ENOMEM;
-		if (r == WALK_OK || r == WALK_TRUNCATED) {
-			t->format = order[i];
-			reverse_records(t);
-			if (r == WALK_OK)
-				return 0;
-			return mbt_fail(t, MBT_ERR_TRUNCATED, (int)t->nrecords,
-			    w.cut,
-			    "capture cut the trace after %zu of %u records "
-			    "(%zu of %zu bytes captured)", t->nrecords,
-			    walk_u16(&w, 0), caplen, wirelen);
-		}
-		/*
-		 * Remember the layout that explained most before failing; on
-		 * a tie, the one that claimed fewer records is the likelier.
-		 */
-		if (best_format == MBT_FORMAT_UNKNOWN ||
-		    t->nrecords > best_records ||
-		    (t->nrecords == best_records && walk_u16(&w, 0) < best_count)) {
-			best_count = walk_u16(&w, 0);
-			best = w.fault;
-			best_format = order[i];
-			best_records = t->nrecords;
-		}
-	}
-	/* Nothing fits: report against the closest layout, with its records. */
-	(void)walk_layout(&w, best_format);
-	t->format = best_format;
-	reverse_records(t);
-	rc = mbt_fail(t, MBT_ERR_MALFORMED, best.record, best.offset,
-	    "not a v1 or v2 trace; read as %s: %s",
-	    best_format == MBT_FORMAT_V2 ? "v2" : best_format == MBT_FORMAT_V1_LE ?
-	    "v1 little-endian" : "v1 big-endian", best.what);
-	return rc;
+	if ((fit = fit_v2(&v2)) != FIT_NO)
+		return decode_layout(t, &v2, fit);
+	if ((fit = fit_v1(&le)) != FIT_NO)
+		return decode_layout(t, &le, fit);
+	if ((fit = fit_v1(&be)) != FIT_NO)
+		return decode_layout(t, &be, fit);
+	t->format = MBT_FORMAT_UNKNOWN;
+	return mbt_fail(t, MBT_ERR_MALFORMED, -1, 0, "not a v1, v2 or v3 trace "
+	    "(as v2: %s; as v1 little-endian: %s; as v1 big-endian: %s)", v2.why,
+	    le.why, be.why);
 }

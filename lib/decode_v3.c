@@ -57,6 +57,8 @@ v3_define_string(struct v3 *d, size_t off, const uint8_t *v, uint16_t len)
 	if (id == 0 || id >= V3_MAX_STRING_ID)
 		return v3_bad(d, off, "STRING id %u is outside 1..%d", id,
 		    V3_MAX_STRING_ID - 1);
+	if (memchr(v + 2, '\0', len - 2U) != NULL)
+		return v3_bad(d, off, "STRING id %u holds a NUL byte", id);
 	while (d->strings.hiwater < id) {
 		d->strings.hiwater++;
 		d->strings.s[d->strings.hiwater].ptr = NULL;
@@ -132,6 +134,8 @@ v3_attr(struct v3 *d, struct mbt_record *r, uint16_t type, size_t off,
 		r->has_src = true;
 		return 0;
 	case MBT_ATTR_TEXT:
+		if (memchr(v, '\0', len) != NULL)
+			return v3_bad(d, off, "TEXT holds a NUL byte");
 		r->text.ptr = (const char *)v;
 		r->text.len = len;
 		return 0;
@@ -170,8 +174,12 @@ v3_attr(struct v3 *d, struct mbt_record *r, uint16_t type, size_t off,
 		return v3_attr_route(d, r, off, v, len);
 	case MBT_ATTR_TRACE:
 		r->related_id = mbt_be64(v);
+		if (r->related_id == 0)
+			return v3_bad(d, off, "TRACE names trace id 0");
 		r->has_related = true;
 		return 0;
+	case 0:
+		return v3_bad(d, off, "attribute type 0 is reserved");
 	default:
 		d->t->unknown_skipped++; /* a newer writer's attribute */
 		return 0;
@@ -183,6 +191,7 @@ v3_event(struct v3 *d, size_t off, const uint8_t *v, uint16_t len)
 {
 	struct mbt_record *r;
 	size_t pos = MBT_V3_EVENT_HEAD_LEN;
+	uint32_t seen = 0; /* known attribute types met so far */
 	uint64_t time;
 
 	if (len < MBT_V3_EVENT_HEAD_LEN)
@@ -192,6 +201,10 @@ v3_event(struct v3 *d, size_t off, const uint8_t *v, uint16_t len)
 	if (r == NULL)
 		return -ENOMEM;
 	r->kind = v[MBT_V3_EV_OFF_KIND];
+	if (r->kind == 0) {
+		d->t->nrecords--;
+		return v3_bad(d, off, "EVENT of kind 0");
+	}
 	r->detail = v[MBT_V3_EV_OFF_DETAIL];
 	r->cpu = mbt_be16(v + MBT_V3_EV_OFF_CPU);
 	r->has_cpu = r->cpu != MBT_V3_CPU_UNKNOWN;
@@ -217,6 +230,15 @@ v3_event(struct v3 *d, size_t off, const uint8_t *v, uint16_t len)
 			return v3_bad(d, aoff, "attribute of %u bytes runs past the "
 			    "end of its event (%zu bytes left)", alen, len - pos);
 		}
+		/* Known types are 1..MBT_ATTR_TRACE: one bit each. */
+		if (atype >= 1 && atype <= MBT_ATTR_TRACE) {
+			if (seen & (1u << atype)) {
+				d->t->nrecords--;
+				return v3_bad(d, aoff, "attribute type %u appears "
+				    "twice in one event", atype);
+			}
+			seen |= 1u << atype;
+		}
 		rc = v3_attr(d, r, atype, aoff, v + pos, alen);
 		if (rc != 0) {
 			d->t->nrecords--; /* keep only whole records */
@@ -227,6 +249,7 @@ v3_event(struct v3 *d, size_t off, const uint8_t *v, uint16_t len)
 	return 0;
 }
 
+/* Header faults, in the order docs/format.md lists them. */
 static int
 v3_header(struct v3 *d, size_t *hdr_len)
 {
@@ -234,12 +257,12 @@ v3_header(struct v3 *d, size_t *hdr_len)
 	struct mbt_trace *t = d->t;
 
 	d->record = -1;
-	if (d->caplen < MBT_V3_HDR_LEN) {
-		return mbt_fail(t, d->wirelen >= MBT_V3_HDR_LEN ?
-		    MBT_ERR_TRUNCATED : MBT_ERR_MALFORMED, -1, d->caplen,
-		    "%zu bytes, a v3 header needs %d", d->caplen,
-		    MBT_V3_HDR_LEN);
-	}
+	if (d->wirelen < MBT_V3_HDR_LEN)
+		return mbt_fail(t, MBT_ERR_MALFORMED, -1, 0, "%zu bytes are "
+		    "shorter than a v3 header (%d)", d->wirelen, MBT_V3_HDR_LEN);
+	if (d->caplen < MBT_V3_HDR_LEN)
+		return mbt_fail(t, MBT_ERR_TRUNCATED, -1, d->caplen, "capture "
+		    "cut the header (%zu of %d bytes)", d->caplen, MBT_V3_HDR_LEN);
 	*hdr_len = b[MBT_V3_OFF_HDR_LEN];
 	d->trace_len = mbt_be32(b + MBT_V3_OFF_TRACE_LEN);
 	t->flags = mbt_be16(b + MBT_V3_OFF_FLAGS);
@@ -253,18 +276,29 @@ v3_header(struct v3 *d, size_t *hdr_len)
 		return mbt_fail(t, MBT_ERR_MALFORMED, -1, MBT_V3_OFF_HDR_LEN,
 		    "hdr_len %zu is below the minimum %d", *hdr_len,
 		    MBT_V3_HDR_LEN);
-	if (d->trace_len < *hdr_len || d->trace_len > MBT_V3_MAX_TRACE_LEN ||
-	    d->trace_len > d->wirelen)
+	if (d->trace_len < *hdr_len || d->trace_len > MBT_V3_MAX_TRACE_LEN)
 		return mbt_fail(t, MBT_ERR_MALFORMED, -1, MBT_V3_OFF_TRACE_LEN,
-		    "trace_len %zu is outside %zu..%zu (hdr_len..packet "
-		    "length, at most %d)", d->trace_len, *hdr_len, d->wirelen,
-		    MBT_V3_MAX_TRACE_LEN);
+		    "trace_len %zu is outside hdr_len..65535 (%zu..%d)",
+		    d->trace_len, *hdr_len, MBT_V3_MAX_TRACE_LEN);
+	if (d->trace_len > d->wirelen)
+		return mbt_fail(t, MBT_ERR_MALFORMED, -1, MBT_V3_OFF_TRACE_LEN,
+		    "trace_len %zu is longer than the packet (%zu bytes)",
+		    d->trace_len, d->wirelen);
+	if (t->trace_id == 0)
+		return mbt_fail(t, MBT_ERR_MALFORMED, -1, MBT_V3_OFF_TRACE_ID,
+		    "trace_id is 0");
+	if (t->parent_id == t->trace_id)
+		return mbt_fail(t, MBT_ERR_MALFORMED, -1, MBT_V3_OFF_PARENT_ID,
+		    "parent_id equals trace_id");
+	if (t->lost > 0 && !(t->flags & MBT_V3_F_LOST))
+		return mbt_fail(t, MBT_ERR_MALFORMED, -1, MBT_V3_OFF_LOST,
+		    "%u records lost but the LOST flag is clear", t->lost);
 	t->trace_len = (uint32_t)d->trace_len;
 	if (d->trace_len < d->wirelen) {
 		if (t->tail_linktype == MBT_LINKTYPE_NONE)
 			return mbt_fail(t, MBT_ERR_MALFORMED, -1, d->trace_len,
-			    "%zu bytes follow the trace but tail_linktype "
-			    "says there is no tail", d->wirelen - d->trace_len);
+			    "%zu bytes follow the trace but tail_linktype says "
+			    "there is no tail", d->wirelen - d->trace_len);
 		t->tail = b + d->trace_len;
 		t->tail_len = (uint32_t)(d->caplen > d->trace_len ?
 		    d->caplen - d->trace_len : 0);
@@ -318,6 +352,8 @@ mbt_decode_v3(const uint8_t *buf, size_t caplen, size_t wirelen,
 			rc = v3_define_string(&d, pos, buf + pos + 4, len);
 		else if (type == MBT_V3_REC_EVENT)
 			rc = v3_event(&d, pos, buf + pos + 4, len);
+		else if (type == 0)
+			rc = v3_bad(&d, pos, "record type 0 is reserved");
 		else {
 			t->unknown_skipped++; /* a newer writer's record */
 			rc = 0;

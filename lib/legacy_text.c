@@ -31,24 +31,26 @@ str_of(const char *p, size_t len)
 }
 
 /*
- * Find ":LINE" ending the file name: a ':' then digits, then the end of
- * the string or ": ".  Returns the colon's index, or -1.
+ * Find ":LINE" ending the file name: the first ':' (not the first byte)
+ * followed by 1 to 10 digits worth at most 4294967295, then the end of the
+ * string or ": ".  Returns the colon's index, or -1.
  */
 static long
-find_line_colon(const char *s, size_t len, size_t *digits_end)
+find_line_colon(const char *s, size_t len, size_t *digits_end, uint32_t *line)
 {
 	for (size_t i = 1; i < len; i++) {
+		uint64_t v = 0;
 		size_t j = i + 1;
 
 		if (s[i] != ':')
 			continue;
-		while (j < len && is_digit(s[j]))
-			j++;
-		if (j == i + 1 || j - i - 1 > 9)
+		while (j < len && j - i <= 10 && is_digit(s[j]))
+			v = v * 10 + (uint64_t)(s[j++] - '0');
+		if (j == i + 1 || v > UINT32_MAX || (j < len && is_digit(s[j])))
 			continue;
-		if (j == len || (j + 1 < len && s[j] == ':' && s[j + 1] == ' ') ||
-		    (j + 1 == len && s[j] == ':')) {
+		if (j == len || (j + 1 < len && s[j] == ':' && s[j + 1] == ' ')) {
 			*digits_end = j;
+			*line = (uint32_t)v;
 			return (long)i;
 		}
 	}
@@ -59,9 +61,11 @@ void
 mbt_parse_legacy_text(struct mbt_record *r, const char *s, uint16_t len)
 {
 	size_t digits_end = 0, rest, f = 0;
-	long colon = find_line_colon(s, len, &digits_end);
+	uint32_t line = 0;
+	long colon = find_line_colon(s, len, &digits_end, &line);
 
 	r->text = str_of(s, len);
+	r->raw = r->text;
 	if (colon < 0) {
 		r->kind = MBT_KIND_TEXT;
 		return;
@@ -70,9 +74,7 @@ mbt_parse_legacy_text(struct mbt_record *r, const char *s, uint16_t len)
 	r->detail = MBT_POINT_PLAIN;
 	r->has_src = true;
 	r->file = str_of(s, (size_t)colon);
-	r->line = 0;
-	for (size_t i = (size_t)colon + 1; i < digits_end; i++)
-		r->line = r->line * 10 + (uint32_t)(s[i] - '0');
+	r->line = line;
 	rest = digits_end + 2 <= len ? digits_end + 2 : len;
 	r->text = str_of(s + rest, len - rest);
 	while (f < r->text.len && is_ident(r->text.ptr[f], f == 0))

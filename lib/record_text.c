@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * One line of text per record, the same in every format, so that a search
- * for "if.c:4784" or "ip_input" finds prototype and v3 traces alike:
+ * for "if.c:4784" or "ip_input" finds prototype and v3 traces alike.  A v1
+ * or v2 string is shown exactly as stored; a v3 record is built as:
  *   source point:  FILE:LINE: FUNC[ TEXT]   (TEXT not repeated when it
  *                  already starts with FUNC, as prototype strings do;
  *                  "enter"/"leave" stand in for an absent TEXT)
@@ -182,6 +183,10 @@ mbt_record_text(const struct mbt_record *r, char *buf, size_t size)
 {
 	struct mbt_textbuf b = { buf, size, 0 };
 
+	if (r->raw.len > 0) {
+		put_str(&b, r->raw); /* the prototype's own words, unchanged */
+		return mbt_tb_end(&b);
+	}
 	if (r->has_src) {
 		bool func = r->func.len > 0 &&
 		    !(r->kind == MBT_KIND_POINT && starts_with(r->text, r->func));
