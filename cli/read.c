@@ -23,6 +23,7 @@ struct read_opts {
 
 struct read_stats {
 	uint64_t packets, shown, malformed, truncated;
+	uint64_t not_in_pcapng; /* traces without a packet snapshot */
 };
 
 static const char read_usage[] =
@@ -171,11 +172,16 @@ read_capture(const struct read_opts *opt, struct mbt_capture *cap,
 			json_trace(&o, &p, &t);
 		else
 			text_trace(&o, &p, &t);
-		if (png != NULL && pcapng_trace(png, &p, &t) != 0) {
-			snprintf(err, sizeof(err), "%s: write failed",
-			    opt->pcapng_path);
-			rc = -1;
-			break;
+		if (png != NULL) {
+			int wrc = pcapng_trace(png, &p, &t);
+
+			st->not_in_pcapng += wrc == 1;
+			if (wrc < 0) {
+				snprintf(err, sizeof(err), "%s: write failed",
+				    opt->pcapng_path);
+				rc = -1;
+				break;
+			}
 		}
 	}
 	out_flush(&o);
@@ -226,6 +232,11 @@ do_read(int argc, char **argv)
 		rc = -1;
 	}
 	mbt_capture_close(cap);
+	if (st.not_in_pcapng > 0)
+		cli_note("%llu trace%s without a packet snapshot %s not in %s",
+		    (unsigned long long)st.not_in_pcapng,
+		    st.not_in_pcapng == 1 ? "" : "s",
+		    st.not_in_pcapng == 1 ? "is" : "are", opt.pcapng_path);
 	if (st.malformed + st.truncated > 0)
 		cli_note("%llu of %llu traces malformed, %llu truncated by the "
 		    "capture", (unsigned long long)st.malformed,

@@ -25,6 +25,7 @@ void text_trace(struct out *o, const struct mbt_packet *p,
     const struct mbt_trace *t);
 void json_trace(struct out *o, const struct mbt_packet *p,
     const struct mbt_trace *t);
+/* 0 when written, 1 when the trace has no snapshot to write, or -errno. */
 int pcapng_trace(struct mbt_pcapng *w, const struct mbt_packet *p,
     const struct mbt_trace *t);
 

@@ -115,7 +115,7 @@ mbt_pcapng_write(struct mbt_pcapng *w, uint16_t linktype, int64_t ts_sec,
 	int iface = iface_for(w, linktype);
 	uint64_t ts = (uint64_t)ts_sec * 1000000u + ts_usec;
 	size_t clen = comment_len > 65535 - 4 ? 65535 - 4 : comment_len;
-	size_t total = 32 + pad4(caplen) + 4;
+	size_t total = 32 + pad4(caplen); /* 28-byte head, data, 4-byte trailer */
 
 	if (iface < 0)
 		return w->error = -E2BIG;

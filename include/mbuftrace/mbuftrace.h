@@ -47,6 +47,7 @@ struct mbt_record {
 	struct mbt_str file, func; /* has_src; func may be empty */
 	uint32_t line;             /* has_src; 0 = unknown */
 	struct mbt_str text;       /* free text, or the rest of a v1/v2 string */
+	struct mbt_str raw;        /* v1/v2: the whole string, shown as is */
 
 	uint32_t ifindex; /* has_iface */
 	struct mbt_str ifname;
@@ -90,7 +91,7 @@ struct mbt_error {
 	enum mbt_error_kind kind;
 	int record;
 	uint32_t offset;
-	char what[160];
+	char what[256];
 };
 
 /* A decoded trace.  Initialise with mbt_trace_init, reuse across packets. */

@@ -109,9 +109,14 @@ frame_icmp6_echo(struct frame *f, const char *src, const char *dst,
 	ip6[7] = hlim;
 	inet_pton(AF_INET6, src, ip6 + 8);
 	inet_pton(AF_INET6, dst, ip6 + 24);
+	uint32_t pseudo = 16 + 58; /* upper-layer length and next header */
+
 	icmp[0] = 128;
 	put16(icmp + 4, id);
 	put16(icmp + 6, seq);
+	for (int i = 8; i < 40; i += 2)
+		pseudo += (uint32_t)(ip6[i] << 8 | ip6[i + 1]);
+	put16(icmp + 2, checksum(icmp, 16, pseudo));
 	f->len += 40 + 16;
 }
 

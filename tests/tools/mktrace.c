@@ -311,7 +311,7 @@ linux_dropped_udp(struct v3 *t, uint64_t id)
 {
 	struct frame f;
 
-	frame_udp(&f, "10.0.1.1", "10.0.2.2", 40000, 53, 64, 12);
+	frame_udp(&f, "10.0.1.1", "10.0.2.2", 40000, 33434, 64, 12);
 	v3_begin(t, MBT_ORIGIN_LINUX, id, 0, MBT_LINKTYPE_NONE);
 	v3_at(t, "r1", NS_R1, "eth0", 2, 0);
 	v3_packet(t, MBT_LINKTYPE_ETHERNET, f.b, f.len, 128);
