@@ -55,7 +55,7 @@ else
 	skip "tshark not installed: pcapng comments"
 fi
 if command -v tcpdump >/dev/null; then
-	tcpdump -nr "$TMP/v3.pcapng" >"$TMP/tcpdump.txt" 2>&1
+	tcpdump -nr "$TMP/v3.pcapng" 2>&1 | sed "s|$TMP/|TMP/|" >"$TMP/tcpdump.txt"
 	check_golden "pcapng snapshots seen by tcpdump" "$TMP/tcpdump.txt" \
 		"$GOLDEN/v3-pcapng-tcpdump.txt"
 fi
