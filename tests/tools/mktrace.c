@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -408,8 +409,9 @@ newer_writer(struct v3 *t, uint64_t id)
 	v3_emit(t, 0, NULL, 0);
 }
 
+/* The demo shows the paths; the v3 sample adds a newer writer's trace. */
 static void
-sample_v3(void)
+sample_v3(bool with_newer_writer)
 {
 	static struct v3 t;
 
@@ -418,7 +420,8 @@ sample_v3(void)
 	linux_delivered_syn(&t, 0x1003);
 	freebsd_epair_ping(&t, 0x2001, 0x2002);
 	linux_full_trace(&t, 0x1004);
-	newer_writer(&t, 0x1005);
+	if (with_newer_writer)
+		newer_writer(&t, 0x1005);
 }
 
 static int
@@ -453,8 +456,10 @@ main(int argc, char **argv)
 		sample_v1(0);
 	else if (strcmp(sample, "v2") == 0)
 		sample_v2();
-	else if (strcmp(sample, "v3") == 0 || strcmp(sample, "demo") == 0)
-		sample_v3();
+	else if (strcmp(sample, "v3") == 0)
+		sample_v3(true);
+	else if (strcmp(sample, "demo") == 0)
+		sample_v3(false);
 	else if (strcmp(sample, "malformed") == 0)
 		sample_malformed(emit);
 	else if (strcmp(sample, "bench") == 0)
