@@ -5,7 +5,8 @@
 # Debian 12 machine (as root; otherwise it says what to install).
 set -eu
 packages="build-essential clang libclang-rt-14-dev pkg-config libpcap-dev
-	tcpdump tshark wireshark-dev libwireshark-dev libglib2.0-dev python3"
+	tcpdump tshark wireshark-dev libwireshark-dev libglib2.0-dev python3
+	groff-base"
 missing=
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

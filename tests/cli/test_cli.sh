@@ -81,10 +81,11 @@ expect "--write-pcapng to an unwritable place" 1 \
 
 # The man page documents every option --help shows, and every JSON key.
 if [ -f man/mbuftrace.8 ]; then
+	groff -mdoc -Tascii -P-c man/mbuftrace.8 2>/dev/null |
+		sed 's/.\x08//g' >"$TMP/man.txt"
 	missing=
 	for opt in $("$MBT" read --help | grep -oE -- '--[a-z-]+' | sort -u); do
-		grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" man/mbuftrace.8 ||
-			missing="$missing $opt"
+		grep -q -- "$opt" "$TMP/man.txt" || missing="$missing $opt"
 	done
 	check "man page documents every read option${missing:+ (missing:$missing)}" \
 		test -z "$missing"
@@ -92,7 +93,7 @@ if [ -f man/mbuftrace.8 ]; then
 	for key in $({ "$MBT" read --json "$TMP/v3.pcap"
 		"$MBT" read --json "$TMP/bad.pcap"; } 2>/dev/null |
 		grep -oE '"[a-z_]+":' | sort -u | tr -d '":'); do
-		grep -q "$key" man/mbuftrace.8 || missing="$missing $key"
+		grep -q "$key" "$TMP/man.txt" || missing="$missing $key"
 	done
 	check "man page documents every JSON key${missing:+ (missing:$missing)}" \
 		test -z "$missing"
