@@ -86,12 +86,46 @@ out_hex64(struct out *o, uint64_t v)
 	out_put(o, d + sizeof(d) - n, (size_t)n);
 }
 
+/* Two decimal digits at a time: printing times is on every record's line. */
+static const char digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
+static void
+put_9_digits(char *p, uint32_t v)
+{
+	for (int i = 7; i >= 1; i -= 2) {
+		memcpy(p + i, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	p[0] = (char)('0' + v);
+}
+
 void
 out_ns_as_sec(struct out *o, uint64_t ns)
 {
-	out_u64(o, ns / 1000000000u);
-	out_char(o, '.');
-	out_u64_pad(o, ns % 1000000000u, 9);
+	uint64_t sec = ns / 1000000000u;
+
+	if (sec >= 10 || OUT_BUFSZ - o->len < 11) {
+		out_u64(o, sec);
+		out_char(o, '.');
+		out_u64_pad(o, ns % 1000000000u, 9);
+		return;
+	}
+	/* The common case, under ten seconds, written in place. */
+	o->buf[o->len] = (char)('0' + sec);
+	o->buf[o->len + 1] = '.';
+	put_9_digits(o->buf + o->len + 2, (uint32_t)(ns % 1000000000u));
+	o->len += 11;
+}
+
+char *
+out_reserve(struct out *o, size_t n)
+{
+	if (OUT_BUFSZ - o->len < n)
+		out_flush(o);
+	return o->buf + o->len;
 }
 
 void

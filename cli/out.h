@@ -30,7 +30,8 @@ static inline void
 out_put(struct out *o, const char *s, size_t n)
 {
 	if (n <= OUT_BUFSZ - o->len) {
-		memcpy(o->buf + o->len, s, n);
+		if (n > 0) /* s may be NULL then */
+			memcpy(o->buf + o->len, s, n);
 		o->len += n;
 	} else {
 		out_put_slow(o, s, n);
@@ -65,6 +66,11 @@ void out_ns_as_sec(struct out *o, uint64_t ns);
 /* Zero-padded to width digits. */
 void out_u64_pad(struct out *o, uint64_t v, int width);
 void out_spaces(struct out *o, size_t n);
+/*
+ * Room for n bytes (n <= OUT_BUFSZ) to render into directly; the caller
+ * then adds what it wrote to o->len.
+ */
+char *out_reserve(struct out *o, size_t n);
 
 /* A JSON string value with its quotes; invalid UTF-8 bytes become \u00XX. */
 void out_json_str(struct out *o, const char *s, size_t n);

@@ -198,20 +198,26 @@ text_trace(struct out *o, const struct mbt_packet *p, const struct mbt_trace *t)
 {
 	struct columns c = measure(t);
 	struct snapshot prev = { 0 };
-	char line[TEXT_MAX];
 
 	put_header(o, p, t);
 	for (size_t i = 0; i < t->nrecords; i++) {
 		const struct mbt_record *r = &t->records[i];
-		size_t n = mbt_record_text(r, line, sizeof(line));
+		size_t n;
 
 		out_str(o, "   ");
 		put_time(o, r, &c);
 		if (c.where > 0) {
+			size_t start = o->len;
+
 			out_where(o, r);
-			out_spaces(o, c.where - where_width(r) + 2);
+			/* A flush inside out_where only happens near the end
+			 * of the buffer; then the width is computed instead. */
+			n = o->len >= start ? o->len - start : where_width(r);
+			out_spaces(o, c.where - n + 2);
 		}
-		out_put(o, line, n < sizeof(line) ? n : sizeof(line) - 1);
+		/* The line is rendered straight into the output buffer. */
+		n = mbt_record_text(r, out_reserve(o, TEXT_MAX), TEXT_MAX);
+		o->len += n < TEXT_MAX ? n : TEXT_MAX - 1;
 		if (r->has_packet) {
 			put_snapshot_change(o, r, &prev);
 			prev = (struct snapshot){ r->linktype, r->pkt, r->pkt_len,

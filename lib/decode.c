@@ -34,6 +34,9 @@ mbt_trace_reset(struct mbt_trace *t)
 	t->tail_linktype = MBT_LINKTYPE_NONE;
 }
 
+/* Not const, and visible outside: see mbt_trace_push(). */
+size_t mbt_record_size = sizeof(struct mbt_record);
+
 struct mbt_record *
 mbt_trace_push(struct mbt_trace *t, uint32_t offset)
 {
@@ -49,7 +52,12 @@ mbt_trace_push(struct mbt_trace *t, uint32_t offset)
 		t->cap = ncap;
 	}
 	r = &t->records[t->nrecords++];
-	memset(r, 0, sizeof(*r));
+	/*
+	 * A constant-size memset of this 264-byte struct becomes "rep stosq",
+	 * whose start-up cost showed as a tenth of `read`'s time; a size the
+	 * compiler cannot see calls libc's vectorised memset instead.
+	 */
+	memset(r, 0, mbt_record_size);
 	r->offset = offset;
 	return r;
 }

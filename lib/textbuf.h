@@ -18,7 +18,7 @@ struct mbt_textbuf {
 static inline void
 mbt_tb_put(struct mbt_textbuf *b, const char *s, size_t n)
 {
-	if (b->len < b->size) {
+	if (n > 0 && b->len < b->size) {
 		size_t room = b->size - b->len;
 
 		memcpy(b->buf + b->len, s, n < room ? n : room);
