@@ -19,7 +19,7 @@ S(const char *s)
 static int
 str_eq(struct mbt_str s, const char *want)
 {
-	return s.len == strlen(want) && memcmp(s.ptr, want, s.len) == 0;
+	return s.len == strlen(want) && (s.len == 0 || memcmp(s.ptr, want, s.len) == 0);
 }
 
 static const char *
@@ -238,7 +238,7 @@ test_string_table_limit(void)
 	struct mbt_v3_info info = { .trace_id = 1,
 		.tail_linktype = MBT_LINKTYPE_NONE };
 	struct mbt_encoder e;
-	char names[MBT_ENC_MAX_STRINGS + 1][8];
+	char names[MBT_ENC_MAX_STRINGS + 1][16];
 	int rc = 0;
 
 	mbt_enc_begin(&e, buf, sizeof(buf), &info);

@@ -5,35 +5,14 @@
  */
 #include <mbuftrace/packet.h>
 
+#include "check.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* The internal writers are tested directly for the IPv6 text form. */
 #include "../../lib/packet_parse.h"
-
-static int n_passed, n_failed;
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (cond) {                                                    \
-			n_passed++;                                            \
-		} else {                                                       \
-			n_failed++;                                            \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                              \
-	} while (0)
-
-#define CHECK_STR(got, want)                                                  \
-	do {                                                                  \
-		if (strcmp((got), (want)) == 0) {                             \
-			n_passed++;                                           \
-		} else {                                                      \
-			n_failed++;                                           \
-			printf("FAIL %s:%d:\n  got  \"%s\"\n  want \"%s\"\n", \
-			    __FILE__, __LINE__, (got), (want));               \
-		}                                                             \
-	} while (0)
 
 /* Ethernet ARP request: who has 10.0.0.1, tell 10.0.0.2 (02:00:00:00:00:02). */
 static const uint8_t arp_request[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02,
@@ -520,6 +499,5 @@ int main(void)
 	test_cut_everywhere();
 	test_output_size();
 	test_diff();
-	printf("%d passed, %d failed\n", n_passed, n_failed);
-	return n_failed == 0 ? 0 : 1;
+	return check_summary("test_packet");
 }

@@ -13,47 +13,15 @@
 
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-ROOT=$PWD
+. tests/lib.sh
 LUA=$ROOT/wireshark/mbuf_trace.lua
 GOLDEN=$ROOT/tests/wireshark/golden
-SHARED_CAPTURE=${MBT_SHARED_CAPTURE:-$ROOT/../shared/captures/mbuf-tracing-part3.pcap}
-MKTRACE=${MKTRACE:-$ROOT/build/bin/mktrace}
 SAMPLES="v1-le v1-be v2 v3 malformed"
 
-passed=0 failed=0
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-ok() {
-	echo "ok - $1"
-	passed=$((passed + 1))
-}
-not_ok() {
-	echo "not ok - $1"
-	failed=$((failed + 1))
-	if [ -n "${2:-}" ] && [ -s "$2" ]; then
-		head -n 30 "$2" | sed 's/^/#   /'
-	fi
-	return 0
-}
-check() { # check NAME COMMAND...: ok when the command succeeds
-	local name=$1
-	shift
-	if "$@" >"$TMP/check.out" 2>&1; then
-		ok "$name"
-	else
-		not_ok "$name" "$TMP/check.out"
-	fi
-}
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
-
 if ! command -v tshark >/dev/null 2>&1; then
-	echo "SKIP: tshark not installed"
+	skip "tshark not installed"
 	finish
+	exit
 fi
 
 # ws CAPTURE ARGS...: tshark with the Lua dissector; stdout to $TMP/out,
