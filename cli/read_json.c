@@ -39,6 +39,17 @@ key_u64(struct out *o, const char *k, uint64_t v)
 	out_u64(o, v);
 }
 
+/* A code by name, or by number when this reader has no name for it. */
+static void
+key_code(struct out *o, const char *k, const char *name, uint8_t value,
+    uint8_t max)
+{
+	if (value <= max)
+		key_cstr(o, k, name);
+	else
+		key_u64(o, k, value);
+}
+
 /* 64-bit ids as hex strings: JSON readers often hold numbers as doubles. */
 static void
 key_id(struct out *o, const char *k, uint64_t v)
@@ -56,7 +67,10 @@ json_packet(struct out *o, uint16_t linktype, const uint8_t *pkt,
 	char buf[512];
 	size_t n;
 
-	key_cstr(o, "linktype", mbt_linktype_name(linktype));
+	if (strcmp(mbt_linktype_name(linktype), "linktype") == 0)
+		key_u64(o, "linktype", linktype); /* no name: its number */
+	else
+		key_cstr(o, "linktype", mbt_linktype_name(linktype));
 	key_u64(o, "len", wirelen);
 	key_u64(o, "captured", caplen);
 	if (prev->data == NULL) {
@@ -93,14 +107,17 @@ json_detail(struct out *o, const struct mbt_record *r)
 	switch (r->kind) {
 	case MBT_KIND_POINT:
 		if (r->detail != MBT_POINT_PLAIN)
-			key_cstr(o, "phase", mbt_point_name(r->detail));
+			key_code(o, "phase", mbt_point_name(r->detail),
+			    r->detail, MBT_POINT_LEAVE);
 		break;
 	case MBT_KIND_RULE:
 	case MBT_KIND_VERDICT:
-		key_cstr(o, "verdict", mbt_verdict_name(r->detail));
+		key_code(o, "verdict", mbt_verdict_name(r->detail), r->detail,
+		    MBT_VERDICT_MAX);
 		break;
 	case MBT_KIND_END:
-		key_cstr(o, "end", mbt_end_name(r->detail));
+		key_code(o, "end", mbt_end_name(r->detail), r->detail,
+		    MBT_END_MAX);
 		break;
 	default:
 		break;
@@ -153,7 +170,7 @@ json_record(struct out *o, const struct mbt_record *r, struct snapshot *prev)
 	if (r->has_packet)
 		json_packet(o, r->linktype, r->pkt, r->pkt_len, r->orig_len, prev);
 	if (r->has_rule) {
-		key_cstr(o, "fw", mbt_fw_name(r->fw));
+		key_code(o, "fw", mbt_fw_name(r->fw), r->fw, MBT_FW_MAX);
 		if (r->rule_table.len > 0)
 			key_str(o, "table", r->rule_table.ptr, r->rule_table.len);
 		key_u64(o, "rule", r->rule_number);

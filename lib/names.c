@@ -29,7 +29,8 @@ mbt_point_name(uint8_t detail)
 	switch (detail) {
 	case MBT_POINT_ENTER: return "enter";
 	case MBT_POINT_LEAVE: return "leave";
-	default: return "plain";
+	case MBT_POINT_PLAIN: return "plain";
+	default: return "unknown";
 	}
 }
 

@@ -57,6 +57,16 @@ put_ns(struct mbt_textbuf *b, const struct mbt_record *r)
 		mbt_tb_u64(b, r->ns_id);
 }
 
+/* A code by its name, or by its number when this reader has no name for it. */
+static void
+put_code(struct mbt_textbuf *b, const char *name, uint8_t value, uint8_t max)
+{
+	if (value <= max)
+		mbt_tb_str(b, name);
+	else
+		mbt_tb_u64(b, value);
+}
+
 static void
 put_reason(struct mbt_textbuf *b, const struct mbt_record *r)
 {
@@ -108,7 +118,8 @@ put_body(struct mbt_textbuf *b, const struct mbt_record *r)
 			put_str(b, r->text);
 		} else if (r->detail != MBT_POINT_PLAIN) {
 			put_sep(b);
-			mbt_tb_str(b, mbt_point_name(r->detail));
+			put_code(b, mbt_point_name(r->detail), r->detail,
+			    MBT_POINT_LEAVE);
 		}
 		return;
 	case MBT_KIND_TEXT:
@@ -120,13 +131,17 @@ put_body(struct mbt_textbuf *b, const struct mbt_record *r)
 		mbt_tb_str(b, "packet ");
 		mbt_tb_str(b, mbt_linktype_name(r->linktype));
 		mbt_tb_str(b, " ");
+		if (strcmp(mbt_linktype_name(r->linktype), "linktype") == 0) {
+			mbt_tb_u64(b, r->linktype); /* no name: its number */
+			mbt_tb_str(b, " ");
+		}
 		mbt_tb_u64(b, r->orig_len);
 		mbt_tb_str(b, " bytes");
 		break;
 	case MBT_KIND_RULE:
 		put_sep(b);
 		mbt_tb_str(b, "rule ");
-		mbt_tb_str(b, mbt_fw_name(r->fw));
+		put_code(b, mbt_fw_name(r->fw), r->fw, MBT_FW_MAX);
 		if (r->rule_table.len > 0) {
 			mbt_tb_str(b, " ");
 			put_str(b, r->rule_table);
@@ -134,12 +149,12 @@ put_body(struct mbt_textbuf *b, const struct mbt_record *r)
 		mbt_tb_str(b, " ");
 		mbt_tb_u64(b, r->rule_number);
 		mbt_tb_str(b, " ");
-		mbt_tb_str(b, mbt_verdict_name(r->detail));
+		put_code(b, mbt_verdict_name(r->detail), r->detail, MBT_VERDICT_MAX);
 		break;
 	case MBT_KIND_VERDICT:
 		put_sep(b);
 		mbt_tb_str(b, "verdict ");
-		mbt_tb_str(b, mbt_verdict_name(r->detail));
+		put_code(b, mbt_verdict_name(r->detail), r->detail, MBT_VERDICT_MAX);
 		put_reason(b, r);
 		break;
 	case MBT_KIND_IFACE:
@@ -154,7 +169,7 @@ put_body(struct mbt_textbuf *b, const struct mbt_record *r)
 	case MBT_KIND_END:
 		put_sep(b);
 		mbt_tb_str(b, "end ");
-		mbt_tb_str(b, mbt_end_name(r->detail));
+		put_code(b, mbt_end_name(r->detail), r->detail, MBT_END_MAX);
 		put_reason(b, r);
 		break;
 	case MBT_KIND_ROUTE:

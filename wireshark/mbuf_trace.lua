@@ -153,11 +153,13 @@ local LINKTYPE = { [0] = "loopback", [1] = "ethernet", [101] = "raw-ip",
 	[65535] = "none" }
 
 local function kind_name(k) return KIND[k] or "unknown" end
-local function point_name(d) return d == 1 and "enter" or d == 2 and "leave" or "plain" end
-local function verdict_name(v) return VERDICT[v] or "unknown" end
-local function how_name(h) return HOW[h] or "unknown" end
-local function fw_name(f) return FW[f] or "other" end
-local function linktype_name(lt) return LINKTYPE[lt] or "linktype" end
+-- Codes this dissector has no name for are shown by number, as mbuftrace does.
+local POINT = { [0] = "plain", "enter", "leave" }
+local function point_name(d) return POINT[d] or tostring(d) end
+local function verdict_name(v) return VERDICT[v] or tostring(v) end
+local function how_name(h) return HOW[h] or tostring(h) end
+local function fw_name(f) return FW[f] or tostring(f) end
+local function linktype_name(lt) return LINKTYPE[lt] or ("linktype " .. lt) end
 
 -- ---------------------------------------------------------------------------
 -- Bounds-checked buffer access.  Callers check have() (or need()) first.
