@@ -102,4 +102,6 @@ bench: all
 clean:
 	rm -rf build build-san
 
--include wireshark/plugin.mk
+# Each part with its own build steps brings a fragment (wireshark/plugin.mk,
+# linux/*.mk, freebsd/*.mk, ...).
+-include $(sort $(wildcard */*.mk))

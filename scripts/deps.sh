@@ -4,9 +4,10 @@
 # only those missing, so that `make check` and `make demo` work on a fresh
 # Debian 12 machine (as root; otherwise it says what to install).
 set -eu
-packages="build-essential clang libclang-rt-14-dev pkg-config libpcap-dev
-	tcpdump tshark wireshark-dev libwireshark-dev libglib2.0-dev python3
-	groff-base"
+cd "$(dirname "$0")/.."
+# scripts/packages.txt, and each part's own */packages.txt: one name a line.
+packages=$(cat scripts/packages.txt */packages.txt 2>/dev/null |
+	sed 's/#.*//' | tr -s ' \t\n' '\n' | sort -u)
 missing=
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -35,11 +35,11 @@ done
 for t in build-san/tests/test_*; do
 	suite "unit $(basename "$t") (ASan/UBSan)" "$t"
 done
-suite "golden: read" tests/golden/test_read.sh
-suite "command line" tests/cli/test_cli.sh
+# Every shell suite: tests/*/test_*.sh and the parts' own */tests/test_*.sh.
+for t in tests/*/test_*.sh */tests/test_*.sh; do
+	[ -x "$t" ] && suite "$t" "$t"
+done
 suite "fuzz (${FUZZ_SECONDS:-15}s each)" tests/run-fuzz.sh "${FUZZ_SECONDS:-15}" build/fuzz/fuzz_*
-suite "wireshark: Lua dissector" tests/wireshark/test_lua.sh
-suite "wireshark: C plugin" tests/wireshark/test_plugin.sh
 
 echo "== total"
 [ -n "$broken" ] && echo "suites without a result:$broken"
