@@ -11,53 +11,35 @@
 
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-ROOT=$PWD
+. tests/lib.sh # ROOT, MKTRACE, SHARED_CAPTURE, TMP, ok/not_ok/skip/finish
 
-SHARED_CAPTURE=${MBT_SHARED_CAPTURE:-$ROOT/../shared/captures/mbuf-tracing-part3.pcap}
 SAMPLES="v1-le v1-be v2 v3 malformed"
 TUSER=${MBT_WS_USER:-mbtwstest}
 FIELDS="-e mbuf_trace.format -e mbuf_trace.text -e mbuf_trace.func
 	-e mbuf_trace.file -e mbuf_trace.line -e mbuf_trace.ns -e mbuf_trace.ifname"
 
-passed=0 failed=0 skipped=0
-ok() {
-	echo "ok - $1"
-	passed=$((passed + 1))
-}
-not_ok() {
-	echo "not ok - $1"
-	failed=$((failed + 1))
-	# Show why, indented as TAP comments.
-	[ -n "${2:-}" ] && [ -s "$2" ] && head -n 40 "$2" | sed 's/^/#   /'
-	return 0
-}
-skip() {
-	echo "SKIP: $1"
-	skipped=$((skipped + 1))
-}
-finish() {
-	echo "$passed passed, $failed failed, $skipped skipped"
-	[ "$failed" -eq 0 ]
+# done_: the closing line, and the exit status that goes with it.
+done_() {
+	finish
 	exit
 }
 
 if ! command -v tshark >/dev/null 2>&1; then
 	skip "tshark not installed (apt-get install tshark)"
-	finish
+	done_
 fi
 if ! pkg-config --exists wireshark glib-2.0 2>/dev/null; then
 	skip "Wireshark development files absent (apt-get install wireshark-dev libwireshark-dev libglib2.0-dev)"
-	finish
+	done_
 fi
 WS_VERSION=$(pkg-config --modversion wireshark | cut -d. -f1,2)
 
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+# The unprivileged user reads the plugin and captures from here.
 chmod 0755 "$TMP"
 
 if ! make -s build/wireshark/mbuf_trace.so >"$TMP/build.log" 2>&1; then
 	not_ok "build build/wireshark/mbuf_trace.so" "$TMP/build.log"
-	finish
+	done_
 fi
 ok "build build/wireshark/mbuf_trace.so"
 
@@ -78,7 +60,7 @@ if [ "$(id -u)" = 0 ]; then
 	if ! id -u "$TUSER" >/dev/null 2>&1; then
 		useradd --system --no-create-home --home-dir /nonexistent \
 			--shell /usr/sbin/nologin "$TUSER" ||
-			{ not_ok "create user $TUSER"; finish; }
+			{ not_ok "create user $TUSER"; done_; }
 	fi
 	as_user() { runuser -u "$TUSER" -- "$@"; }
 	owner=$TUSER
@@ -126,7 +108,7 @@ if tshark_c -G plugins >"$TMP/plugins" 2>&1 &&
 	ok "tshark loads the C plugin as protocol mbuf_trace"
 else
 	not_ok "tshark loads the C plugin as protocol mbuf_trace" "$TMP/plugins"
-	finish
+	done_
 fi
 
 # The captures to compare: the prototype's real one and generated samples.
@@ -137,9 +119,8 @@ if [ -r "$SHARED_CAPTURE" ]; then
 else
 	skip "shared capture $SHARED_CAPTURE absent"
 fi
-MKTRACE=build/bin/mktrace
 if [ ! -x "$MKTRACE" ] && [ -f tests/tools/mktrace.c ]; then
-	make -s "$MKTRACE" >"$TMP/mktrace.log" 2>&1 ||
+	make -s build/bin/mktrace >"$TMP/mktrace.log" 2>&1 ||
 		not_ok "build $MKTRACE" "$TMP/mktrace.log"
 fi
 for s in $SAMPLES; do
@@ -261,4 +242,4 @@ if [ -f "$TMP/caps/malformed.pcap" ]; then
 	done
 fi
 
-finish
+done_
