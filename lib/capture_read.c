@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Reading captures of traces through libpcap, which knows pcap and pcapng. */
+/*
+ * Reading captures of traces: classic pcap files through a memory map
+ * (fast), everything else (pcapng, standard input) through libpcap.
+ */
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,20 +10,55 @@
 
 #include "mbuftrace/capture.h"
 #include "mbuftrace/format.h"
+#include "pcap_map.h"
 
 struct mbt_capture {
-	pcap_t *pcap;
+	pcap_t *pcap;              /* or */
+	struct mbt_pcap_map *map;
 	uint64_t frame;
 };
+
+static struct mbt_capture *
+capture_mapped(const char *path, struct mbt_pcap_map *map, char *err,
+    size_t errlen)
+{
+	uint32_t lt = mbt_pcap_map_linktype(map);
+	struct mbt_capture *c;
+
+	if (lt != MBT_DLT_USER0) {
+		snprintf(err, errlen, "%s: link type %u (%s) is not mbuf_trace's "
+		    "DLT_USER0 (147)", path, lt,
+		    pcap_datalink_val_to_name((int)lt) ?
+			pcap_datalink_val_to_name((int)lt) : "?");
+		mbt_pcap_map_close(map);
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		mbt_pcap_map_close(map);
+		return NULL;
+	}
+	c->map = map;
+	return c;
+}
 
 struct mbt_capture *
 mbt_capture_open(const char *path, char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	struct mbt_capture *c;
+	struct mbt_pcap_map *map;
 	pcap_t *p;
 	int lt;
 
+	if (strcmp(path, "-") != 0) {
+		switch (mbt_pcap_map_open(path, &map, err, errlen)) {
+		case 1: return capture_mapped(path, map, err, errlen);
+		case -1: return NULL;
+		default: break; /* not a regular classic pcap file */
+		}
+	}
 	if (strcmp(path, "-") == 0)
 		p = pcap_fopen_offline(stdin, perr);
 	else
@@ -53,7 +91,20 @@ mbt_capture_next(struct mbt_capture *c, struct mbt_packet *p, char *err,
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	int rc = pcap_next_ex(c->pcap, &h, &data);
+	int rc;
+
+	if (c->map != NULL) {
+		char why[256];
+
+		rc = mbt_pcap_map_next(c->map, p, why, sizeof(why));
+		if (rc < 0)
+			snprintf(err, errlen, "after frame %llu: %s",
+			    (unsigned long long)c->frame, why);
+		else if (rc == 1)
+			p->frame = ++c->frame;
+		return rc;
+	}
+	rc = pcap_next_ex(c->pcap, &h, &data);
 
 	if (rc == PCAP_ERROR_BREAK)
 		return 0;
@@ -74,7 +125,7 @@ mbt_capture_next(struct mbt_capture *c, struct mbt_packet *p, char *err,
 int
 mbt_capture_linktype(const struct mbt_capture *c)
 {
-	return pcap_datalink(c->pcap);
+	return c->map ? (int)mbt_pcap_map_linktype(c->map) : pcap_datalink(c->pcap);
 }
 
 void
@@ -82,6 +133,9 @@ mbt_capture_close(struct mbt_capture *c)
 {
 	if (c == NULL)
 		return;
-	pcap_close(c->pcap);
+	if (c->map != NULL)
+		mbt_pcap_map_close(c->map);
+	else
+		pcap_close(c->pcap);
 	free(c);
 }
