@@ -521,7 +521,6 @@ local function v3_event(d, off, len)
 	local r = { off = off, len = 4 + len, kind = u8(tvb, v), detail = u8(tvb, v + 1),
 		cpu = u16(tvb, v + 2), time_off = v + 4, attrs = {} }
 	r.time_known = not (u32(tvb, v + 4) == 0xffffffff and u32(tvb, v + 8) == 0xffffffff)
-	t.records[#t.records + 1] = r
 	if r.kind == 0 then return "EVENT of kind 0" end
 	local seen = {}
 	local pos, stop = v + 12, v + len
@@ -553,6 +552,8 @@ local function v3_event(d, off, len)
 		end
 		pos = pos + 4 + alen
 	end
+	-- Only whole events are kept, as libmbuftrace does.
+	t.records[#t.records + 1] = r
 end
 
 local function v3_string(d, off, len)
