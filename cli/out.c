@@ -34,7 +34,8 @@ out_put_slow(struct out *o, const char *s, size_t n)
 		s += k;
 		n -= k;
 		if (o->len == OUT_BUFSZ) {
-			if (o->error == 0 && fwrite(o->buf, 1, o->len, o->f) != o->len)
+			if (o->error == 0 &&
+			    fwrite(o->buf, 1, o->len, o->f) != o->len)
 				o->error = -EIO;
 			o->len = 0;
 		}
@@ -145,8 +146,10 @@ out_spaces(struct out *o, size_t n)
 static size_t
 utf8_len(const unsigned char *s, size_t n)
 {
-	size_t len = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 :
-	    s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : 0;
+	size_t len = s[0] >= 0xf0 && s[0] <= 0xf4   ? 4
+		     : s[0] >= 0xe0		    ? 3
+		     : s[0] >= 0xc2 && s[0] <= 0xdf ? 2
+						    : 0;
 
 	if (len == 0 || len > n || s[0] > 0xf4)
 		return 0;
@@ -167,7 +170,7 @@ out_json_str(struct out *o, const char *str, size_t n)
 	out_char(o, '"');
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];
-		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+		char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
 		size_t u;
 
 		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80)

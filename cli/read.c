@@ -105,14 +105,14 @@ parse_read_opts(int argc, char **argv, struct read_opts *opt)
 {
 	enum { O_PCAPNG = 256, O_FUNC, O_FILE, O_NS, O_IFACE };
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "write-pcapng", required_argument, NULL, O_PCAPNG },
-		{ "func", required_argument, NULL, O_FUNC },
-		{ "file", required_argument, NULL, O_FILE },
-		{ "ns", required_argument, NULL, O_NS },
-		{ "iface", required_argument, NULL, O_IFACE },
-		{ NULL, 0, NULL, 0 },
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"write-pcapng", required_argument, NULL, O_PCAPNG},
+	    {"func", required_argument, NULL, O_FUNC},
+	    {"file", required_argument, NULL, O_FILE},
+	    {"ns", required_argument, NULL, O_NS},
+	    {"iface", required_argument, NULL, O_IFACE},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -127,15 +127,18 @@ parse_read_opts(int argc, char **argv, struct read_opts *opt)
 		case O_NS: opt->ns = optarg; break;
 		case O_IFACE: opt->iface = optarg; break;
 		default:
-			cli_error("unknown or incomplete option '%s' (see --help)",
+			cli_error(
+			    "unknown or incomplete option '%s' (see --help)",
 			    argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
-		cli_error(optind == argc ? "which capture? give a FILE, or - for "
-		    "standard input (see --help)" : "one capture at a time, "
-		    "please (see --help)");
+		cli_error(optind == argc
+			      ? "which capture? give a FILE, or - for "
+				"standard input (see --help)"
+			      : "one capture at a time, "
+				"please (see --help)");
 		return EXIT_USAGE;
 	}
 	opt->path = argv[optind];
@@ -196,8 +199,8 @@ read_capture(const struct read_opts *opt, struct mbt_capture *cap,
 int
 do_read(int argc, char **argv)
 {
-	struct read_opts opt = { 0 };
-	struct read_stats st = { 0 };
+	struct read_opts opt = {0};
+	struct read_stats st = {0};
 	struct mbt_capture *cap;
 	struct mbt_pcapng *png = NULL;
 	FILE *pngf = NULL;
@@ -239,7 +242,9 @@ do_read(int argc, char **argv)
 		    st.not_in_pcapng == 1 ? "is" : "are", opt.pcapng_path);
 	if (st.malformed + st.truncated > 0)
 		cli_note("%llu of %llu traces malformed, %llu truncated by the "
-		    "capture", (unsigned long long)st.malformed,
-		    (unsigned long long)st.packets, (unsigned long long)st.truncated);
+			 "capture",
+		    (unsigned long long)st.malformed,
+		    (unsigned long long)st.packets,
+		    (unsigned long long)st.truncated);
 	return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }

@@ -21,10 +21,10 @@ size_t trace_summary(const struct mbt_trace *t, char *buf, size_t size);
 /* "2025-12-30 22:00:00.001000" in local time, as tcpdump -tttt. */
 void out_capture_time(struct out *o, int64_t sec, uint32_t usec);
 
-void text_trace(struct out *o, const struct mbt_packet *p,
-    const struct mbt_trace *t);
-void json_trace(struct out *o, const struct mbt_packet *p,
-    const struct mbt_trace *t);
+void text_trace(
+    struct out *o, const struct mbt_packet *p, const struct mbt_trace *t);
+void json_trace(
+    struct out *o, const struct mbt_packet *p, const struct mbt_trace *t);
 /* 0 when written, 1 when the trace has no snapshot to write, or -errno. */
 int pcapng_trace(struct mbt_pcapng *w, const struct mbt_packet *p,
     const struct mbt_trace *t);

@@ -12,14 +12,14 @@ trace_first_snapshot(const struct mbt_trace *t, struct snapshot *s)
 		const struct mbt_record *r = &t->records[i];
 
 		if (r->has_packet) {
-			*s = (struct snapshot){ r->linktype, r->pkt, r->pkt_len,
-				r->orig_len };
+			*s = (struct snapshot){
+			    r->linktype, r->pkt, r->pkt_len, r->orig_len};
 			return true;
 		}
 	}
 	if (t->tail != NULL && t->tail_orig_len > 0) {
-		*s = (struct snapshot){ t->tail_linktype, t->tail, t->tail_len,
-			t->tail_orig_len };
+		*s = (struct snapshot){
+		    t->tail_linktype, t->tail, t->tail_len, t->tail_orig_len};
 		return true;
 	}
 	return false;
@@ -32,8 +32,8 @@ trace_summary(const struct mbt_trace *t, char *buf, size_t size)
 
 	if (!trace_first_snapshot(t, &s))
 		return (size_t)snprintf(buf, size, "(no packet snapshot)");
-	return mbt_packet_summary(s.linktype, s.data, s.caplen, s.wirelen, buf,
-	    size);
+	return mbt_packet_summary(
+	    s.linktype, s.data, s.caplen, s.wirelen, buf, size);
 }
 
 void
@@ -48,8 +48,10 @@ out_capture_time(struct out *o, int64_t sec, uint32_t usec)
 		time_t tt = (time_t)sec;
 		struct tm tm;
 
-		cached_len = localtime_r(&tt, &tm) == NULL ? 0 :
-		    strftime(cached, sizeof(cached), "%Y-%m-%d %H:%M:%S", &tm);
+		cached_len = localtime_r(&tt, &tm) == NULL
+				 ? 0
+				 : strftime(cached, sizeof(cached),
+				       "%Y-%m-%d %H:%M:%S", &tm);
 		cached_sec = sec;
 	}
 	out_put(o, cached, cached_len);

@@ -41,8 +41,8 @@ key_u64(struct out *o, const char *k, uint64_t v)
 
 /* A code by name, or by number when this reader has no name for it. */
 static void
-key_code(struct out *o, const char *k, const char *name, uint8_t value,
-    uint8_t max)
+key_code(
+    struct out *o, const char *k, const char *name, uint8_t value, uint8_t max)
 {
 	if (value <= max)
 		key_cstr(o, k, name);
@@ -74,15 +74,17 @@ json_packet(struct out *o, uint16_t linktype, const uint8_t *pkt,
 	key_u64(o, "len", wirelen);
 	key_u64(o, "captured", caplen);
 	if (prev->data == NULL) {
-		n = mbt_packet_summary(linktype, pkt, caplen, wirelen, buf,
-		    sizeof(buf));
-		key_str(o, "summary", buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		n = mbt_packet_summary(
+		    linktype, pkt, caplen, wirelen, buf, sizeof(buf));
+		key_str(
+		    o, "summary", buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
 	} else {
 		n = mbt_packet_diff(prev->linktype, prev->data, prev->caplen,
 		    linktype, pkt, caplen, buf, sizeof(buf));
-		key_str(o, "changes", buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		key_str(
+		    o, "changes", buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
 	}
-	*prev = (struct snapshot){ linktype, pkt, caplen, wirelen };
+	*prev = (struct snapshot){linktype, pkt, caplen, wirelen};
 }
 
 static void
@@ -116,11 +118,10 @@ json_detail(struct out *o, const struct mbt_record *r)
 		    MBT_VERDICT_MAX);
 		break;
 	case MBT_KIND_END:
-		key_code(o, "end", mbt_end_name(r->detail), r->detail,
-		    MBT_END_MAX);
+		key_code(
+		    o, "end", mbt_end_name(r->detail), r->detail, MBT_END_MAX);
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -168,11 +169,13 @@ json_record(struct out *o, const struct mbt_record *r, struct snapshot *prev)
 	}
 	json_where(o, r);
 	if (r->has_packet)
-		json_packet(o, r->linktype, r->pkt, r->pkt_len, r->orig_len, prev);
+		json_packet(
+		    o, r->linktype, r->pkt, r->pkt_len, r->orig_len, prev);
 	if (r->has_rule) {
 		key_code(o, "fw", mbt_fw_name(r->fw), r->fw, MBT_FW_MAX);
 		if (r->rule_table.len > 0)
-			key_str(o, "table", r->rule_table.ptr, r->rule_table.len);
+			key_str(
+			    o, "table", r->rule_table.ptr, r->rule_table.len);
 		key_u64(o, "rule", r->rule_number);
 	}
 	if (r->has_reason) {
@@ -189,9 +192,10 @@ json_record(struct out *o, const struct mbt_record *r, struct snapshot *prev)
 }
 
 static void
-json_header(struct out *o, const struct mbt_packet *p, const struct mbt_trace *t)
+json_header(
+    struct out *o, const struct mbt_packet *p, const struct mbt_trace *t)
 {
-	static const char *const origins[] = { "unknown", "freebsd", "linux" };
+	static const char *const origins[] = {"unknown", "freebsd", "linux"};
 	char summary[512];
 	size_t n = trace_summary(t, summary, sizeof(summary));
 
@@ -204,10 +208,12 @@ json_header(struct out *o, const struct mbt_packet *p, const struct mbt_trace *t
 	key_u64(o, "caplen", p->caplen);
 	key_u64(o, "wirelen", p->wirelen);
 	key_cstr(o, "format", mbt_format_name(t->format));
-	key_str(o, "summary", summary, n < sizeof(summary) ? n : sizeof(summary) - 1);
+	key_str(o, "summary", summary,
+	    n < sizeof(summary) ? n : sizeof(summary) - 1);
 	if (t->format == MBT_FORMAT_V3) {
-		key_cstr(o, "origin", t->origin <= MBT_ORIGIN_LINUX ?
-		    origins[t->origin] : "unknown");
+		key_cstr(o, "origin",
+		    t->origin <= MBT_ORIGIN_LINUX ? origins[t->origin]
+						  : "unknown");
 		key_id(o, "trace_id", t->trace_id);
 		if (t->parent_id != 0)
 			key_id(o, "parent_id", t->parent_id);
@@ -220,7 +226,7 @@ json_header(struct out *o, const struct mbt_packet *p, const struct mbt_trace *t
 void
 json_trace(struct out *o, const struct mbt_packet *p, const struct mbt_trace *t)
 {
-	struct snapshot prev = { 0 };
+	struct snapshot prev = {0};
 	char err[300];
 
 	json_header(o, p, t);
@@ -242,7 +248,8 @@ json_trace(struct out *o, const struct mbt_packet *p, const struct mbt_trace *t)
 	if (t->error.kind != MBT_OK) {
 		size_t n = mbt_error_text(&t->error, err, sizeof(err));
 
-		key_str(o, "malformed", err, n < sizeof(err) ? n : sizeof(err) - 1);
+		key_str(
+		    o, "malformed", err, n < sizeof(err) ? n : sizeof(err) - 1);
 		key_cstr(o, "error_kind", mbt_error_kind_name(t->error.kind));
 	}
 	out_str(o, "}\n");

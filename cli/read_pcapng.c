@@ -17,7 +17,8 @@
 
 #define COMMENT_MAX 65000
 #define ETHER_HDR_LEN 14
-#define SNAP_MAX (65535 + ETHER_HDR_LEN) /* a pcapng option holds at most 65535 bytes */
+#define SNAP_MAX \
+	(65535 + ETHER_HDR_LEN) /* a pcapng option holds at most 65535 bytes */
 
 struct comment {
 	char buf[COMMENT_MAX];
@@ -41,8 +42,8 @@ comment_build(struct comment *c, const struct mbt_packet *p,
 	char line[1024];
 	int n = snprintf(line, sizeof(line),
 	    "mbuf_trace frame %llu (%s, %zu records): snapshot %zu of %zu",
-	    (unsigned long long)p->frame, mbt_format_name(t->format), t->nrecords,
-	    nth, nsnaps);
+	    (unsigned long long)p->frame, mbt_format_name(t->format),
+	    t->nrecords, nth, nsnaps);
 
 	c->len = 0;
 	comment_add(c, line, (size_t)n);
@@ -65,8 +66,8 @@ comment_build(struct comment *c, const struct mbt_packet *p,
 
 /* The ethertype for a snapshot's link layer, and where its IP packet starts. */
 static uint16_t
-ethertype_of(uint16_t linktype, const uint8_t *p, uint32_t caplen,
-    uint32_t *skip)
+ethertype_of(
+    uint16_t linktype, const uint8_t *p, uint32_t caplen, uint32_t *skip)
 {
 	uint32_t fam;
 
@@ -75,11 +76,11 @@ ethertype_of(uint16_t linktype, const uint8_t *p, uint32_t caplen,
 	case MBT_LINKTYPE_RAW:
 		if (caplen < 1)
 			return 0;
-		return (p[0] >> 4) == 6 ? 0x86dd : (p[0] >> 4) == 4 ? 0x0800 : 0;
-	case MBT_LINKTYPE_IPV4:
-		return 0x0800;
-	case MBT_LINKTYPE_IPV6:
-		return 0x86dd;
+		return (p[0] >> 4) == 6	  ? 0x86dd
+		       : (p[0] >> 4) == 4 ? 0x0800
+					  : 0;
+	case MBT_LINKTYPE_IPV4: return 0x0800;
+	case MBT_LINKTYPE_IPV6: return 0x86dd;
 	case MBT_LINKTYPE_NULL:
 	case MBT_LINKTYPE_LOOP:
 		if (caplen < 4)
@@ -87,15 +88,16 @@ ethertype_of(uint16_t linktype, const uint8_t *p, uint32_t caplen,
 		*skip = 4;
 		/* The family is in the writer's byte order: look at both. */
 		fam = p[0] != 0 ? p[0] : p[3];
-		return fam == 2 ? 0x0800 :
-		    (fam == 10 || fam == 24 || fam == 28 || fam == 30) ? 0x86dd : 0;
+		return fam == 2 ? 0x0800
+		       : (fam == 10 || fam == 24 || fam == 28 || fam == 30)
+			   ? 0x86dd
+			   : 0;
 	case MBT_LINKTYPE_LINUX_SLL:
 		if (caplen < 16)
 			return 0;
 		*skip = 16;
 		return (uint16_t)(p[14] << 8 | p[15]);
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -107,12 +109,13 @@ write_snapshot(struct mbt_pcapng *w, const struct mbt_packet *p,
 {
 	static uint8_t eth[SNAP_MAX];
 	uint32_t skip;
-	uint16_t type = linktype == MBT_LINKTYPE_ETHERNET ? 0 :
-	    ethertype_of(linktype, data, caplen, &skip);
+	uint16_t type = linktype == MBT_LINKTYPE_ETHERNET
+			    ? 0
+			    : ethertype_of(linktype, data, caplen, &skip);
 
 	if (type == 0 || caplen - skip > SNAP_MAX - ETHER_HDR_LEN)
-		return mbt_pcapng_write(w, linktype, p->ts_sec, p->ts_usec, data,
-		    caplen, wirelen, c->buf, c->len);
+		return mbt_pcapng_write(w, linktype, p->ts_sec, p->ts_usec,
+		    data, caplen, wirelen, c->buf, c->len);
 	memset(eth, 0, 12);
 	eth[12] = (uint8_t)(type >> 8);
 	eth[13] = (uint8_t)type;
@@ -123,8 +126,8 @@ write_snapshot(struct mbt_pcapng *w, const struct mbt_packet *p,
 }
 
 int
-pcapng_trace(struct mbt_pcapng *w, const struct mbt_packet *p,
-    const struct mbt_trace *t)
+pcapng_trace(
+    struct mbt_pcapng *w, const struct mbt_packet *p, const struct mbt_trace *t)
 {
 	static struct comment c;
 	bool has_tail = t->tail != NULL && t->tail_orig_len > 0;
@@ -141,8 +144,8 @@ pcapng_trace(struct mbt_pcapng *w, const struct mbt_packet *p,
 		if (!r->has_packet)
 			continue;
 		comment_build(&c, p, t, ++nth, nsnaps);
-		rc = write_snapshot(w, p, r->linktype, r->pkt, r->pkt_len,
-		    r->orig_len, &c);
+		rc = write_snapshot(
+		    w, p, r->linktype, r->pkt, r->pkt_len, r->orig_len, &c);
 	}
 	if (has_tail && rc == 0) {
 		comment_build(&c, p, t, ++nth, nsnaps);

@@ -73,7 +73,7 @@ struct columns {
 static struct columns
 measure(const struct mbt_trace *t)
 {
-	struct columns c = { false, 0 };
+	struct columns c = {false, 0};
 
 	for (size_t i = 0; i < t->nrecords; i++) {
 		size_t n = where_width(&t->records[i]);
@@ -101,8 +101,8 @@ put_time(struct out *o, const struct mbt_record *r, const struct columns *c)
 
 /* A snapshot after the first says what changed since the one before. */
 static void
-put_snapshot_change(struct out *o, const struct mbt_record *r,
-    const struct snapshot *prev)
+put_snapshot_change(
+    struct out *o, const struct mbt_record *r, const struct snapshot *prev)
 {
 	char diff[256];
 	size_t n;
@@ -156,9 +156,11 @@ put_footer(struct out *o, const struct mbt_trace *t, struct snapshot *prev)
 	char err[300];
 
 	if (t->tail != NULL && t->tail_orig_len > 0) {
-		struct mbt_record tail = { .kind = MBT_KIND_PACKET,
-			.linktype = t->tail_linktype, .orig_len = t->tail_orig_len,
-			.pkt = t->tail, .pkt_len = t->tail_len };
+		struct mbt_record tail = {.kind = MBT_KIND_PACKET,
+		    .linktype = t->tail_linktype,
+		    .orig_len = t->tail_orig_len,
+		    .pkt = t->tail,
+		    .pkt_len = t->tail_len};
 		char text[64];
 		size_t n = mbt_record_text(&tail, text, sizeof(text));
 
@@ -178,8 +180,8 @@ put_footer(struct out *o, const struct mbt_trace *t, struct snapshot *prev)
 	if (t->unknown_skipped > 0) {
 		out_str(o, "   (");
 		out_u64(o, t->unknown_skipped);
-		out_str(o, t->unknown_skipped == 1 ? " record or attribute" :
-		    " records or attributes");
+		out_str(o, t->unknown_skipped == 1 ? " record or attribute"
+						   : " records or attributes");
 		out_str(o, " of a newer format skipped)\n");
 	}
 	if (t->error.kind != MBT_OK) {
@@ -197,7 +199,7 @@ void
 text_trace(struct out *o, const struct mbt_packet *p, const struct mbt_trace *t)
 {
 	struct columns c = measure(t);
-	struct snapshot prev = { 0 };
+	struct snapshot prev = {0};
 
 	put_header(o, p, t);
 	for (size_t i = 0; i < t->nrecords; i++) {
@@ -220,8 +222,8 @@ text_trace(struct out *o, const struct mbt_packet *p, const struct mbt_trace *t)
 		o->len += n < TEXT_MAX ? n : TEXT_MAX - 1;
 		if (r->has_packet) {
 			put_snapshot_change(o, r, &prev);
-			prev = (struct snapshot){ r->linktype, r->pkt, r->pkt_len,
-				r->orig_len };
+			prev = (struct snapshot){
+			    r->linktype, r->pkt, r->pkt_len, r->orig_len};
 		}
 		out_char(o, '\n');
 	}

@@ -13,23 +13,26 @@
 #include "pcap_map.h"
 
 struct mbt_capture {
-	pcap_t *pcap;              /* or */
+	pcap_t *pcap; /* or */
 	struct mbt_pcap_map *map;
 	uint64_t frame;
 };
 
 static struct mbt_capture *
-capture_mapped(const char *path, struct mbt_pcap_map *map, char *err,
-    size_t errlen)
+capture_mapped(
+    const char *path, struct mbt_pcap_map *map, char *err, size_t errlen)
 {
 	uint32_t lt = mbt_pcap_map_linktype(map);
 	struct mbt_capture *c;
 
 	if (lt != MBT_DLT_USER0) {
-		snprintf(err, errlen, "%s: link type %u (%s) is not mbuf_trace's "
-		    "DLT_USER0 (147)", path, lt,
-		    pcap_datalink_val_to_name((int)lt) ?
-			pcap_datalink_val_to_name((int)lt) : "?");
+		snprintf(err, errlen,
+		    "%s: link type %u (%s) is not mbuf_trace's "
+		    "DLT_USER0 (147)",
+		    path, lt,
+		    pcap_datalink_val_to_name((int)lt)
+			? pcap_datalink_val_to_name((int)lt)
+			: "?");
 		mbt_pcap_map_close(map);
 		return NULL;
 	}
@@ -69,9 +72,13 @@ mbt_capture_open(const char *path, char *err, size_t errlen)
 	}
 	lt = pcap_datalink(p);
 	if (lt != MBT_DLT_USER0) {
-		snprintf(err, errlen, "%s: link type %d (%s) is not mbuf_trace's "
-		    "DLT_USER0 (147)", path, lt,
-		    pcap_datalink_val_to_name(lt) ? pcap_datalink_val_to_name(lt) : "?");
+		snprintf(err, errlen,
+		    "%s: link type %d (%s) is not mbuf_trace's "
+		    "DLT_USER0 (147)",
+		    path, lt,
+		    pcap_datalink_val_to_name(lt)
+			? pcap_datalink_val_to_name(lt)
+			: "?");
 		pcap_close(p);
 		return NULL;
 	}
@@ -86,8 +93,8 @@ mbt_capture_open(const char *path, char *err, size_t errlen)
 }
 
 int
-mbt_capture_next(struct mbt_capture *c, struct mbt_packet *p, char *err,
-    size_t errlen)
+mbt_capture_next(
+    struct mbt_capture *c, struct mbt_packet *p, char *err, size_t errlen)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -125,7 +132,8 @@ mbt_capture_next(struct mbt_capture *c, struct mbt_packet *p, char *err,
 int
 mbt_capture_linktype(const struct mbt_capture *c)
 {
-	return c->map ? (int)mbt_pcap_map_linktype(c->map) : pcap_datalink(c->pcap);
+	return c->map ? (int)mbt_pcap_map_linktype(c->map)
+		      : pcap_datalink(c->pcap);
 }
 
 void

@@ -84,13 +84,13 @@ static int
 mbt_has_magic(const uint8_t *buf, size_t caplen)
 {
 	return caplen >= 5 && buf[0] == MBT_V3_MAGIC0 &&
-	    buf[1] == MBT_V3_MAGIC1 && buf[2] == MBT_V3_MAGIC2 &&
-	    buf[3] == MBT_V3_MAGIC3;
+	       buf[1] == MBT_V3_MAGIC1 && buf[2] == MBT_V3_MAGIC2 &&
+	       buf[3] == MBT_V3_MAGIC3;
 }
 
 int
-mbt_decode(const uint8_t *buf, size_t caplen, size_t wirelen,
-    struct mbt_trace *t)
+mbt_decode(
+    const uint8_t *buf, size_t caplen, size_t wirelen, struct mbt_trace *t)
 {
 	mbt_trace_reset(t);
 	if (wirelen < caplen)
@@ -100,7 +100,8 @@ mbt_decode(const uint8_t *buf, size_t caplen, size_t wirelen,
 		    "%zu bytes: too short for any trace", wirelen);
 	if (caplen < 6 && caplen < wirelen)
 		return mbt_fail(t, MBT_ERR_TRUNCATED, -1, caplen,
-		    "capture kept %zu bytes: too few to tell the format", caplen);
+		    "capture kept %zu bytes: too few to tell the format",
+		    caplen);
 	if (mbt_has_magic(buf, caplen)) {
 		if (buf[MBT_V3_OFF_VERSION] == MBT_V3_VERSION)
 			return mbt_decode_v3(buf, caplen, wirelen, t);

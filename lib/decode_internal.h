@@ -21,10 +21,10 @@ int mbt_fail(struct mbt_trace *t, enum mbt_error_kind kind, int record,
  * Decoders for each layout.  buf holds caplen bytes of a packet that was
  * wirelen bytes long.  They fill t and return 0 or -EINVAL / -ENOMEM.
  */
-int mbt_decode_legacy(const uint8_t *buf, size_t caplen, size_t wirelen,
-    struct mbt_trace *t);
-int mbt_decode_v3(const uint8_t *buf, size_t caplen, size_t wirelen,
-    struct mbt_trace *t);
+int mbt_decode_legacy(
+    const uint8_t *buf, size_t caplen, size_t wirelen, struct mbt_trace *t);
+int mbt_decode_v3(
+    const uint8_t *buf, size_t caplen, size_t wirelen, struct mbt_trace *t);
 
 /* Split a prototype string "FILE:LINE: REST" into the record's fields. */
 void mbt_parse_legacy_text(struct mbt_record *r, const char *s, uint16_t len);

@@ -22,16 +22,16 @@ struct layout {
 	const uint8_t *buf;
 	size_t caplen, wirelen;
 	enum mbt_format format;
-	size_t end;      /* after the last record walked */
+	size_t end;	 /* after the last record walked */
 	unsigned walked; /* records wholly captured */
-	char why[96];    /* why it does not fit */
+	char why[96];	 /* why it does not fit */
 };
 
 static unsigned
 rd16(const struct layout *l, size_t off)
 {
-	return l->format == MBT_FORMAT_V1_LE ? mbt_le16(l->buf + off) :
-					       mbt_be16(l->buf + off);
+	return l->format == MBT_FORMAT_V1_LE ? mbt_le16(l->buf + off)
+					     : mbt_be16(l->buf + off);
 }
 
 static enum fit __attribute__((format(printf, 2, 3)))
@@ -65,7 +65,8 @@ fit_v2(struct layout *l)
 		if (type != MBT_V2_TYPE_PACKET && type != MBT_V2_TYPE_STRING)
 			return no_fit(l, "record %u has type %u", i, type);
 		if (pos + 4 + len > l->wirelen)
-			return no_fit(l, "record %u: length %u past the end", i, len);
+			return no_fit(
+			    l, "record %u: length %u past the end", i, len);
 		pos += 4 + len;
 		if (pos > l->caplen)
 			break;
@@ -75,8 +76,8 @@ fit_v2(struct layout *l)
 	if (pos > l->caplen || (pos + 4 > l->caplen && l->walked < count))
 		return FIT_TRUNCATED;
 	if (pos != l->wirelen)
-		return no_fit(l, "%zu bytes follow the last record",
-		    l->wirelen - pos);
+		return no_fit(
+		    l, "%zu bytes follow the last record", l->wirelen - pos);
 	return FIT_YES;
 }
 
@@ -103,7 +104,8 @@ fit_v1(struct layout *l)
 		if (len == 0)
 			return no_fit(l, "record %u has length 0", i);
 		if (pos + 2 + len > l->wirelen)
-			return no_fit(l, "record %u: length %u past the end", i, len);
+			return no_fit(
+			    l, "record %u: length %u past the end", i, len);
 		have = pos + 2 + len <= l->caplen ? len : l->caplen - pos - 2;
 		nul = memchr(l->buf + pos + 2, '\0', have);
 		if (nul != NULL && nul != l->buf + pos + 2 + len - 1)
@@ -123,17 +125,21 @@ fit_v1(struct layout *l)
 
 /* v1 strings passed the test; v2 strings are checked here (faults). */
 static int
-push_string(struct mbt_trace *t, const struct layout *l, unsigned i,
-    size_t rec, size_t off, unsigned len)
+push_string(struct mbt_trace *t, const struct layout *l, unsigned i, size_t rec,
+    size_t off, unsigned len)
 {
 	const uint8_t *s = l->buf + off;
 	struct mbt_record *r;
 
-	if (len == 0 || s[len - 1] != '\0' || memchr(s, '\0', len) != s + len - 1)
-		return mbt_fail(t, MBT_ERR_MALFORMED, (int)i, rec, "string of "
-		    "%u bytes %s", len, len == 0 ? "is empty (no NUL)" :
-		    s[len - 1] != '\0' ? "does not end in NUL" :
-		    "holds a NUL before its end");
+	if (len == 0 || s[len - 1] != '\0' ||
+	    memchr(s, '\0', len) != s + len - 1)
+		return mbt_fail(t, MBT_ERR_MALFORMED, (int)i, rec,
+		    "string of "
+		    "%u bytes %s",
+		    len,
+		    len == 0		 ? "is empty (no NUL)"
+		    : s[len - 1] != '\0' ? "does not end in NUL"
+					 : "holds a NUL before its end");
 	r = mbt_trace_push(t, (uint32_t)rec);
 	if (r == NULL)
 		return -ENOMEM;
@@ -142,8 +148,8 @@ push_string(struct mbt_trace *t, const struct layout *l, unsigned i,
 }
 
 static int
-push_packet(struct mbt_trace *t, const struct layout *l, size_t rec,
-    size_t off, unsigned len)
+push_packet(struct mbt_trace *t, const struct layout *l, size_t rec, size_t off,
+    unsigned len)
 {
 	struct mbt_record *r = mbt_trace_push(t, (uint32_t)rec);
 
@@ -167,9 +173,9 @@ push_records(struct mbt_trace *t, const struct layout *l)
 	for (unsigned i = 0; i < l->walked; i++) {
 		unsigned len = rd16(l, pos);
 		bool packet = l->format == MBT_FORMAT_V2 &&
-		    rd16(l, pos + 2) == MBT_V2_TYPE_PACKET;
-		int rc = packet ? push_packet(t, l, pos, pos + hdr, len) :
-				  push_string(t, l, i, pos, pos + hdr, len);
+			      rd16(l, pos + 2) == MBT_V2_TYPE_PACKET;
+		int rc = packet ? push_packet(t, l, pos, pos + hdr, len)
+				: push_string(t, l, i, pos, pos + hdr, len);
 
 		if (rc != 0)
 			return rc;
@@ -199,28 +205,30 @@ decode_layout(struct mbt_trace *t, struct layout *l, enum fit fit)
 	reverse_records(t);
 	if (rc == -ENOMEM)
 		return rc;
-	if (fit == FIT_YES && l->format != MBT_FORMAT_V2 && l->end < l->wirelen) {
+	if (fit == FIT_YES && l->format != MBT_FORMAT_V2 &&
+	    l->end < l->wirelen) {
 		/* v1: the packet follows the strings, to the end. */
 		t->tail_linktype = MBT_LINKTYPE_ETHERNET;
 		t->tail = l->buf + l->end;
-		t->tail_len = (uint32_t)(l->caplen > l->end ? l->caplen - l->end : 0);
+		t->tail_len =
+		    (uint32_t)(l->caplen > l->end ? l->caplen - l->end : 0);
 		t->tail_orig_len = (uint32_t)(l->wirelen - l->end);
 	}
 	if (rc == 0 && fit == FIT_TRUNCATED)
 		rc = mbt_fail(t, MBT_ERR_TRUNCATED, (int)l->walked, l->end,
 		    "capture cut the trace after %u of %u records (%zu of %zu "
-		    "bytes captured)", l->walked, rd16(l, 0), l->caplen,
-		    l->wirelen);
+		    "bytes captured)",
+		    l->walked, rd16(l, 0), l->caplen, l->wirelen);
 	return rc;
 }
 
 int
-mbt_decode_legacy(const uint8_t *buf, size_t caplen, size_t wirelen,
-    struct mbt_trace *t)
+mbt_decode_legacy(
+    const uint8_t *buf, size_t caplen, size_t wirelen, struct mbt_trace *t)
 {
-	struct layout v2 = { buf, caplen, wirelen, MBT_FORMAT_V2, 0, 0, "" };
-	struct layout le = { buf, caplen, wirelen, MBT_FORMAT_V1_LE, 0, 0, "" };
-	struct layout be = { buf, caplen, wirelen, MBT_FORMAT_V1_BE, 0, 0, "" };
+	struct layout v2 = {buf, caplen, wirelen, MBT_FORMAT_V2, 0, 0, ""};
+	struct layout le = {buf, caplen, wirelen, MBT_FORMAT_V1_LE, 0, 0, ""};
+	struct layout be = {buf, caplen, wirelen, MBT_FORMAT_V1_BE, 0, 0, ""};
 	enum fit fit;
 
 	if ((fit = fit_v2(&v2)) != FIT_NO)
@@ -230,7 +238,8 @@ mbt_decode_legacy(const uint8_t *buf, size_t caplen, size_t wirelen,
 	if ((fit = fit_v1(&be)) != FIT_NO)
 		return decode_layout(t, &be, fit);
 	t->format = MBT_FORMAT_UNKNOWN;
-	return mbt_fail(t, MBT_ERR_MALFORMED, -1, 0, "not a v1, v2 or v3 trace "
-	    "(as v2: %s; as v1 little-endian: %s; as v1 big-endian: %s)", v2.why,
-	    le.why, be.why);
+	return mbt_fail(t, MBT_ERR_MALFORMED, -1, 0,
+	    "not a v1, v2 or v3 trace "
+	    "(as v2: %s; as v1 little-endian: %s; as v1 big-endian: %s)",
+	    v2.why, le.why, be.why);
 }

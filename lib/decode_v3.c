@@ -52,7 +52,8 @@ v3_define_string(struct v3 *d, size_t off, const uint8_t *v, uint16_t len)
 	uint16_t id;
 
 	if (len < 2)
-		return v3_bad(d, off, "STRING of %u bytes is shorter than its 2-byte id", len);
+		return v3_bad(d, off,
+		    "STRING of %u bytes is shorter than its 2-byte id", len);
 	id = mbt_be16(v);
 	if (id == 0 || id >= V3_MAX_STRING_ID)
 		return v3_bad(d, off, "STRING id %u is outside 1..%d", id,
@@ -72,11 +73,13 @@ v3_define_string(struct v3 *d, size_t off, const uint8_t *v, uint16_t len)
 }
 
 /* Resolve a string reference inside an attribute, or fail precisely. */
-#define V3_REF(d, off, id, dst)                                               \
-	do {                                                                  \
-		if (!v3_string((d), (id), &(dst)))                            \
-			return v3_bad((d), (off),                             \
-			    "refers to string id %u, which is not defined before it", (id)); \
+#define V3_REF(d, off, id, dst)                                             \
+	do {                                                                \
+		if (!v3_string((d), (id), &(dst)))                          \
+			return v3_bad((d), (off),                           \
+			    "refers to string id %u, which is not defined " \
+			    "before it",                                    \
+			    (id));                                          \
 	} while (0)
 
 static int
@@ -94,8 +97,10 @@ v3_attr_route(struct v3 *d, struct mbt_record *r, size_t off, const uint8_t *v,
 		return v3_bad(d, off, "ROUTE family %u is not 0, 4 or 6",
 		    r->route_family);
 	if (len < MBT_ATTR_ROUTE_HEAD_LEN + gwlen)
-		return v3_bad(d, off, "ROUTE of %u bytes is too short for its gateway "
-		    "(needs %zu)", len, MBT_ATTR_ROUTE_HEAD_LEN + gwlen);
+		return v3_bad(d, off,
+		    "ROUTE of %u bytes is too short for its gateway "
+		    "(needs %zu)",
+		    len, MBT_ATTR_ROUTE_HEAD_LEN + gwlen);
 	memcpy(r->route_gw, v + MBT_ATTR_ROUTE_HEAD_LEN, gwlen);
 	r->has_route = true;
 	return 0;
@@ -124,8 +129,10 @@ v3_attr(struct v3 *d, struct mbt_record *r, uint16_t type, size_t off,
     const uint8_t *v, uint16_t len)
 {
 	if (len < v3_attr_min_len(type))
-		return v3_bad(d, off, "attribute type %u has %u bytes, fewer than "
-		    "its fixed %u", type, len, v3_attr_min_len(type));
+		return v3_bad(d, off,
+		    "attribute type %u has %u bytes, fewer than "
+		    "its fixed %u",
+		    type, len, v3_attr_min_len(type));
 	switch (type) {
 	case MBT_ATTR_SRC:
 		V3_REF(d, off, mbt_be16(v), r->file);
@@ -155,8 +162,10 @@ v3_attr(struct v3 *d, struct mbt_record *r, uint16_t type, size_t off,
 		r->pkt = v + MBT_ATTR_PACKET_HEAD_LEN;
 		r->pkt_len = len - MBT_ATTR_PACKET_HEAD_LEN;
 		if (r->pkt_len > r->orig_len)
-			return v3_bad(d, off, "PACKET snapshot of %u bytes is longer "
-			    "than the packet (%u bytes)", r->pkt_len, r->orig_len);
+			return v3_bad(d, off,
+			    "PACKET snapshot of %u bytes is longer "
+			    "than the packet (%u bytes)",
+			    r->pkt_len, r->orig_len);
 		r->has_packet = true;
 		return 0;
 	case MBT_ATTR_RULE:
@@ -170,16 +179,14 @@ v3_attr(struct v3 *d, struct mbt_record *r, uint16_t type, size_t off,
 		V3_REF(d, off, mbt_be16(v + 4), r->reason);
 		r->has_reason = true;
 		return 0;
-	case MBT_ATTR_ROUTE:
-		return v3_attr_route(d, r, off, v, len);
+	case MBT_ATTR_ROUTE: return v3_attr_route(d, r, off, v, len);
 	case MBT_ATTR_TRACE:
 		r->related_id = mbt_be64(v);
 		if (r->related_id == 0)
 			return v3_bad(d, off, "TRACE names trace id 0");
 		r->has_related = true;
 		return 0;
-	case 0:
-		return v3_bad(d, off, "attribute type 0 is reserved");
+	case 0: return v3_bad(d, off, "attribute type 0 is reserved");
 	default:
 		d->t->unknown_skipped++; /* a newer writer's attribute */
 		return 0;
@@ -195,8 +202,10 @@ v3_event(struct v3 *d, size_t off, const uint8_t *v, uint16_t len)
 	uint64_t time;
 
 	if (len < MBT_V3_EVENT_HEAD_LEN)
-		return v3_bad(d, off, "EVENT of %u bytes is shorter than its "
-		    "%d-byte head", len, MBT_V3_EVENT_HEAD_LEN);
+		return v3_bad(d, off,
+		    "EVENT of %u bytes is shorter than its "
+		    "%d-byte head",
+		    len, MBT_V3_EVENT_HEAD_LEN);
 	r = mbt_trace_push(d->t, (uint32_t)off);
 	if (r == NULL)
 		return -ENOMEM;
@@ -218,24 +227,29 @@ v3_event(struct v3 *d, size_t off, const uint8_t *v, uint16_t len)
 
 		if (len - pos < MBT_V3_TLV_HDR_LEN) {
 			d->t->nrecords--;
-			return v3_bad(d, aoff, "attribute header cut by the end "
-			    "of its event (%zu bytes left, needs %d)", len - pos,
-			    MBT_V3_TLV_HDR_LEN);
+			return v3_bad(d, aoff,
+			    "attribute header cut by the end "
+			    "of its event (%zu bytes left, needs %d)",
+			    len - pos, MBT_V3_TLV_HDR_LEN);
 		}
 		atype = mbt_be16(v + pos);
 		alen = mbt_be16(v + pos + 2);
 		pos += MBT_V3_TLV_HDR_LEN;
 		if (alen > len - pos) {
 			d->t->nrecords--;
-			return v3_bad(d, aoff, "attribute of %u bytes runs past the "
-			    "end of its event (%zu bytes left)", alen, len - pos);
+			return v3_bad(d, aoff,
+			    "attribute of %u bytes runs past the "
+			    "end of its event (%zu bytes left)",
+			    alen, len - pos);
 		}
 		/* Known types are 1..MBT_ATTR_TRACE: one bit each. */
 		if (atype >= 1 && atype <= MBT_ATTR_TRACE) {
 			if (seen & (1u << atype)) {
 				d->t->nrecords--;
-				return v3_bad(d, aoff, "attribute type %u appears "
-				    "twice in one event", atype);
+				return v3_bad(d, aoff,
+				    "attribute type %u appears "
+				    "twice in one event",
+				    atype);
 			}
 			seen |= 1u << atype;
 		}
@@ -258,11 +272,15 @@ v3_header(struct v3 *d, size_t *hdr_len)
 
 	d->record = -1;
 	if (d->wirelen < MBT_V3_HDR_LEN)
-		return mbt_fail(t, MBT_ERR_MALFORMED, -1, 0, "%zu bytes are "
-		    "shorter than a v3 header (%d)", d->wirelen, MBT_V3_HDR_LEN);
+		return mbt_fail(t, MBT_ERR_MALFORMED, -1, 0,
+		    "%zu bytes are "
+		    "shorter than a v3 header (%d)",
+		    d->wirelen, MBT_V3_HDR_LEN);
 	if (d->caplen < MBT_V3_HDR_LEN)
-		return mbt_fail(t, MBT_ERR_TRUNCATED, -1, d->caplen, "capture "
-		    "cut the header (%zu of %d bytes)", d->caplen, MBT_V3_HDR_LEN);
+		return mbt_fail(t, MBT_ERR_TRUNCATED, -1, d->caplen,
+		    "capture "
+		    "cut the header (%zu of %d bytes)",
+		    d->caplen, MBT_V3_HDR_LEN);
 	*hdr_len = b[MBT_V3_OFF_HDR_LEN];
 	d->trace_len = mbt_be32(b + MBT_V3_OFF_TRACE_LEN);
 	t->flags = mbt_be16(b + MBT_V3_OFF_FLAGS);
@@ -298,10 +316,12 @@ v3_header(struct v3 *d, size_t *hdr_len)
 		if (t->tail_linktype == MBT_LINKTYPE_NONE)
 			return mbt_fail(t, MBT_ERR_MALFORMED, -1, d->trace_len,
 			    "%zu bytes follow the trace but tail_linktype says "
-			    "there is no tail", d->wirelen - d->trace_len);
+			    "there is no tail",
+			    d->wirelen - d->trace_len);
 		t->tail = b + d->trace_len;
-		t->tail_len = (uint32_t)(d->caplen > d->trace_len ?
-		    d->caplen - d->trace_len : 0);
+		t->tail_len = (uint32_t)(d->caplen > d->trace_len
+					     ? d->caplen - d->trace_len
+					     : 0);
 		t->tail_orig_len = (uint32_t)(d->wirelen - d->trace_len);
 	}
 	if (*hdr_len > d->caplen)
@@ -311,8 +331,8 @@ v3_header(struct v3 *d, size_t *hdr_len)
 }
 
 int
-mbt_decode_v3(const uint8_t *buf, size_t caplen, size_t wirelen,
-    struct mbt_trace *t)
+mbt_decode_v3(
+    const uint8_t *buf, size_t caplen, size_t wirelen, struct mbt_trace *t)
 {
 	static _Thread_local struct v3 d; /* 64 KiB: too big for the stack */
 	size_t pos = 0, limit;
@@ -331,19 +351,24 @@ mbt_decode_v3(const uint8_t *buf, size_t caplen, size_t wirelen,
 	for (d.record = 0; pos < d.trace_len; d.record++) {
 		uint16_t type, len;
 
-		if (pos + MBT_V3_TLV_HDR_LEN > limit || pos + MBT_V3_TLV_HDR_LEN +
-		    mbt_be16(buf + pos + 2) > limit) {
+		if (pos + MBT_V3_TLV_HDR_LEN > limit ||
+		    pos + MBT_V3_TLV_HDR_LEN + mbt_be16(buf + pos + 2) >
+			limit) {
 			if (limit < d.trace_len)
-				return mbt_fail(t, MBT_ERR_TRUNCATED, d.record, pos,
+				return mbt_fail(t, MBT_ERR_TRUNCATED, d.record,
+				    pos,
 				    "capture cut the trace (%zu of "
-				    "%zu bytes captured)", caplen,
-				    d.trace_len);
+				    "%zu bytes captured)",
+				    caplen, d.trace_len);
 			if (pos + MBT_V3_TLV_HDR_LEN > limit)
-				return v3_bad(&d, pos, "record header cut by "
+				return v3_bad(&d, pos,
+				    "record header cut by "
 				    "trace_len (%zu bytes left, needs %d)",
 				    limit - pos, MBT_V3_TLV_HDR_LEN);
-			return v3_bad(&d, pos, "record of %u bytes runs past "
-			    "trace_len (%zu bytes left)", mbt_be16(buf + pos + 2),
+			return v3_bad(&d, pos,
+			    "record of %u bytes runs past "
+			    "trace_len (%zu bytes left)",
+			    mbt_be16(buf + pos + 2),
 			    limit - pos - MBT_V3_TLV_HDR_LEN);
 		}
 		type = mbt_be16(buf + pos);

@@ -13,8 +13,8 @@ int
 mbt_enc_v1(uint8_t *buf, size_t cap, bool little_endian,
     const char *const *texts, size_t ntexts, const uint8_t *pkt, size_t pktlen)
 {
-	void (*put16)(uint8_t *, uint16_t) = little_endian ? mbt_put_le16 :
-							     mbt_put_be16;
+	void (*put16)(uint8_t *, uint16_t) =
+	    little_endian ? mbt_put_le16 : mbt_put_be16;
 	size_t pos = 2;
 
 	if (cap < 2 || ntexts > UINT16_MAX)
@@ -37,8 +37,8 @@ mbt_enc_v1(uint8_t *buf, size_t cap, bool little_endian,
 }
 
 int
-mbt_enc_v2(uint8_t *buf, size_t cap, const struct mbt_v2_item *items,
-    size_t nitems)
+mbt_enc_v2(
+    uint8_t *buf, size_t cap, const struct mbt_v2_item *items, size_t nitems)
 {
 	size_t pos = 2;
 
@@ -54,7 +54,8 @@ mbt_enc_v2(uint8_t *buf, size_t cap, const struct mbt_v2_item *items,
 		mbt_put_be16(buf + pos, (uint16_t)n);
 		mbt_put_be16(buf + pos + 2,
 		    it->pkt ? MBT_V2_TYPE_PACKET : MBT_V2_TYPE_STRING);
-		memcpy(buf + pos + 4, it->pkt ? (const void *)it->pkt : it->text, n);
+		memcpy(buf + pos + 4,
+		    it->pkt ? (const void *)it->pkt : it->text, n);
 		pos += 4 + n;
 	}
 	return (int)pos;

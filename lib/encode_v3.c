@@ -35,8 +35,8 @@ enc_room(struct mbt_encoder *e, size_t n)
  * its value, so the event reserves only its head and they follow.
  */
 static uint8_t *
-enc_tlv_reserve(struct mbt_encoder *e, uint16_t type, size_t len,
-    size_t reserve)
+enc_tlv_reserve(
+    struct mbt_encoder *e, uint16_t type, size_t len, size_t reserve)
 {
 	uint8_t *p = e->buf + e->len;
 
@@ -161,11 +161,13 @@ enc_attrs(struct mbt_encoder *e, const struct mbt_record *r,
 		mbt_put_be16(v + 8, id->ns);
 	}
 	if (r->has_packet) {
-		v = enc_tlv(e, MBT_ATTR_PACKET, MBT_ATTR_PACKET_HEAD_LEN + r->pkt_len);
+		v = enc_tlv(
+		    e, MBT_ATTR_PACKET, MBT_ATTR_PACKET_HEAD_LEN + r->pkt_len);
 		mbt_put_be16(v, r->linktype);
 		mbt_put_be32(v + 2, r->orig_len);
 		if (r->pkt_len > 0)
-			memcpy(v + MBT_ATTR_PACKET_HEAD_LEN, r->pkt, r->pkt_len);
+			memcpy(
+			    v + MBT_ATTR_PACKET_HEAD_LEN, r->pkt, r->pkt_len);
 	}
 	if (r->has_rule) {
 		v = enc_tlv(e, MBT_ATTR_RULE, MBT_ATTR_RULE_LEN);
@@ -180,12 +182,14 @@ enc_attrs(struct mbt_encoder *e, const struct mbt_record *r,
 		mbt_put_be16(v + 4, id->reason);
 	}
 	if (r->has_route) {
-		v = enc_tlv(e, MBT_ATTR_ROUTE, MBT_ATTR_ROUTE_HEAD_LEN + route_gw_len(r));
+		v = enc_tlv(e, MBT_ATTR_ROUTE,
+		    MBT_ATTR_ROUTE_HEAD_LEN + route_gw_len(r));
 		mbt_put_be32(v, r->route_table);
 		mbt_put_be32(v + 4, r->route_oif);
 		mbt_put_be32(v + 8, (uint32_t)r->route_error);
 		v[12] = r->route_family;
-		memcpy(v + MBT_ATTR_ROUTE_HEAD_LEN, r->route_gw, route_gw_len(r));
+		memcpy(
+		    v + MBT_ATTR_ROUTE_HEAD_LEN, r->route_gw, route_gw_len(r));
 	}
 	if (r->has_related)
 		mbt_put_be64(enc_tlv(e, MBT_ATTR_TRACE, MBT_ATTR_TRACE_LEN),
@@ -195,7 +199,7 @@ enc_attrs(struct mbt_encoder *e, const struct mbt_record *r,
 int
 mbt_enc_event(struct mbt_encoder *e, const struct mbt_record *r)
 {
-	struct event_refs id = { 0 };
+	struct event_refs id = {0};
 	size_t len = event_len(r);
 	uint8_t *v;
 
@@ -222,7 +226,8 @@ mbt_enc_event(struct mbt_encoder *e, const struct mbt_record *r)
 	v = enc_tlv_reserve(e, MBT_V3_REC_EVENT, len, MBT_V3_EVENT_HEAD_LEN);
 	v[MBT_V3_EV_OFF_KIND] = r->kind;
 	v[MBT_V3_EV_OFF_DETAIL] = r->detail;
-	mbt_put_be16(v + MBT_V3_EV_OFF_CPU, r->has_cpu ? r->cpu : MBT_V3_CPU_UNKNOWN);
+	mbt_put_be16(
+	    v + MBT_V3_EV_OFF_CPU, r->has_cpu ? r->cpu : MBT_V3_CPU_UNKNOWN);
 	mbt_put_be64(v + MBT_V3_EV_OFF_TIME,
 	    r->has_time ? r->time_ns : MBT_V3_TIME_UNKNOWN);
 	enc_attrs(e, r, &id);

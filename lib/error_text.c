@@ -10,8 +10,8 @@ mbt_error_text(const struct mbt_error *e, char *buf, size_t size)
 	int n;
 
 	if (e->record < 0)
-		n = snprintf(buf, size, "header at byte %u: %s", e->offset,
-		    e->what);
+		n = snprintf(
+		    buf, size, "header at byte %u: %s", e->offset, e->what);
 	else
 		n = snprintf(buf, size, "record %d at byte %u: %s", e->record,
 		    e->offset, e->what);

@@ -19,13 +19,13 @@ static bool
 is_ident(char c, bool first)
 {
 	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (!first && is_digit(c));
+	       (!first && is_digit(c));
 }
 
 static struct mbt_str
 str_of(const char *p, size_t len)
 {
-	struct mbt_str s = { p, (uint16_t)len };
+	struct mbt_str s = {p, (uint16_t)len};
 
 	return s;
 }
@@ -48,7 +48,8 @@ find_line_colon(const char *s, size_t len, size_t *digits_end, uint32_t *line)
 			v = v * 10 + (uint64_t)(s[j++] - '0');
 		if (j == i + 1 || v > UINT32_MAX || (j < len && is_digit(s[j])))
 			continue;
-		if (j == len || (j + 1 < len && s[j] == ':' && s[j + 1] == ' ')) {
+		if (j == len ||
+		    (j + 1 < len && s[j] == ':' && s[j + 1] == ' ')) {
 			*digits_end = j;
 			*line = (uint32_t)v;
 			return (long)i;

@@ -17,8 +17,8 @@ mbt_format_name(enum mbt_format f)
 const char *
 mbt_kind_name(uint8_t kind)
 {
-	static const char *const names[] = { "unknown", "point", "text",
-		"packet", "rule", "verdict", "iface", "end", "route", "copy" };
+	static const char *const names[] = {"unknown", "point", "text",
+	    "packet", "rule", "verdict", "iface", "end", "route", "copy"};
 
 	return kind <= MBT_KIND_MAX ? names[kind] : "unknown";
 }
@@ -37,8 +37,8 @@ mbt_point_name(uint8_t detail)
 const char *
 mbt_verdict_name(uint8_t verdict)
 {
-	static const char *const names[] = { "none", "pass", "drop", "reject",
-		"continue", "queue" };
+	static const char *const names[] = {
+	    "none", "pass", "drop", "reject", "continue", "queue"};
 
 	return verdict <= MBT_VERDICT_MAX ? names[verdict] : "unknown";
 }
@@ -46,8 +46,8 @@ mbt_verdict_name(uint8_t verdict)
 const char *
 mbt_end_name(uint8_t how)
 {
-	static const char *const names[] = { "unknown", "freed", "delivered",
-		"sent", "dropped", "consumed" };
+	static const char *const names[] = {
+	    "unknown", "freed", "delivered", "sent", "dropped", "consumed"};
 
 	return how <= MBT_END_MAX ? names[how] : "unknown";
 }
@@ -55,8 +55,8 @@ mbt_end_name(uint8_t how)
 const char *
 mbt_fw_name(uint8_t fw)
 {
-	static const char *const names[] = { "other", "ipfw", "pf", "nftables",
-		"iptables", "netgraph" };
+	static const char *const names[] = {
+	    "other", "ipfw", "pf", "nftables", "iptables", "netgraph"};
 
 	return fw <= MBT_FW_MAX ? names[fw] : "other";
 }

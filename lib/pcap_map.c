@@ -22,9 +22,9 @@
 
 struct mbt_pcap_map {
 	int fd;
-	uint64_t size;     /* of the file */
-	uint64_t pos;      /* next record's offset in the file */
-	uint64_t win_off;  /* the window's offset in the file, page aligned */
+	uint64_t size;	  /* of the file */
+	uint64_t pos;	  /* next record's offset in the file */
+	uint64_t win_off; /* the window's offset in the file, page aligned */
 	size_t win_len;
 	uint8_t *win;
 	struct mbt_pcap_hdr hdr;
@@ -48,10 +48,10 @@ mbt_pcap_parse_file_hdr(const uint8_t *buf, size_t len, struct mbt_pcap_hdr *h)
 		return 0;
 	memcpy(&magic, buf, 4);
 	switch (magic) {
-	case 0xa1b2c3d4: *h = (struct mbt_pcap_hdr){ false, false, 0, 0 }; break;
-	case 0xd4c3b2a1: *h = (struct mbt_pcap_hdr){ true, false, 0, 0 }; break;
-	case 0xa1b23c4d: *h = (struct mbt_pcap_hdr){ false, true, 0, 0 }; break;
-	case 0x4d3cb2a1: *h = (struct mbt_pcap_hdr){ true, true, 0, 0 }; break;
+	case 0xa1b2c3d4: *h = (struct mbt_pcap_hdr){false, false, 0, 0}; break;
+	case 0xd4c3b2a1: *h = (struct mbt_pcap_hdr){true, false, 0, 0}; break;
+	case 0xa1b23c4d: *h = (struct mbt_pcap_hdr){false, true, 0, 0}; break;
+	case 0x4d3cb2a1: *h = (struct mbt_pcap_hdr){true, true, 0, 0}; break;
 	default: return 0;
 	}
 	h->snaplen = rd32(buf + 16, h->swapped);
@@ -69,20 +69,26 @@ mbt_pcap_parse_record(const struct mbt_pcap_hdr *h, const uint8_t *buf,
 	if (avail == 0)
 		return 0;
 	if (avail < MBT_PCAP_REC_HDR_LEN) {
-		snprintf(err, errlen, "truncated dump file; %zu of the %d bytes "
-		    "of a record header", avail, MBT_PCAP_REC_HDR_LEN);
+		snprintf(err, errlen,
+		    "truncated dump file; %zu of the %d bytes "
+		    "of a record header",
+		    avail, MBT_PCAP_REC_HDR_LEN);
 		return -1;
 	}
 	caplen = rd32(buf + 8, h->swapped);
 	wirelen = rd32(buf + 12, h->swapped);
 	if (caplen > MAX_CAPLEN) {
-		snprintf(err, errlen, "a record of %u bytes: the file is "
-		    "corrupt", caplen);
+		snprintf(err, errlen,
+		    "a record of %u bytes: the file is "
+		    "corrupt",
+		    caplen);
 		return -1;
 	}
 	if (avail - MBT_PCAP_REC_HDR_LEN < caplen) {
-		snprintf(err, errlen, "truncated dump file; %zu of a record's "
-		    "%u bytes", avail - MBT_PCAP_REC_HDR_LEN, caplen);
+		snprintf(err, errlen,
+		    "truncated dump file; %zu of a record's "
+		    "%u bytes",
+		    avail - MBT_PCAP_REC_HDR_LEN, caplen);
 		return -1;
 	}
 	frac = rd32(buf + 4, h->swapped);
@@ -119,8 +125,8 @@ map_window(struct mbt_pcap_map *m, uint64_t off)
 }
 
 int
-mbt_pcap_map_open(const char *path, struct mbt_pcap_map **out, char *err,
-    size_t errlen)
+mbt_pcap_map_open(
+    const char *path, struct mbt_pcap_map **out, char *err, size_t errlen)
 {
 	uint8_t hdr[MBT_PCAP_FILE_HDR_LEN];
 	struct mbt_pcap_map *m;
@@ -153,8 +159,8 @@ mbt_pcap_map_open(const char *path, struct mbt_pcap_map **out, char *err,
 }
 
 int
-mbt_pcap_map_next(struct mbt_pcap_map *m, struct mbt_packet *p, char *err,
-    size_t errlen)
+mbt_pcap_map_next(
+    struct mbt_pcap_map *m, struct mbt_packet *p, char *err, size_t errlen)
 {
 	uint64_t left = m->size - m->pos;
 	uint64_t in_win = m->win_off + m->win_len - m->pos;

@@ -23,8 +23,8 @@ struct mbt_pcap_hdr {
 };
 
 /* 1 when buf starts a classic pcap file, else 0. */
-int mbt_pcap_parse_file_hdr(const uint8_t *buf, size_t len,
-    struct mbt_pcap_hdr *h);
+int mbt_pcap_parse_file_hdr(
+    const uint8_t *buf, size_t len, struct mbt_pcap_hdr *h);
 
 /*
  * Parse the record at buf (avail bytes, up to the end of the file).
@@ -37,10 +37,10 @@ long mbt_pcap_parse_record(const struct mbt_pcap_hdr *h, const uint8_t *buf,
 struct mbt_pcap_map;
 
 /* 1: opened; 0: not a regular classic pcap file (use libpcap); -1: error. */
-int mbt_pcap_map_open(const char *path, struct mbt_pcap_map **out,
-    char *err, size_t errlen);
-int mbt_pcap_map_next(struct mbt_pcap_map *m, struct mbt_packet *p,
-    char *err, size_t errlen);
+int mbt_pcap_map_open(
+    const char *path, struct mbt_pcap_map **out, char *err, size_t errlen);
+int mbt_pcap_map_next(
+    struct mbt_pcap_map *m, struct mbt_packet *p, char *err, size_t errlen);
 uint32_t mbt_pcap_map_linktype(const struct mbt_pcap_map *m);
 void mbt_pcap_map_close(struct mbt_pcap_map *m);
 

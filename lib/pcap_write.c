@@ -19,7 +19,7 @@ mbt_pcap_write_header(FILE *f, uint32_t linktype, uint32_t snaplen)
 		uint16_t major, minor;
 		int32_t thiszone;
 		uint32_t sigfigs, snaplen, linktype;
-	} h = { 0xa1b2c3d4, 2, 4, 0, 0, snaplen, linktype };
+	} h = {0xa1b2c3d4, 2, 4, 0, 0, snaplen, linktype};
 
 	return write_all(f, &h, sizeof(h));
 }
@@ -28,7 +28,7 @@ int
 mbt_pcap_write_packet(FILE *f, int64_t ts_sec, uint32_t ts_usec,
     const uint8_t *data, uint32_t caplen, uint32_t wirelen)
 {
-	uint32_t h[4] = { (uint32_t)ts_sec, ts_usec, caplen, wirelen };
+	uint32_t h[4] = {(uint32_t)ts_sec, ts_usec, caplen, wirelen};
 	int rc = write_all(f, h, sizeof(h));
 
 	return rc != 0 ? rc : write_all(f, data, caplen);

@@ -50,7 +50,7 @@ put32(struct mbt_pcapng *w, uint32_t v)
 static void
 put_option(struct mbt_pcapng *w, uint16_t code, const void *v, size_t len)
 {
-	uint16_t h[2] = { code, (uint16_t)len };
+	uint16_t h[2] = {code, (uint16_t)len};
 
 	put(w, h, 4);
 	put(w, v, len);
@@ -69,7 +69,7 @@ mbt_pcapng_open(FILE *f, const char *app)
 	struct mbt_pcapng *w = calloc(1, sizeof(*w));
 	size_t applen = strlen(app);
 	uint32_t total = 28 + (uint32_t)option_len(applen) + 4;
-	uint16_t version[2] = { 1, 0 };
+	uint16_t version[2] = {1, 0};
 	int64_t section_len = -1;
 
 	if (w == NULL)
@@ -90,7 +90,7 @@ mbt_pcapng_open(FILE *f, const char *app)
 static int
 iface_for(struct mbt_pcapng *w, uint16_t linktype)
 {
-	uint16_t lt_reserved[2] = { linktype, 0 };
+	uint16_t lt_reserved[2] = {linktype, 0};
 
 	for (unsigned i = 0; i < w->nifaces; i++) {
 		if (w->linktypes[i] == linktype)
@@ -115,7 +115,8 @@ mbt_pcapng_write(struct mbt_pcapng *w, uint16_t linktype, int64_t ts_sec,
 	int iface = iface_for(w, linktype);
 	uint64_t ts = (uint64_t)ts_sec * 1000000u + ts_usec;
 	size_t clen = comment_len > 65535 - 4 ? 65535 - 4 : comment_len;
-	size_t total = 32 + pad4(caplen); /* 28-byte head, data, 4-byte trailer */
+	size_t total =
+	    32 + pad4(caplen); /* 28-byte head, data, 4-byte trailer */
 
 	if (iface < 0)
 		return w->error = -E2BIG;

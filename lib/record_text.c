@@ -32,7 +32,7 @@ static bool
 starts_with(struct mbt_str s, struct mbt_str prefix)
 {
 	return prefix.len > 0 && s.len >= prefix.len &&
-	    memcmp(s.ptr, prefix.ptr, prefix.len) == 0;
+	       memcmp(s.ptr, prefix.ptr, prefix.len) == 0;
 }
 
 /* An interface by name, else by index. */
@@ -91,8 +91,8 @@ put_route(struct mbt_textbuf *b, const struct mbt_record *r)
 		mbt_tb_str(b, " error ");
 		if (r->route_error < 0)
 			mbt_tb_str(b, "-");
-		mbt_tb_u64(b, r->route_error < 0 ? -(int64_t)r->route_error :
-						   r->route_error);
+		mbt_tb_u64(b, r->route_error < 0 ? -(int64_t)r->route_error
+						 : r->route_error);
 		return;
 	}
 	mbt_tb_str(b, " table ");
@@ -149,12 +149,14 @@ put_body(struct mbt_textbuf *b, const struct mbt_record *r)
 		mbt_tb_str(b, " ");
 		mbt_tb_u64(b, r->rule_number);
 		mbt_tb_str(b, " ");
-		put_code(b, mbt_verdict_name(r->detail), r->detail, MBT_VERDICT_MAX);
+		put_code(
+		    b, mbt_verdict_name(r->detail), r->detail, MBT_VERDICT_MAX);
 		break;
 	case MBT_KIND_VERDICT:
 		put_sep(b);
 		mbt_tb_str(b, "verdict ");
-		put_code(b, mbt_verdict_name(r->detail), r->detail, MBT_VERDICT_MAX);
+		put_code(
+		    b, mbt_verdict_name(r->detail), r->detail, MBT_VERDICT_MAX);
 		put_reason(b, r);
 		break;
 	case MBT_KIND_IFACE:
@@ -196,18 +198,19 @@ put_body(struct mbt_textbuf *b, const struct mbt_record *r)
 size_t
 mbt_record_text(const struct mbt_record *r, char *buf, size_t size)
 {
-	struct mbt_textbuf b = { buf, size, 0 };
+	struct mbt_textbuf b = {buf, size, 0};
 
 	if (r->raw.len > 0) {
 		put_str(&b, r->raw); /* the prototype's own words, unchanged */
 		return mbt_tb_end(&b);
 	}
 	if (r->has_src) {
-		bool func = r->func.len > 0 &&
-		    !(r->kind == MBT_KIND_POINT && starts_with(r->text, r->func));
+		bool func =
+		    r->func.len > 0 && !(r->kind == MBT_KIND_POINT &&
+					   starts_with(r->text, r->func));
 		/* A bare "FILE:LINE" (the prototype's first macro) stays bare. */
 		bool more = func || r->kind != MBT_KIND_POINT ||
-		    r->text.len > 0 || r->detail != MBT_POINT_PLAIN;
+			    r->text.len > 0 || r->detail != MBT_POINT_PLAIN;
 
 		if (r->file.len > 0) {
 			put_str(&b, r->file);

@@ -26,10 +26,11 @@ struct mbt_capture;
  * writes a message to err when it cannot be read or is not of link type
  * DLT_USER0.
  */
-struct mbt_capture *mbt_capture_open(const char *path, char *err, size_t errlen);
+struct mbt_capture *mbt_capture_open(
+    const char *path, char *err, size_t errlen);
 /* 1: a packet, 0: end of file, -1: a read error (message in err). */
-int mbt_capture_next(struct mbt_capture *c, struct mbt_packet *p, char *err,
-    size_t errlen);
+int mbt_capture_next(
+    struct mbt_capture *c, struct mbt_packet *p, char *err, size_t errlen);
 int mbt_capture_linktype(const struct mbt_capture *c);
 void mbt_capture_close(struct mbt_capture *c);
 

@@ -33,24 +33,25 @@
 #define MBT_V3_MAGIC3 0x54 /* 'T' */
 #define MBT_V3_VERSION 3
 
-#define MBT_V3_HDR_LEN 48       /* minimum; readers honour a larger hdr_len */
+#define MBT_V3_HDR_LEN 48 /* minimum; readers honour a larger hdr_len */
 #define MBT_V3_MAX_TRACE_LEN 65535 /* header + records, not the tail */
 
 /* Header field offsets. */
-#define MBT_V3_OFF_MAGIC 0          /* 4 bytes: fe ed 4d 54 */
-#define MBT_V3_OFF_VERSION 4        /* u8: 3 */
-#define MBT_V3_OFF_HDR_LEN 5        /* u8: header length in bytes, >= 48 */
-#define MBT_V3_OFF_FLAGS 6          /* u16: MBT_V3_F_* */
-#define MBT_V3_OFF_TRACE_LEN 8      /* u32: header + records */
-#define MBT_V3_OFF_LOST 12          /* u32: records lost because full */
-#define MBT_V3_OFF_TRACE_ID 16      /* u64: nonzero id of this trace */
-#define MBT_V3_OFF_PARENT_ID 24     /* u64: trace copied from, or 0 */
-#define MBT_V3_OFF_START_NS 32      /* u64: UNIX time of the start, ns; 0 = unknown */
+#define MBT_V3_OFF_MAGIC 0	/* 4 bytes: fe ed 4d 54 */
+#define MBT_V3_OFF_VERSION 4	/* u8: 3 */
+#define MBT_V3_OFF_HDR_LEN 5	/* u8: header length in bytes, >= 48 */
+#define MBT_V3_OFF_FLAGS 6	/* u16: MBT_V3_F_* */
+#define MBT_V3_OFF_TRACE_LEN 8	/* u32: header + records */
+#define MBT_V3_OFF_LOST 12	/* u32: records lost because full */
+#define MBT_V3_OFF_TRACE_ID 16	/* u64: nonzero id of this trace */
+#define MBT_V3_OFF_PARENT_ID 24 /* u64: trace copied from, or 0 */
+#define MBT_V3_OFF_START_NS \
+	32 /* u64: UNIX time of the start, ns; 0 = unknown */
 #define MBT_V3_OFF_TAIL_LINKTYPE 40 /* u16: LINKTYPE_* of the tail */
-#define MBT_V3_OFF_ORIGIN 42        /* u8: MBT_ORIGIN_* */
-#define MBT_V3_OFF_RESERVED 43      /* 5 bytes: zero */
+#define MBT_V3_OFF_ORIGIN 42	    /* u8: MBT_ORIGIN_* */
+#define MBT_V3_OFF_RESERVED 43	    /* 5 bytes: zero */
 
-#define MBT_V3_F_LOST 0x0001      /* records were lost: the trace was full */
+#define MBT_V3_F_LOST 0x0001	  /* records were lost: the trace was full */
 #define MBT_V3_F_TRUNCATED 0x0002 /* a packet snapshot was cut to fit */
 
 #define MBT_ORIGIN_UNKNOWN 0
@@ -75,14 +76,14 @@
 
 /* Event kinds. */
 #define MBT_KIND_POINT 1   /* a place in the source; detail: MBT_POINT_* */
-#define MBT_KIND_TEXT 2    /* free text */
+#define MBT_KIND_TEXT 2	   /* free text */
 #define MBT_KIND_PACKET 3  /* a snapshot of the packet's bytes */
-#define MBT_KIND_RULE 4    /* a firewall rule matched; detail: MBT_VERDICT_* */
+#define MBT_KIND_RULE 4	   /* a firewall rule matched; detail: MBT_VERDICT_* */
 #define MBT_KIND_VERDICT 5 /* a decision; detail: MBT_VERDICT_* */
 #define MBT_KIND_IFACE 6   /* the packet is now on another interface */
-#define MBT_KIND_END 7     /* end of life; detail: MBT_END_* */
+#define MBT_KIND_END 7	   /* end of life; detail: MBT_END_* */
 #define MBT_KIND_ROUTE 8   /* a route lookup and its result */
-#define MBT_KIND_COPY 9    /* the packet was copied; the copy is a child */
+#define MBT_KIND_COPY 9	   /* the packet was copied; the copy is a child */
 #define MBT_KIND_MAX 9
 
 #define MBT_POINT_PLAIN 0
@@ -97,23 +98,25 @@
 #define MBT_VERDICT_QUEUE 5    /* handed elsewhere (divert, dummynet, queue) */
 #define MBT_VERDICT_MAX 5
 
-#define MBT_END_FREED 1     /* freed without a known cause */
+#define MBT_END_FREED 1	    /* freed without a known cause */
 #define MBT_END_DELIVERED 2 /* queued to a socket */
-#define MBT_END_SENT 3      /* handed to a driver / left the host */
+#define MBT_END_SENT 3	    /* handed to a driver / left the host */
 #define MBT_END_DROPPED 4   /* dropped; a REASON attribute says why */
 #define MBT_END_CONSUMED 5  /* absorbed by the stack (e.g. reassembled) */
 #define MBT_END_MAX 5
 
 /* Attribute types, inside an EVENT after its head. */
-#define MBT_ATTR_SRC 1    /* u16 file string, u16 function string, u32 line */
-#define MBT_ATTR_TEXT 2   /* UTF-8 bytes, no NUL */
-#define MBT_ATTR_IFACE 3  /* u32 ifindex, u16 name string (0 = none) */
-#define MBT_ATTR_NS 4     /* u64 stack instance id, u16 name string (0 = none) */
+#define MBT_ATTR_SRC 1	 /* u16 file string, u16 function string, u32 line */
+#define MBT_ATTR_TEXT 2	 /* UTF-8 bytes, no NUL */
+#define MBT_ATTR_IFACE 3 /* u32 ifindex, u16 name string (0 = none) */
+#define MBT_ATTR_NS 4	 /* u64 stack instance id, u16 name string (0 = none) */
 #define MBT_ATTR_PACKET 5 /* u16 LINKTYPE_*, u32 original length, bytes */
-#define MBT_ATTR_RULE 6   /* u8 MBT_FW_*, u8 0, u16 table/chain string, u64 number */
+#define MBT_ATTR_RULE \
+	6 /* u8 MBT_FW_*, u8 0, u16 table/chain string, u64 number */
 #define MBT_ATTR_REASON 7 /* u32 code, u16 name string (0 = none) */
-#define MBT_ATTR_ROUTE 8  /* u32 table, u32 out ifindex, i32 error, u8 family, gateway */
-#define MBT_ATTR_TRACE 9  /* u64 the related trace id (COPY: the child's) */
+#define MBT_ATTR_ROUTE \
+	8 /* u32 table, u32 out ifindex, i32 error, u8 family, gateway */
+#define MBT_ATTR_TRACE 9 /* u64 the related trace id (COPY: the child's) */
 
 #define MBT_ATTR_SRC_LEN 8
 #define MBT_ATTR_IFACE_LEN 6
@@ -136,7 +139,7 @@
 /* Link types of snapshots and tails (pcap LINKTYPE_* numbers). */
 #define MBT_LINKTYPE_NULL 0 /* BSD loopback: host-order u32 family */
 #define MBT_LINKTYPE_ETHERNET 1
-#define MBT_LINKTYPE_RAW 101 /* IPv4 or IPv6, by the version nibble */
+#define MBT_LINKTYPE_RAW 101  /* IPv4 or IPv6, by the version nibble */
 #define MBT_LINKTYPE_LOOP 108 /* OpenBSD loopback: network-order u32 family */
 #define MBT_LINKTYPE_LINUX_SLL 113
 #define MBT_LINKTYPE_IPV4 228

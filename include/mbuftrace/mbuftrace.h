@@ -37,7 +37,7 @@ struct mbt_str {
  * buffer given to mbt_decode() and live as long as it does.
  */
 struct mbt_record {
-	uint8_t kind;   /* MBT_KIND_* */
+	uint8_t kind;	/* MBT_KIND_* */
 	uint8_t detail; /* MBT_POINT_*, MBT_VERDICT_*, MBT_END_* by kind */
 	bool has_cpu, has_time, has_src, has_iface, has_ns, has_packet;
 	bool has_rule, has_reason, has_route, has_related;
@@ -45,9 +45,9 @@ struct mbt_record {
 	uint64_t time_ns; /* since the trace's start */
 
 	struct mbt_str file, func; /* has_src; func may be empty */
-	uint32_t line;             /* has_src; 0 = unknown */
-	struct mbt_str text;       /* free text, or the rest of a v1/v2 string */
-	struct mbt_str raw;        /* v1/v2: the whole string, shown as is */
+	uint32_t line;		   /* has_src; 0 = unknown */
+	struct mbt_str text; /* free text, or the rest of a v1/v2 string */
+	struct mbt_str raw;  /* v1/v2: the whole string, shown as is */
 
 	uint32_t ifindex; /* has_iface */
 	struct mbt_str ifname;
@@ -97,13 +97,13 @@ struct mbt_error {
 /* A decoded trace.  Initialise with mbt_trace_init, reuse across packets. */
 struct mbt_trace {
 	enum mbt_format format;
-	uint16_t flags;        /* v3 MBT_V3_F_* */
-	uint32_t lost;         /* records lost (v3) */
-	uint64_t trace_id;     /* v3; 0 = none */
-	uint64_t parent_id;    /* v3; 0 = none */
-	uint64_t start_ns;     /* v3 absolute start; 0 = unknown */
-	uint8_t origin;        /* MBT_ORIGIN_* */
-	uint32_t trace_len;    /* bytes of the trace before the tail */
+	uint16_t flags;		/* v3 MBT_V3_F_* */
+	uint32_t lost;		/* records lost (v3) */
+	uint64_t trace_id;	/* v3; 0 = none */
+	uint64_t parent_id;	/* v3; 0 = none */
+	uint64_t start_ns;	/* v3 absolute start; 0 = unknown */
+	uint8_t origin;		/* MBT_ORIGIN_* */
+	uint32_t trace_len;	/* bytes of the trace before the tail */
 	size_t unknown_skipped; /* v3 records or attributes of unknown type */
 
 	struct mbt_record *records; /* oldest first */
@@ -113,7 +113,7 @@ struct mbt_trace {
 	/* The packet after the trace (v1 and v3 tails), if any. */
 	uint16_t tail_linktype;
 	const uint8_t *tail;
-	uint32_t tail_len;      /* captured */
+	uint32_t tail_len;	/* captured */
 	uint32_t tail_orig_len; /* on the wire */
 
 	struct mbt_error error; /* kind MBT_OK when all of it decoded */
@@ -128,8 +128,8 @@ void mbt_trace_free(struct mbt_trace *t);
  * Returns 0 when everything decoded, -EINVAL when malformed or truncated
  * (t->error says what; the records before the fault are kept), -ENOMEM.
  */
-int mbt_decode(const uint8_t *buf, size_t caplen, size_t wirelen,
-    struct mbt_trace *t);
+int mbt_decode(
+    const uint8_t *buf, size_t caplen, size_t wirelen, struct mbt_trace *t);
 
 /*
  * The error as one line: "record 3 at byte 85: ..." or "header at byte 8:
@@ -201,8 +201,8 @@ struct mbt_v2_item {
 	const uint8_t *pkt;
 	size_t pktlen;
 };
-int mbt_enc_v2(uint8_t *buf, size_t cap, const struct mbt_v2_item *items,
-    size_t nitems);
+int mbt_enc_v2(
+    uint8_t *buf, size_t cap, const struct mbt_v2_item *items, size_t nitems);
 
 #ifdef __cplusplus
 }

@@ -19,7 +19,8 @@ render(const struct mbt_trace *t)
 	for (size_t i = 0; i < t->nrecords; i++) {
 		size_t want = mbt_record_text(&t->records[i], big, sizeof(big));
 
-		if (mbt_record_text(&t->records[i], small, sizeof(small)) != want ||
+		if (mbt_record_text(&t->records[i], small, sizeof(small)) !=
+			want ||
 		    strlen(small) >= sizeof(small))
 			abort();
 	}
@@ -30,8 +31,8 @@ static void
 reencode(const struct mbt_trace *t)
 {
 	static uint8_t out[MBT_V3_MAX_TRACE_LEN];
-	struct mbt_v3_info info = { .trace_id = t->trace_id,
-		.tail_linktype = MBT_LINKTYPE_NONE };
+	struct mbt_v3_info info = {
+	    .trace_id = t->trace_id, .tail_linktype = MBT_LINKTYPE_NONE};
 	struct mbt_encoder e;
 	struct mbt_trace again;
 	int n;

@@ -19,9 +19,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memcpy(copy, data, size); /* exact size: ASan sees over-reads */
 	if (mbt_pcap_parse_file_hdr(copy, size, &h)) {
-		while ((n = mbt_pcap_parse_record(&h, copy + pos, size - pos, &p,
-			    err, sizeof(err))) > 0) {
-			if (p.data + p.caplen > copy + size || p.wirelen < p.caplen)
+		while ((n = mbt_pcap_parse_record(&h, copy + pos, size - pos,
+			    &p, err, sizeof(err))) > 0) {
+			if (p.data + p.caplen > copy + size ||
+			    p.wirelen < p.caplen)
 				abort();
 			pos += (size_t)n;
 		}

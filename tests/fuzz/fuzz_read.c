@@ -18,7 +18,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct out o;
 	static FILE *devnull;
 	static struct mbt_pcapng *png;
-	struct mbt_packet p = { .frame = 1, .ts_sec = 1767132000 };
+	struct mbt_packet p = {.frame = 1, .ts_sec = 1767132000};
 	struct mbt_trace t;
 	uint8_t *copy = malloc(size ? size : 1);
 

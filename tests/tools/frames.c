@@ -5,8 +5,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-static const uint8_t mac_a[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
-static const uint8_t mac_b[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
+static const uint8_t mac_a[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+static const uint8_t mac_b[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
 
 static void
 put16(uint8_t *p, uint16_t v)
@@ -58,8 +58,8 @@ ipv4(struct frame *f, const char *src, const char *dst, uint8_t proto,
 }
 
 void
-frame_icmp_echo(struct frame *f, const char *src, const char *dst,
-    uint8_t ttl, uint8_t type, uint16_t id, uint16_t seq)
+frame_icmp_echo(struct frame *f, const char *src, const char *dst, uint8_t ttl,
+    uint8_t type, uint16_t id, uint16_t seq)
 {
 	uint8_t *icmp = ipv4(f, src, dst, 1, ttl, 64);
 
@@ -84,8 +84,8 @@ frame_udp(struct frame *f, const char *src, const char *dst, uint16_t sport,
 }
 
 void
-frame_tcp_syn(struct frame *f, const char *src, const char *dst,
-    uint16_t sport, uint16_t dport, uint8_t ttl)
+frame_tcp_syn(struct frame *f, const char *src, const char *dst, uint16_t sport,
+    uint16_t dport, uint8_t ttl)
 {
 	uint8_t *tcp = ipv4(f, src, dst, 6, ttl, 20);
 

@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "frames.h"
-#include "samples.h"
 #include "mbuftrace/capture.h"
 #include "mbuftrace/mbuftrace.h"
+#include "samples.h"
 
 #define T0 1767132000 /* 2025-12-30 22:00:00 UTC */
 
@@ -37,12 +37,12 @@ emit(const uint8_t *buf, size_t caplen, size_t wirelen)
 /* --- v1 and v2: the prototype's layouts, with its kind of strings. --- */
 
 static const char *const if_path[] = {
-	"/usr/src/sys/net/if.c:3982: IFQ_HANDOFF_ADJ(vtnet0)",
-	"/usr/src/sys/net/if.c:3982: IFQ_ENQUEUE",
-	"/usr/src/sys/net/if.c:3982: _IF_ENQUEUE",
-	"/usr/src/sys/net/if.c:4782: _IF_DEQUEUE",
-	"/usr/src/sys/net/if.c:4782: IFQ_DEQUEUE_NOLOCK",
-	"/usr/src/sys/net/if.c:4784: if_dequeue(vtnet0)",
+    "/usr/src/sys/net/if.c:3982: IFQ_HANDOFF_ADJ(vtnet0)",
+    "/usr/src/sys/net/if.c:3982: IFQ_ENQUEUE",
+    "/usr/src/sys/net/if.c:3982: _IF_ENQUEUE",
+    "/usr/src/sys/net/if.c:4782: _IF_DEQUEUE",
+    "/usr/src/sys/net/if.c:4782: IFQ_DEQUEUE_NOLOCK",
+    "/usr/src/sys/net/if.c:4784: if_dequeue(vtnet0)",
 };
 #define NPATH (sizeof(if_path) / sizeof(if_path[0]))
 
@@ -50,9 +50,9 @@ static void
 sample_v1(int little_endian)
 {
 	static const char *const positions[] = {
-		"/usr/src/sys/net/if_ethersubr.c:612",
-		"/usr/src/sys/net/if.c:4012: if_input(em0)",
-		"free text without a source position",
+	    "/usr/src/sys/net/if_ethersubr.c:612",
+	    "/usr/src/sys/net/if.c:4012: if_input(em0)",
+	    "free text without a source position",
 	};
 	struct frame f;
 	uint8_t buf[1024];
@@ -65,7 +65,8 @@ sample_v1(int little_endian)
 		emit(buf, (size_t)n, (size_t)n);
 	}
 	frame_arp_request(&f, "10.0.0.1", "10.0.0.2");
-	n = mbt_enc_v1(buf, sizeof(buf), little_endian, positions, 3, f.b, f.len);
+	n = mbt_enc_v1(
+	    buf, sizeof(buf), little_endian, positions, 3, f.b, f.len);
 	emit(buf, (size_t)n, (size_t)n);
 	/* No records at all: just the packet. */
 	n = mbt_enc_v1(buf, sizeof(buf), little_endian, NULL, 0, f.b, f.len);
@@ -84,11 +85,11 @@ sample_v2(void)
 		if (seq == 0)
 			frame_arp_request(&f, "10.0.0.1", "10.0.0.1");
 		else
-			frame_icmp_echo(&f, "10.0.0.1", "10.0.0.2", 64, 8,
-			    0x46aa, seq);
-		items[0] = (struct mbt_v2_item){ .pkt = f.b, .pktlen = f.len };
+			frame_icmp_echo(
+			    &f, "10.0.0.1", "10.0.0.2", 64, 8, 0x46aa, seq);
+		items[0] = (struct mbt_v2_item){.pkt = f.b, .pktlen = f.len};
 		for (size_t i = 0; i < NPATH; i++)
-			items[i + 1] = (struct mbt_v2_item){ .text = if_path[i] };
+			items[i + 1] = (struct mbt_v2_item){.text = if_path[i]};
 		items[NPATH + 1] = items[0];
 		n = mbt_enc_v2(buf, sizeof(buf), items, NPATH + 2);
 		emit(buf, (size_t)n, (size_t)n);
@@ -108,9 +109,8 @@ struct v3 {
 };
 
 static struct mbt_str
-S(const char *s)
-{
-	struct mbt_str r = { s, (uint16_t)(s ? strlen(s) : 0) };
+S(const char *s) {
+	struct mbt_str r = {s, (uint16_t)(s ? strlen(s) : 0)};
 
 	return r;
 }
@@ -119,9 +119,11 @@ static void
 v3_begin(struct v3 *t, uint8_t origin, uint64_t id, uint64_t parent,
     uint16_t tail_linktype)
 {
-	struct mbt_v3_info info = { .trace_id = id, .parent_id = parent,
-		.start_ns = (uint64_t)(T0 + clock_usec / 1000000) * 1000000000u,
-		.origin = origin, .tail_linktype = tail_linktype };
+	struct mbt_v3_info info = {.trace_id = id,
+	    .parent_id = parent,
+	    .start_ns = (uint64_t)(T0 + clock_usec / 1000000) * 1000000000u,
+	    .origin = origin,
+	    .tail_linktype = tail_linktype};
 
 	mbt_enc_begin(&t->enc, t->buf, sizeof(t->buf), &info);
 	t->time_ns = 0;
@@ -142,7 +144,7 @@ v3_at(struct v3 *t, const char *ns, uint64_t ns_id, const char *ifname,
 static struct mbt_record
 v3_rec(struct v3 *t, uint8_t kind, uint8_t detail, uint64_t dt_ns)
 {
-	struct mbt_record r = { .kind = kind, .detail = detail };
+	struct mbt_record r = {.kind = kind, .detail = detail};
 
 	t->time_ns += dt_ns;
 	r.has_time = r.has_cpu = true;
@@ -172,8 +174,8 @@ v3_point(struct v3 *t, const char *file, uint32_t line, const char *func,
 }
 
 static void
-v3_packet(struct v3 *t, uint16_t linktype, const uint8_t *p, size_t len,
-    size_t snap)
+v3_packet(
+    struct v3 *t, uint16_t linktype, const uint8_t *p, size_t len, size_t snap)
 {
 	struct mbt_record r = v3_rec(t, MBT_KIND_PACKET, 0, 200);
 
@@ -207,8 +209,8 @@ v3_rule(struct v3 *t, uint8_t fw, const char *table, uint64_t number,
 }
 
 static void
-v3_route(struct v3 *t, uint32_t table, const char *gw, uint32_t oif,
-    int32_t error)
+v3_route(
+    struct v3 *t, uint32_t table, const char *gw, uint32_t oif, int32_t error)
 {
 	struct mbt_record r = v3_rec(t, MBT_KIND_ROUTE, 0, 700);
 
@@ -285,24 +287,34 @@ linux_forwarded_ping(struct v3 *t, uint64_t id, uint16_t seq)
 	v3_begin(t, MBT_ORIGIN_LINUX, id, 0, MBT_LINKTYPE_NONE);
 	v3_at(t, "h1", NS_H1, "eth0", 2, 0);
 	v3_packet(t, MBT_LINKTYPE_ETHERNET, f.b, f.len, 128);
-	v3_point(t, "net/core/dev.c", 4476, "__dev_queue_xmit", MBT_POINT_ENTER, NULL);
-	v3_point(t, "drivers/net/veth.c", 345, "veth_xmit", MBT_POINT_ENTER, NULL);
+	v3_point(t, "net/core/dev.c", 4476, "__dev_queue_xmit", MBT_POINT_ENTER,
+	    NULL);
+	v3_point(
+	    t, "drivers/net/veth.c", 345, "veth_xmit", MBT_POINT_ENTER, NULL);
 	v3_at(t, "r1", NS_R1, "eth0", 2, 1);
 	v3_iface(t);
-	v3_point(t, "net/core/dev.c", 5640, "__netif_receive_skb_core", MBT_POINT_ENTER, NULL);
-	v3_point(t, "net/ipv4/ip_input.c", 565, "ip_rcv", MBT_POINT_ENTER, NULL);
+	v3_point(t, "net/core/dev.c", 5640, "__netif_receive_skb_core",
+	    MBT_POINT_ENTER, NULL);
+	v3_point(
+	    t, "net/ipv4/ip_input.c", 565, "ip_rcv", MBT_POINT_ENTER, NULL);
 	v3_route(t, 254, "10.0.2.2", 3, 0);
-	v3_point(t, "net/ipv4/ip_forward.c", 87, "ip_forward", MBT_POINT_ENTER, NULL);
+	v3_point(t, "net/ipv4/ip_forward.c", 87, "ip_forward", MBT_POINT_ENTER,
+	    NULL);
 	v3_rule(t, MBT_FW_NFTABLES, "inet/filter/forward", 4, MBT_VERDICT_PASS);
 	v3_packet(t, MBT_LINKTYPE_ETHERNET, g.b, g.len, 128);
 	v3_at(t, "r1", NS_R1, "eth1", 3, 1);
-	v3_point(t, "net/ipv4/ip_output.c", 425, "ip_output", MBT_POINT_ENTER, NULL);
-	v3_point(t, "net/core/dev.c", 4476, "__dev_queue_xmit", MBT_POINT_ENTER, NULL);
+	v3_point(
+	    t, "net/ipv4/ip_output.c", 425, "ip_output", MBT_POINT_ENTER, NULL);
+	v3_point(t, "net/core/dev.c", 4476, "__dev_queue_xmit", MBT_POINT_ENTER,
+	    NULL);
 	v3_at(t, "h2", NS_H2, "eth0", 2, 1);
 	v3_iface(t);
-	v3_point(t, "net/ipv4/ip_input.c", 565, "ip_rcv", MBT_POINT_ENTER, NULL);
-	v3_point(t, "net/ipv4/icmp.c", 1221, "icmp_rcv", MBT_POINT_ENTER, "echo request");
-	v3_end(t, MBT_END_CONSUMED, 0, NULL, "net/ipv4/icmp.c", 1262, "icmp_rcv");
+	v3_point(
+	    t, "net/ipv4/ip_input.c", 565, "ip_rcv", MBT_POINT_ENTER, NULL);
+	v3_point(t, "net/ipv4/icmp.c", 1221, "icmp_rcv", MBT_POINT_ENTER,
+	    "echo request");
+	v3_end(
+	    t, MBT_END_CONSUMED, 0, NULL, "net/ipv4/icmp.c", 1262, "icmp_rcv");
 	v3_emit(t, 0, NULL, 0);
 }
 
@@ -316,12 +328,14 @@ linux_dropped_udp(struct v3 *t, uint64_t id)
 	v3_begin(t, MBT_ORIGIN_LINUX, id, 0, MBT_LINKTYPE_NONE);
 	v3_at(t, "r1", NS_R1, "eth0", 2, 0);
 	v3_packet(t, MBT_LINKTYPE_ETHERNET, f.b, f.len, 128);
-	v3_point(t, "net/ipv4/ip_input.c", 565, "ip_rcv", MBT_POINT_ENTER, NULL);
+	v3_point(
+	    t, "net/ipv4/ip_input.c", 565, "ip_rcv", MBT_POINT_ENTER, NULL);
 	v3_route(t, 254, "10.0.2.2", 3, 0);
-	v3_point(t, "net/ipv4/ip_forward.c", 87, "ip_forward", MBT_POINT_ENTER, NULL);
+	v3_point(t, "net/ipv4/ip_forward.c", 87, "ip_forward", MBT_POINT_ENTER,
+	    NULL);
 	v3_rule(t, MBT_FW_NFTABLES, "inet/filter/forward", 7, MBT_VERDICT_DROP);
-	v3_end(t, MBT_END_DROPPED, 6, "NETFILTER_DROP", "net/netfilter/core.c", 622,
-	    "nf_hook_slow");
+	v3_end(t, MBT_END_DROPPED, 6, "NETFILTER_DROP", "net/netfilter/core.c",
+	    622, "nf_hook_slow");
 	v3_emit(t, 0, NULL, 0);
 }
 
@@ -336,8 +350,10 @@ linux_delivered_syn(struct v3 *t, uint64_t id)
 	v3_begin(t, MBT_ORIGIN_LINUX, id, 0, MBT_LINKTYPE_NONE);
 	v3_at(t, "h2", NS_H2, "eth0", 2, 1);
 	v3_packet(t, MBT_LINKTYPE_RAW, raw.b, raw.len, 128);
-	v3_point(t, "net/ipv4/ip_input.c", 565, "ip_rcv", MBT_POINT_ENTER, NULL);
-	v3_point(t, "net/ipv4/tcp_ipv4.c", 2150, "tcp_v4_rcv", MBT_POINT_ENTER, NULL);
+	v3_point(
+	    t, "net/ipv4/ip_input.c", 565, "ip_rcv", MBT_POINT_ENTER, NULL);
+	v3_point(t, "net/ipv4/tcp_ipv4.c", 2150, "tcp_v4_rcv", MBT_POINT_ENTER,
+	    NULL);
 	v3_end(t, MBT_END_DELIVERED, 0, NULL, "net/ipv4/tcp_ipv4.c", 2339,
 	    "tcp_v4_rcv");
 	v3_emit(t, 0, NULL, 0);
@@ -352,17 +368,24 @@ freebsd_epair_ping(struct v3 *t, uint64_t id, uint64_t child)
 	frame_icmp_echo(&f, "192.0.2.1", "192.0.2.2", 64, 8, 0x2b, 0);
 	v3_begin(t, MBT_ORIGIN_FREEBSD, id, 0, MBT_LINKTYPE_ETHERNET);
 	v3_at(t, "j1", 2, "epair0a", 3, 0);
-	v3_point(t, "sys/netinet/ip_output.c", 345, "ip_output", MBT_POINT_ENTER, NULL);
+	v3_point(t, "sys/netinet/ip_output.c", 345, "ip_output",
+	    MBT_POINT_ENTER, NULL);
 	v3_rule(t, MBT_FW_IPFW, NULL, 100, MBT_VERDICT_PASS);
-	v3_point(t, "sys/net/if_ethersubr.c", 438, "ether_output_frame", MBT_POINT_PLAIN, NULL);
-	v3_point(t, "sys/net/if_epair.c", 380, "epair_transmit", MBT_POINT_PLAIN, NULL);
+	v3_point(t, "sys/net/if_ethersubr.c", 438, "ether_output_frame",
+	    MBT_POINT_PLAIN, NULL);
+	v3_point(t, "sys/net/if_epair.c", 380, "epair_transmit",
+	    MBT_POINT_PLAIN, NULL);
 	v3_copy(t, child, "sys/net/bpf.c", 2440, "bpf_mtap");
 	v3_at(t, "j2", 3, "epair0b", 4, 1);
 	v3_iface(t);
-	v3_point(t, "sys/net/if_ethersubr.c", 524, "ether_input", MBT_POINT_ENTER, NULL);
-	v3_point(t, "sys/netinet/ip_input.c", 460, "ip_input", MBT_POINT_ENTER, NULL);
-	v3_point(t, "sys/netinet/ip_icmp.c", 405, "icmp_input", MBT_POINT_ENTER, NULL);
-	v3_end(t, MBT_END_CONSUMED, 0, NULL, "sys/netinet/ip_icmp.c", 640, "icmp_input");
+	v3_point(t, "sys/net/if_ethersubr.c", 524, "ether_input",
+	    MBT_POINT_ENTER, NULL);
+	v3_point(t, "sys/netinet/ip_input.c", 460, "ip_input", MBT_POINT_ENTER,
+	    NULL);
+	v3_point(t, "sys/netinet/ip_icmp.c", 405, "icmp_input", MBT_POINT_ENTER,
+	    NULL);
+	v3_end(t, MBT_END_CONSUMED, 0, NULL, "sys/netinet/ip_icmp.c", 640,
+	    "icmp_input");
 	v3_emit(t, 0, f.b, f.len);
 }
 
@@ -376,8 +399,10 @@ linux_full_trace(struct v3 *t, uint64_t id)
 	v3_begin(t, MBT_ORIGIN_LINUX, id, 0, MBT_LINKTYPE_NONE);
 	v3_at(t, "h1", NS_H1, "eth0", 2, 0);
 	v3_packet(t, MBT_LINKTYPE_ETHERNET, f.b, f.len, 128);
-	v3_point(t, "net/ipv6/ip6_output.c", 226, "ip6_output", MBT_POINT_ENTER, NULL);
-	v3_point(t, "net/core/dev.c", 4476, "__dev_queue_xmit", MBT_POINT_ENTER, NULL);
+	v3_point(t, "net/ipv6/ip6_output.c", 226, "ip6_output", MBT_POINT_ENTER,
+	    NULL);
+	v3_point(t, "net/core/dev.c", 4476, "__dev_queue_xmit", MBT_POINT_ENTER,
+	    NULL);
 	v3_emit(t, 12, NULL, 0);
 }
 
@@ -388,7 +413,7 @@ linux_full_trace(struct v3 *t, uint64_t id)
 static void
 newer_writer(struct v3 *t, uint64_t id)
 {
-	static const uint8_t unknown_record[] = { 0, 99, 0, 3, 'n', 'e', 'w' };
+	static const uint8_t unknown_record[] = {0, 99, 0, 3, 'n', 'e', 'w'};
 	struct mbt_record r = v3_rec(t, MBT_KIND_POINT, 0, 100);
 	uint8_t *ev;
 
@@ -427,11 +452,11 @@ sample_v3(bool with_newer_writer)
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: mktrace v1-le|v1-be|v2|v3|malformed|demo OUT.pcap\n"
-			"       mktrace bench COUNT OUT.pcap\n");
+	fprintf(stderr,
+	    "usage: mktrace v1-le|v1-be|v2|v3|malformed|demo OUT.pcap\n"
+	    "       mktrace bench COUNT OUT.pcap\n");
 	return 2;
 }
-
 
 int
 main(int argc, char **argv)

@@ -13,9 +13,8 @@
 static uint8_t buf[MBT_V3_MAX_TRACE_LEN + 256];
 
 static struct mbt_str
-S(const char *s)
-{
-	struct mbt_str r = { s, (uint16_t)strlen(s) };
+S(const char *s) {
+	struct mbt_str r = {s, (uint16_t)strlen(s)};
 
 	return r;
 }
@@ -24,10 +23,13 @@ S(const char *s)
 static int
 small_v3(void)
 {
-	struct mbt_v3_info info = { .trace_id = 7,
-		.tail_linktype = MBT_LINKTYPE_NONE };
-	struct mbt_record r = { .kind = MBT_KIND_POINT, .has_src = true,
-		.file = S("net/ipv4/ip_input.c"), .line = 565, .func = S("ip_rcv") };
+	struct mbt_v3_info info = {
+	    .trace_id = 7, .tail_linktype = MBT_LINKTYPE_NONE};
+	struct mbt_record r = {.kind = MBT_KIND_POINT,
+	    .has_src = true,
+	    .file = S("net/ipv4/ip_input.c"),
+	    .line = 565,
+	    .func = S("ip_rcv")};
 	struct mbt_encoder e;
 
 	mbt_enc_begin(&e, buf, sizeof(buf), &info);
@@ -59,7 +61,7 @@ enum { STR1 = 48, STR2 = 73, EVENT = 85, SRC = 101 };
 void
 sample_malformed(emit_fn *emit)
 {
-	static const char *const texts[] = { "/usr/src/sys/net/if.c:1: a" };
+	static const char *const texts[] = {"/usr/src/sys/net/if.c:1: a"};
 	struct frame f;
 	int n;
 
@@ -74,7 +76,11 @@ sample_malformed(emit_fn *emit)
 	memcpy(buf, "\x00\x01\x00\x40\x00\x01hi\0", 9);
 	emit(buf, 9, 9);
 	/* 5: v1 text without its NUL, then junk. */
-	memcpy(buf, "\x01\x00\x03\x00" "abc" "\x00\x00\x05", 10);
+	memcpy(buf,
+	    "\x01\x00\x03\x00"
+	    "abc"
+	    "\x00\x00\x05",
+	    10);
 	emit(buf, 10, 10);
 	/* 6: v3 whose trace_len is larger than the packet. */
 	n = small_v3();
@@ -112,7 +118,12 @@ sample_malformed(emit_fn *emit)
 	n = mbt_enc_v1(buf, sizeof(buf), 1, texts, 1, f.b, f.len);
 	emit(buf, 40, (size_t)n);
 	/* 15: v2 cut by the capture inside its records. */
-	memcpy(buf, "\x00\x02\x00\x03\x00\x01" "ab\0" "\x00\x03\x00\x01" "cd\0", 16);
+	memcpy(buf,
+	    "\x00\x02\x00\x03\x00\x01"
+	    "ab\0"
+	    "\x00\x03\x00\x01"
+	    "cd\0",
+	    16);
 	emit(buf, 10, 16);
 }
 
@@ -120,23 +131,31 @@ sample_malformed(emit_fn *emit)
 void
 sample_bench(unsigned long count, emit_fn *emit)
 {
-	static const char *const funcs[] = { "__netif_receive_skb_core",
-		"ip_rcv", "ip_rcv_finish", "ip_forward", "ip_forward_finish",
-		"ip_output", "ip_finish_output2", "__dev_queue_xmit" };
+	static const char *const funcs[] = {"__netif_receive_skb_core",
+	    "ip_rcv", "ip_rcv_finish", "ip_forward", "ip_forward_finish",
+	    "ip_output", "ip_finish_output2", "__dev_queue_xmit"};
 	struct frame f;
 
 	frame_icmp_echo(&f, "10.0.1.1", "10.0.2.2", 64, 8, 0x99, 0);
 	for (unsigned long i = 0; i < count; i++) {
-		struct mbt_v3_info info = { .trace_id = i + 1,
-			.start_ns = 1767132000000000000ull + i * 1000,
-			.origin = MBT_ORIGIN_LINUX,
-			.tail_linktype = MBT_LINKTYPE_NONE };
-		struct mbt_record r = { .kind = MBT_KIND_PACKET, .has_packet = true,
-			.linktype = MBT_LINKTYPE_ETHERNET, .orig_len = (uint32_t)f.len,
-			.pkt = f.b, .pkt_len = (uint32_t)f.len, .has_ns = true,
-			.ns_id = 4026532353u, .ns_name = S("r1"), .has_iface = true,
-			.ifindex = 2, .ifname = S("eth0"), .has_time = true,
-			.has_cpu = true };
+		struct mbt_v3_info info = {.trace_id = i + 1,
+		    .start_ns = 1767132000000000000ull + i * 1000,
+		    .origin = MBT_ORIGIN_LINUX,
+		    .tail_linktype = MBT_LINKTYPE_NONE};
+		struct mbt_record r = {.kind = MBT_KIND_PACKET,
+		    .has_packet = true,
+		    .linktype = MBT_LINKTYPE_ETHERNET,
+		    .orig_len = (uint32_t)f.len,
+		    .pkt = f.b,
+		    .pkt_len = (uint32_t)f.len,
+		    .has_ns = true,
+		    .ns_id = 4026532353u,
+		    .ns_name = S("r1"),
+		    .has_iface = true,
+		    .ifindex = 2,
+		    .ifname = S("eth0"),
+		    .has_time = true,
+		    .has_cpu = true};
 		struct mbt_encoder e;
 		int n;
 

@@ -12,29 +12,30 @@
 
 static int check_passed, check_failed;
 
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (cond) {                                                  \
-			check_passed++;                                      \
-		} else {                                                     \
-			check_failed++;                                      \
-			fprintf(stderr, "%s:%d: check failed: %s\n",         \
-			    __FILE__, __LINE__, #cond);                      \
-		}                                                            \
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (cond) {                                                    \
+			check_passed++;                                        \
+		} else {                                                       \
+			check_failed++;                                        \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
+			    __LINE__, #cond);                                  \
+		}                                                              \
 	} while (0)
 
 /* Compare strings and show both on failure. */
-#define CHECK_STR(got, want)                                                 \
-	do {                                                                 \
-		const char *got_ = (got), *want_ = (want);                   \
-		if (strcmp(got_, want_) == 0) {                              \
-			check_passed++;                                      \
-		} else {                                                     \
-			check_failed++;                                      \
-			fprintf(stderr, "%s:%d: got  \"%s\"\n%*swant \"%s\"\n", \
-			    __FILE__, __LINE__, got_,                        \
-			    (int)strlen(__FILE__) + 8, "", want_);           \
-		}                                                            \
+#define CHECK_STR(got, want)                                                  \
+	do {                                                                  \
+		const char *got_ = (got), *want_ = (want);                    \
+		if (strcmp(got_, want_) == 0) {                               \
+			check_passed++;                                       \
+		} else {                                                      \
+			check_failed++;                                       \
+			fprintf(stderr,                                       \
+			    "%s:%d: got  \"%s\"\n%*swant \"%s\"\n", __FILE__, \
+			    __LINE__, got_, (int)strlen(__FILE__) + 8, "",    \
+			    want_);                                           \
+		}                                                             \
 	} while (0)
 
 static inline int

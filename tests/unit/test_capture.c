@@ -70,8 +70,8 @@ read_all(unsigned len, uint32_t want_usec, char *err, int *rc)
 	}
 	while ((*rc = mbt_capture_next(c, &p, err, 256)) == 1) {
 		int ok = p.caplen == len && p.wirelen == len + 10 &&
-		    p.ts_sec == 1767132000 + (int64_t)(p.frame - 1) &&
-		    p.ts_usec == want_usec;
+			 p.ts_sec == 1767132000 + (int64_t)(p.frame - 1) &&
+			 p.ts_usec == want_usec;
 
 		for (unsigned i = 0; ok && i < len; i++)
 			ok = p.data[i] == (uint8_t)(p.frame - 1 + i);
@@ -136,7 +136,7 @@ test_wrong_link_type(void)
 static void
 test_pcapng_round_trip(void)
 {
-	static const uint8_t a[] = { 1, 2, 3 }, b[] = { 4, 5, 6, 7, 8 };
+	static const uint8_t a[] = {1, 2, 3}, b[] = {4, 5, 6, 7, 8};
 	FILE *f = fopen(path, "wb");
 	struct mbt_pcapng *w = mbt_pcapng_open(f, "test");
 	struct mbt_capture *c;
@@ -144,7 +144,8 @@ test_pcapng_round_trip(void)
 	char err[256];
 
 	CHECK(mbt_pcapng_write(w, MBT_DLT_USER0, 100, 5, a, 3, 3, "x", 1) == 0);
-	CHECK(mbt_pcapng_write(w, MBT_DLT_USER0, 101, 6, b, 5, 9, NULL, 0) == 0);
+	CHECK(
+	    mbt_pcapng_write(w, MBT_DLT_USER0, 101, 6, b, 5, 9, NULL, 0) == 0);
 	CHECK(mbt_pcapng_close(w) == 0);
 	fclose(f);
 	c = mbt_capture_open(path, err, sizeof(err));
@@ -152,9 +153,9 @@ test_pcapng_round_trip(void)
 	if (c == NULL)
 		return;
 	CHECK(mbt_capture_next(c, &p, err, sizeof(err)) == 1 && p.caplen == 3 &&
-	    p.ts_sec == 100 && p.ts_usec == 5 && memcmp(p.data, a, 3) == 0);
+	      p.ts_sec == 100 && p.ts_usec == 5 && memcmp(p.data, a, 3) == 0);
 	CHECK(mbt_capture_next(c, &p, err, sizeof(err)) == 1 && p.caplen == 5 &&
-	    p.wirelen == 9 && p.frame == 2 && memcmp(p.data, b, 5) == 0);
+	      p.wirelen == 9 && p.frame == 2 && memcmp(p.data, b, 5) == 0);
 	CHECK(mbt_capture_next(c, &p, err, sizeof(err)) == 0);
 	mbt_capture_close(c);
 }

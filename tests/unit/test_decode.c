@@ -9,9 +9,8 @@
 static uint8_t buf[70000];
 
 static struct mbt_str
-S(const char *s)
-{
-	struct mbt_str r = { s, (uint16_t)strlen(s) };
+S(const char *s) {
+	struct mbt_str r = {s, (uint16_t)strlen(s)};
 
 	return r;
 }
@@ -19,7 +18,8 @@ S(const char *s)
 static int
 str_eq(struct mbt_str s, const char *want)
 {
-	return s.len == strlen(want) && (s.len == 0 || memcmp(s.ptr, want, s.len) == 0);
+	return s.len == strlen(want) &&
+	       (s.len == 0 || memcmp(s.ptr, want, s.len) == 0);
 }
 
 static const char *
@@ -31,16 +31,16 @@ text_of(const struct mbt_record *r)
 	return line;
 }
 
-static const uint8_t frame[42] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0,
-	0, 0, 0, 1, 0x08, 0x06 };
+static const uint8_t frame[42] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x08, 0x06};
 
 static void
 test_v2_oldest_first(void)
 {
 	struct mbt_v2_item items[] = {
-		{ .pkt = frame, .pktlen = sizeof(frame) },
-		{ .text = "/usr/src/sys/net/if.c:3982: IFQ_HANDOFF_ADJ(vtnet0)" },
-		{ .text = "/usr/src/sys/net/if.c:4784: if_dequeue(vtnet0)" },
+	    {.pkt = frame, .pktlen = sizeof(frame)},
+	    {.text = "/usr/src/sys/net/if.c:3982: IFQ_HANDOFF_ADJ(vtnet0)"},
+	    {.text = "/usr/src/sys/net/if.c:4784: if_dequeue(vtnet0)"},
 	};
 	struct mbt_trace t;
 	int n = mbt_enc_v2(buf, sizeof(buf), items, 3);
@@ -50,7 +50,8 @@ test_v2_oldest_first(void)
 	CHECK(n > 0 && buf[1] == 3 && buf[5] == 1);
 	CHECK(mbt_decode(buf, (size_t)n, (size_t)n, &t) == 0);
 	CHECK(t.format == MBT_FORMAT_V2 && t.nrecords == 3);
-	CHECK(t.records[0].kind == MBT_KIND_PACKET && t.records[0].pkt_len == 42);
+	CHECK(
+	    t.records[0].kind == MBT_KIND_PACKET && t.records[0].pkt_len == 42);
 	CHECK(t.records[0].linktype == MBT_LINKTYPE_ETHERNET);
 	CHECK(str_eq(t.records[1].func, "IFQ_HANDOFF_ADJ"));
 	CHECK(str_eq(t.records[1].file, "/usr/src/sys/net/if.c"));
@@ -64,25 +65,27 @@ test_v2_oldest_first(void)
 static void
 test_v1_both_byte_orders(void)
 {
-	static const char *const texts[] = { "/usr/src/sys/net/if.c:1: a",
-		"/usr/src/sys/net/if.c:2: b" };
+	static const char *const texts[] = {
+	    "/usr/src/sys/net/if.c:1: a", "/usr/src/sys/net/if.c:2: b"};
 	struct mbt_trace t;
 
 	mbt_trace_init(&t);
 	for (int le = 0; le <= 1; le++) {
-		int n = mbt_enc_v1(buf, sizeof(buf), le, texts, 2, frame,
-		    sizeof(frame));
+		int n = mbt_enc_v1(
+		    buf, sizeof(buf), le, texts, 2, frame, sizeof(frame));
 
 		CHECK(mbt_decode(buf, (size_t)n, (size_t)n, &t) == 0);
 		CHECK(t.format == (le ? MBT_FORMAT_V1_LE : MBT_FORMAT_V1_BE));
 		CHECK(t.nrecords == 2 && str_eq(t.records[0].func, "a"));
-		CHECK(t.tail_len == sizeof(frame) && t.tail_orig_len == sizeof(frame));
+		CHECK(t.tail_len == sizeof(frame) &&
+		      t.tail_orig_len == sizeof(frame));
 		CHECK(t.tail_linktype == MBT_LINKTYPE_ETHERNET);
 	}
 	/* No records: both orders read the same; the kernel's (LE) wins. */
 	int n = mbt_enc_v1(buf, sizeof(buf), 0, NULL, 0, frame, sizeof(frame));
 	CHECK(mbt_decode(buf, (size_t)n, (size_t)n, &t) == 0);
-	CHECK(t.format == MBT_FORMAT_V1_LE && t.nrecords == 0 && t.tail_len == 42);
+	CHECK(t.format == MBT_FORMAT_V1_LE && t.nrecords == 0 &&
+	      t.tail_len == 42);
 	mbt_trace_free(&t);
 }
 
@@ -94,20 +97,20 @@ test_legacy_strings(void)
 		uint32_t line;
 		uint8_t kind;
 	} cases[] = {
-		{ "/a/if.c:4784: if_dequeue(vtnet0)", "/a/if.c", "if_dequeue",
-		    "/a/if.c:4784: if_dequeue(vtnet0)", 4784, MBT_KIND_POINT },
-		{ "/a/if_ethersubr.c:612", "/a/if_ethersubr.c", "",
-		    "/a/if_ethersubr.c:612", 612, MBT_KIND_POINT },
-		{ "x.c:12: y:34: z", "x.c", "y", "x.c:12: y:34: z", 12,
-		    MBT_KIND_POINT },
-		{ "plain words: no place", "", "", "plain words: no place", 0,
-		    MBT_KIND_TEXT },
-		{ "ratio 3:4 here", "", "", "ratio 3:4 here", 0, MBT_KIND_TEXT },
-		{ "f.c:0042: x", "f.c", "x", "f.c:0042: x", 42, MBT_KIND_POINT },
-		{ "f.c:12345678901: x", "", "", "f.c:12345678901: x", 0,
-		    MBT_KIND_TEXT },
-		{ "f.c:4294967296", "", "", "f.c:4294967296", 0, MBT_KIND_TEXT },
-		{ "f.c:12:", "", "", "f.c:12:", 0, MBT_KIND_TEXT },
+	    {"/a/if.c:4784: if_dequeue(vtnet0)", "/a/if.c", "if_dequeue",
+		"/a/if.c:4784: if_dequeue(vtnet0)", 4784, MBT_KIND_POINT},
+	    {"/a/if_ethersubr.c:612", "/a/if_ethersubr.c", "",
+		"/a/if_ethersubr.c:612", 612, MBT_KIND_POINT},
+	    {"x.c:12: y:34: z", "x.c", "y", "x.c:12: y:34: z", 12,
+		MBT_KIND_POINT},
+	    {"plain words: no place", "", "", "plain words: no place", 0,
+		MBT_KIND_TEXT},
+	    {"ratio 3:4 here", "", "", "ratio 3:4 here", 0, MBT_KIND_TEXT},
+	    {"f.c:0042: x", "f.c", "x", "f.c:0042: x", 42, MBT_KIND_POINT},
+	    {"f.c:12345678901: x", "", "", "f.c:12345678901: x", 0,
+		MBT_KIND_TEXT},
+	    {"f.c:4294967296", "", "", "f.c:4294967296", 0, MBT_KIND_TEXT},
+	    {"f.c:12:", "", "", "f.c:12:", 0, MBT_KIND_TEXT},
 	};
 	static const char *texts[1];
 	struct mbt_trace t;
@@ -131,28 +134,55 @@ test_legacy_strings(void)
 static int
 full_v3(uint8_t *out, size_t cap)
 {
-	struct mbt_v3_info info = { .trace_id = 0x1122334455667788ull,
-		.parent_id = 9, .start_ns = 1767132000123456789ull,
-		.origin = MBT_ORIGIN_LINUX, .tail_linktype = MBT_LINKTYPE_NONE };
+	struct mbt_v3_info info = {.trace_id = 0x1122334455667788ull,
+	    .parent_id = 9,
+	    .start_ns = 1767132000123456789ull,
+	    .origin = MBT_ORIGIN_LINUX,
+	    .tail_linktype = MBT_LINKTYPE_NONE};
 	struct mbt_record r[4] = {
-		{ .kind = MBT_KIND_PACKET, .has_packet = true, .linktype = 101,
-		    .orig_len = 1500, .pkt = frame, .pkt_len = 20, .has_time = true,
-		    .time_ns = 5, .has_cpu = true, .cpu = 3 },
-		{ .kind = MBT_KIND_POINT, .detail = MBT_POINT_ENTER,
-		    .has_src = true, .file = S("net/ipv4/ip_input.c"), .line = 565,
-		    .func = S("ip_rcv"), .has_iface = true, .ifindex = 2,
-		    .ifname = S("eth0"), .has_ns = true, .ns_id = 4026531840u,
-		    .ns_name = S("r1") },
-		{ .kind = MBT_KIND_RULE, .detail = MBT_VERDICT_DROP,
-		    .has_rule = true, .fw = MBT_FW_NFTABLES,
-		    .rule_table = S("inet/filter/forward"), .rule_number = 4,
-		    .has_reason = true, .reason_code = 6,
-		    .reason = S("NETFILTER_DROP"), .text = S("counter") },
-		{ .kind = MBT_KIND_ROUTE, .has_route = true, .route_table = 254,
-		    .route_oif = 3, .route_family = 4,
-		    .route_gw = { 10, 0, 2, 2 }, .has_related = true,
-		    .related_id = 77, .has_src = true,
-		    .file = S("net/ipv4/ip_input.c"), .func = S("ip_route_input") },
+	    {.kind = MBT_KIND_PACKET,
+		.has_packet = true,
+		.linktype = 101,
+		.orig_len = 1500,
+		.pkt = frame,
+		.pkt_len = 20,
+		.has_time = true,
+		.time_ns = 5,
+		.has_cpu = true,
+		.cpu = 3},
+	    {.kind = MBT_KIND_POINT,
+		.detail = MBT_POINT_ENTER,
+		.has_src = true,
+		.file = S("net/ipv4/ip_input.c"),
+		.line = 565,
+		.func = S("ip_rcv"),
+		.has_iface = true,
+		.ifindex = 2,
+		.ifname = S("eth0"),
+		.has_ns = true,
+		.ns_id = 4026531840u,
+		.ns_name = S("r1")},
+	    {.kind = MBT_KIND_RULE,
+		.detail = MBT_VERDICT_DROP,
+		.has_rule = true,
+		.fw = MBT_FW_NFTABLES,
+		.rule_table = S("inet/filter/forward"),
+		.rule_number = 4,
+		.has_reason = true,
+		.reason_code = 6,
+		.reason = S("NETFILTER_DROP"),
+		.text = S("counter")},
+	    {.kind = MBT_KIND_ROUTE,
+		.has_route = true,
+		.route_table = 254,
+		.route_oif = 3,
+		.route_family = 4,
+		.route_gw = {10, 0, 2, 2},
+		.has_related = true,
+		.related_id = 77,
+		.has_src = true,
+		.file = S("net/ipv4/ip_input.c"),
+		.func = S("ip_route_input")},
 	};
 	struct mbt_encoder e;
 
@@ -173,28 +203,31 @@ test_v3_round_trip(void)
 	CHECK(mbt_decode(buf, (size_t)n, (size_t)n, &t) == 0);
 	CHECK(t.format == MBT_FORMAT_V3 && t.nrecords == 4);
 	CHECK(t.trace_id == 0x1122334455667788ull && t.parent_id == 9);
-	CHECK(t.start_ns == 1767132000123456789ull && t.origin == MBT_ORIGIN_LINUX);
+	CHECK(t.start_ns == 1767132000123456789ull &&
+	      t.origin == MBT_ORIGIN_LINUX);
 	CHECK(t.lost == 2 && (t.flags & MBT_V3_F_LOST));
 	CHECK(t.records[0].has_packet && t.records[0].pkt_len == 20 &&
-	    t.records[0].orig_len == 1500 && t.records[0].linktype == 101);
+	      t.records[0].orig_len == 1500 && t.records[0].linktype == 101);
 	CHECK(t.records[0].has_time && t.records[0].time_ns == 5);
 	CHECK(t.records[0].has_cpu && t.records[0].cpu == 3);
 	CHECK(!t.records[1].has_time && !t.records[1].has_cpu);
-	CHECK_STR(text_of(&t.records[1]), "net/ipv4/ip_input.c:565: ip_rcv enter");
-	CHECK(str_eq(t.records[1].ns_name, "r1") && t.records[1].ns_id == 4026531840u);
+	CHECK_STR(
+	    text_of(&t.records[1]), "net/ipv4/ip_input.c:565: ip_rcv enter");
+	CHECK(str_eq(t.records[1].ns_name, "r1") &&
+	      t.records[1].ns_id == 4026531840u);
 	CHECK(str_eq(t.records[1].ifname, "eth0") && t.records[1].ifindex == 2);
 	CHECK_STR(text_of(&t.records[2]),
 	    "rule nftables inet/filter/forward 4 drop counter");
-	CHECK(t.records[2].reason_code == 6 && str_eq(t.records[2].reason,
-	    "NETFILTER_DROP"));
-	CHECK_STR(text_of(&t.records[3]),
-	    "net/ipv4/ip_input.c: ip_route_input route table 254 via 10.0.2.2 oif 3");
+	CHECK(t.records[2].reason_code == 6 &&
+	      str_eq(t.records[2].reason, "NETFILTER_DROP"));
+	CHECK_STR(text_of(&t.records[3]), "net/ipv4/ip_input.c: ip_route_input "
+					  "route table 254 via 10.0.2.2 oif 3");
 	CHECK(t.records[3].has_related && t.records[3].related_id == 77);
 	/* The file name is stored once, though two records use it. */
 	CHECK(memmem(buf, (size_t)n, "ip_input.c", 10) ==
-	    memmem(buf, (size_t)n, "ip_input.c", 10) &&
-	    memmem((uint8_t *)memmem(buf, (size_t)n, "ip_input.c", 10) + 1,
-		(size_t)n - 100, "ip_input.c", 10) == NULL);
+		  memmem(buf, (size_t)n, "ip_input.c", 10) &&
+	      memmem((uint8_t *)memmem(buf, (size_t)n, "ip_input.c", 10) + 1,
+		  (size_t)n - 100, "ip_input.c", 10) == NULL);
 	mbt_trace_free(&t);
 }
 
@@ -210,7 +243,8 @@ test_every_cut_is_truncated(void)
 		if (mbt_decode(buf, (size_t)cap, (size_t)n, &t) != -EINVAL ||
 		    t.error.kind != MBT_ERR_TRUNCATED) {
 			if (bad++ == 0)
-				fprintf(stderr, "cut at %d: %s\n", cap, t.error.what);
+				fprintf(stderr, "cut at %d: %s\n", cap,
+				    t.error.what);
 		}
 	}
 	CHECK(bad == 0);
@@ -229,21 +263,22 @@ test_encoder_space(void)
 			bad++;
 	}
 	CHECK(bad == 0);
-	CHECK(full_v3(small, (size_t)n) == n && memcmp(ref, small, (size_t)n) == 0);
+	CHECK(full_v3(small, (size_t)n) == n &&
+	      memcmp(ref, small, (size_t)n) == 0);
 }
 
 static void
 test_string_table_limit(void)
 {
-	struct mbt_v3_info info = { .trace_id = 1,
-		.tail_linktype = MBT_LINKTYPE_NONE };
+	struct mbt_v3_info info = {
+	    .trace_id = 1, .tail_linktype = MBT_LINKTYPE_NONE};
 	struct mbt_encoder e;
 	char names[MBT_ENC_MAX_STRINGS + 1][16];
 	int rc = 0;
 
 	mbt_enc_begin(&e, buf, sizeof(buf), &info);
 	for (int i = 0; i <= MBT_ENC_MAX_STRINGS && rc == 0; i++) {
-		struct mbt_record r = { .kind = MBT_KIND_POINT, .has_src = true };
+		struct mbt_record r = {.kind = MBT_KIND_POINT, .has_src = true};
 
 		snprintf(names[i], sizeof(names[i]), "f%d", i);
 		r.file = S(names[i]);
@@ -255,9 +290,9 @@ test_string_table_limit(void)
 
 struct fault {
 	const char *what;
-	size_t off;     /* byte to patch */
-	uint8_t value;  /* new value */
-	int record;     /* expected error record */
+	size_t off;	 /* byte to patch */
+	uint8_t value;	 /* new value */
+	int record;	 /* expected error record */
 	const char *msg; /* expected in the message */
 };
 
@@ -269,15 +304,17 @@ test_v3_faults(void)
 	 * STRING, whose id's low byte sits just before the file name.
 	 */
 	int n = full_v3(buf, sizeof(buf));
-	size_t id = (size_t)((uint8_t *)memmem(buf, (size_t)n, "net/ipv4", 8) - buf) - 1;
+	size_t id =
+	    (size_t)((uint8_t *)memmem(buf, (size_t)n, "net/ipv4", 8) - buf) -
+	    1;
 	size_t ev0_len = MBT_V3_HDR_LEN + 3;
 	const struct fault faults[] = {
-		{ "hdr_len below 48", 5, 47, -1, "hdr_len 47" },
-		{ "trace_len too long", 10, 0xff, -1, "trace_len" },
-		{ "unknown version", 4, 4, -1, "version 4" },
-		{ "string id 0", id, 0, 1, "outside 1.." },
-		{ "string id too large", id - 1, 0x20, 1, "outside 1.." },
-		{ "event head cut", ev0_len, 8, 0, "shorter than its 12-byte head" },
+	    {"hdr_len below 48", 5, 47, -1, "hdr_len 47"},
+	    {"trace_len too long", 10, 0xff, -1, "trace_len"},
+	    {"unknown version", 4, 4, -1, "version 4"},
+	    {"string id 0", id, 0, 1, "outside 1.."},
+	    {"string id too large", id - 1, 0x20, 1, "outside 1.."},
+	    {"event head cut", ev0_len, 8, 0, "shorter than its 12-byte head"},
 	};
 	struct mbt_trace t;
 
@@ -290,7 +327,8 @@ test_v3_faults(void)
 		CHECK(t.error.kind == MBT_ERR_MALFORMED);
 		CHECK(t.error.record == faults[i].record);
 		if (strstr(t.error.what, faults[i].msg) == NULL)
-			fprintf(stderr, "%s: \"%s\"\n", faults[i].what, t.error.what);
+			fprintf(stderr, "%s: \"%s\"\n", faults[i].what,
+			    t.error.what);
 		CHECK(strstr(t.error.what, faults[i].msg) != NULL);
 		buf[faults[i].off] = saved;
 	}
@@ -300,7 +338,7 @@ test_v3_faults(void)
 static void
 test_error_text(void)
 {
-	struct mbt_error e = { MBT_ERR_MALFORMED, 3, 85, "EVENT too short" };
+	struct mbt_error e = {MBT_ERR_MALFORMED, 3, 85, "EVENT too short"};
 	char s[128];
 
 	mbt_error_text(&e, s, sizeof(s));
