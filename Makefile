@@ -39,7 +39,7 @@ UNITS     = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZERS   = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
 .PHONY: all deps check check-quick test-unit test-san fuzz fuzz-build demo \
-	format clean install-wireshark bench
+	format clean install install-wireshark bench
 all: $(BIN) $(TOOLS) $(UNITS)
 
 $(B)/obj/%.o: %.c $(HDRS)
@@ -98,6 +98,13 @@ format:
 
 bench: all
 	bench/read-throughput.sh
+
+PREFIX ?= /usr/local
+install: $(BIN)
+	install -D -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mbuftrace
+	for m in man/*.8; do \
+		install -D -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/$$(basename $$m); \
+	done
 
 clean:
 	rm -rf build build-san

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "read.h"
@@ -151,6 +152,8 @@ read_capture(const struct read_opts *opt, struct mbt_capture *cap,
     struct mbt_pcapng *png, struct read_stats *st)
 {
 	static struct out o;
+	/* A long read into a file or pipe shows its progress on a terminal. */
+	bool progress = isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO);
 	struct mbt_trace t;
 	struct mbt_packet p;
 	char err[512];
@@ -159,6 +162,9 @@ read_capture(const struct read_opts *opt, struct mbt_capture *cap,
 	out_init(&o, stdout);
 	mbt_trace_init(&t);
 	while ((rc = mbt_capture_next(cap, &p, err, sizeof(err))) == 1) {
+		if (progress && (p.frame & 0xffff) == 0)
+			fprintf(stderr, "\r%s: %llu traces read", cli_name,
+			    (unsigned long long)p.frame);
 		if (mbt_decode(p.data, p.caplen, p.wirelen, &t) == -ENOMEM) {
 			snprintf(err, sizeof(err), "frame %llu: out of memory",
 			    (unsigned long long)p.frame);
@@ -189,6 +195,9 @@ read_capture(const struct read_opts *opt, struct mbt_capture *cap,
 	}
 	out_flush(&o);
 	mbt_trace_free(&t);
+	if (progress && st->packets > 0xffff)
+		fprintf(stderr, "\r%s: %llu traces read\n", cli_name,
+		    (unsigned long long)st->packets);
 	if (rc < 0)
 		cli_error("%s: %s", opt->path, err);
 	else if (o.error != 0)
