@@ -160,38 +160,50 @@ utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Bytes that go into a JSON string as they are: printable ASCII but " and \. */
+static inline int
+json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 void
 out_json_str(struct out *o, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
-	size_t run = 0;
+	size_t run = 0, i = 0;
 
 	out_char(o, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = s[i];
-		char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+	while (i < n) {
+		unsigned char c;
 		size_t u;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80)
-			continue;
+		while (i < n && json_plain(s[i]))
+			i++;
+		if (i == n)
+			break;
+		c = s[i];
 		if (c >= 0x80 && (u = utf8_len(s + i, n - i)) > 0) {
-			i += u - 1;
+			i += u;
 			continue;
 		}
 		/* Write the plain run before this byte, then its escape. */
 		out_put(o, str + run, i - run);
-		run = i + 1;
 		if (c == '"' || c == '\\') {
-			esc[1] = (char)c;
+			char esc[2] = { '\\', (char)c };
+
 			out_put(o, esc, 2);
 		} else if (c == '\n') {
 			out_put(o, "\\n", 2);
 		} else if (c == '\t') {
 			out_put(o, "\\t", 2);
 		} else {
+			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
 			out_put(o, esc, 6);
 		}
+		run = ++i;
 	}
 	out_put(o, str + run, n - run);
 	out_char(o, '"');

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests of the command's output formatting: numbers, times, JSON strings. */
+#include <stdlib.h>
+
+#include "../../cli/out.c" /* the command's own code, not in the library */
+#include "check.h"
+
+static struct out o;
+static char got[1024];
+
+/* Run fn into a memory stream and return what it wrote. */
+#define RENDER(stmt)                                                      \
+	do {                                                              \
+		FILE *f_ = fmemopen(got, sizeof(got) - 1, "w");           \
+		out_init(&o, f_);                                         \
+		stmt;                                                     \
+		out_flush(&o);                                            \
+		got[ftell(f_)] = '\0';                                    \
+		fclose(f_);                                               \
+	} while (0)
+
+static void
+test_numbers(void)
+{
+	RENDER(out_u64(&o, 0));
+	CHECK_STR(got, "0");
+	RENDER(out_u64(&o, UINT64_MAX));
+	CHECK_STR(got, "18446744073709551615");
+	RENDER(out_i64(&o, INT64_MIN));
+	CHECK_STR(got, "-9223372036854775808");
+	RENDER(out_u64_pad(&o, 42, 6));
+	CHECK_STR(got, "000042");
+	RENDER(out_hex64(&o, 0x2002));
+	CHECK_STR(got, "0x2002");
+	RENDER(out_hex64(&o, 0));
+	CHECK_STR(got, "0x0");
+}
+
+static void
+test_times(void)
+{
+	RENDER(out_ns_as_sec(&o, 0));
+	CHECK_STR(got, "0.000000000");
+	RENDER(out_ns_as_sec(&o, 12345));
+	CHECK_STR(got, "0.000012345");
+	RENDER(out_ns_as_sec(&o, 9999999999ull));
+	CHECK_STR(got, "9.999999999");
+	RENDER(out_ns_as_sec(&o, 12500000000ull));
+	CHECK_STR(got, "12.500000000");
+}
+
+static void
+test_json_strings(void)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *want;
+	} cases[] = {
+		{ "plain", 5, "\"plain\"" },
+		{ "a\"b\\c", 5, "\"a\\\"b\\\\c\"" },
+		{ "l1\nl2\t", 6, "\"l1\\nl2\\t\"" },
+		{ "\x01\x1f\x7f", 3, "\"\\u0001\\u001f\\u007f\"" },
+		{ "caf\xc3\xa9", 5, "\"caf\xc3\xa9\"" },       /* valid UTF-8 kept */
+		{ "bad\xff\xc3", 5, "\"bad\\u00ff\\u00c3\"" }, /* invalid: escaped */
+		{ "nul\0x", 5, "\"nul\\u0000x\"" },
+		{ "", 0, "\"\"" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		RENDER(out_json_str(&o, cases[i].in, cases[i].len));
+		CHECK_STR(got, cases[i].want);
+	}
+}
+
+/* Writes longer than the buffer arrive whole and in order. */
+static void
+test_long_output(void)
+{
+	static char big[3 * OUT_BUFSZ + 7], back[sizeof(big) + 1];
+	FILE *f = fmemopen(back, sizeof(back), "w");
+
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	out_init(&o, f);
+	out_put(&o, "x", 1);
+	out_put(&o, big, sizeof(big) - 1);
+	out_flush(&o);
+	CHECK(ftell(f) == (long)sizeof(big));
+	fclose(f);
+	CHECK(back[0] == 'x' && memcmp(back + 1, big, sizeof(big) - 1) == 0);
+}
+
+int
+main(void)
+{
+	test_numbers();
+	test_times();
+	test_json_strings();
+	test_long_output();
+	return check_summary("test_out");
+}
