@@ -46,6 +46,17 @@ expect "read: wrong link type" 1 "link type 1 \(EN10MB\) is not mbuf_trace's DLT
 expect "read: malformed traces are counted" 0 \
 	"12 of 15 traces malformed, 2 truncated" "$MBT" read "$TMP/bad.pcap"
 
+# Corrupted traces of every layout: reported, never a crash, exit 0.
+for s in v1-le v2 v3; do
+	"$MKTRACE" "$s" "$TMP/clean-$s.pcap"
+	python3 tests/tools/corrupt_pcap.py "$TMP/clean-$s.pcap" \
+		"$TMP/corrupt-$s.pcap" 40 >/dev/null
+	for mode in "" --json; do
+		expect "read $mode: corrupted $s traces are reported" 0 \
+			"traces malformed" "$MBT" read $mode "$TMP/corrupt-$s.pcap"
+	done
+done
+
 # A capture file cut in the middle of a packet (tcpdump killed hard).
 size=$(stat -c %s "$TMP/v3.pcap")
 head -c $((size - 30)) "$TMP/v3.pcap" >"$TMP/cut.pcap"

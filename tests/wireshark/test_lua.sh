@@ -214,4 +214,17 @@ if [ -f "$TMP/malformed.pcap" ]; then
 	fi
 fi
 
+# Broken traces of every layout, corrupted in many ways: the Lua dissector
+# shows what it can, raises no Lua error and never takes tshark down.
+for s in v1-le v2 v3; do
+	"$MKTRACE" "$s" "$TMP/clean-$s.pcap"
+	python3 tests/tools/corrupt_pcap.py "$TMP/clean-$s.pcap" \
+		"$TMP/corrupt-$s.pcap" 40 >/dev/null
+	if ws "$TMP/corrupt-$s.pcap" -V && ! grep -qi "dissector bug" "$TMP/out"; then
+		ok "corrupted $s traces: no Lua error, tshark survives them"
+	else
+		not_ok "corrupted $s traces: no Lua error, tshark survives them" "$TMP/err"
+	fi
+done
+
 finish

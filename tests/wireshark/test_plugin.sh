@@ -242,4 +242,22 @@ if [ -f "$TMP/caps/malformed.pcap" ]; then
 	done
 fi
 
+# Broken traces of every layout, corrupted in many ways: the plugin shows
+# what it can and never takes tshark down.
+for s in v1-le v2 v3; do
+	"$MKTRACE" "$s" "$TMP/clean-$s.pcap"
+	python3 tests/tools/corrupt_pcap.py "$TMP/clean-$s.pcap" \
+		"$TMP/caps/corrupt-$s.pcap" 40 >/dev/null
+done
+chown -R "$owner" "$TMP/caps"
+for s in v1-le v2 v3; do
+	if tshark_c -r "$TMP/caps/corrupt-$s.pcap" -V >"$TMP/corrupt.out" \
+		2>"$TMP/corrupt.err" && ! grep -qi "dissector bug" "$TMP/corrupt.out"; then
+		ok "corrupted $s traces: tshark with the C plugin survives them"
+	else
+		not_ok "corrupted $s traces: tshark with the C plugin survives them" \
+			"$TMP/corrupt.err"
+	fi
+done
+
 done_
