@@ -1,0 +1,481 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * `mbuftrace record`: trace packets live through a Linux kernel with eBPF
+ * and print each finished trace as `mbuftrace read` would (text or JSON
+ * Lines), or write them to a pcap file of link type DLT_USER0.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../linux/assemble.h"
+#include "../linux/loader.h"
+#include "../linux/names.h"
+#include "cli.h"
+#include "read.h"
+#include "record.h"
+
+/* A trace with no event for this long is emitted without an end. */
+#define RECORD_IDLE_NS (2 * 1000000000ULL)
+#define RECORD_DEFAULT_SNAPLEN 128
+
+struct record_opts {
+	struct mbt_lx_config lx;
+	uint64_t count;	   /* 0 = no limit */
+	double duration;   /* seconds; 0 = no limit */
+	const char *wpath; /* -w */
+	char *expr;
+	char ifaces_given[MBT_LX_MAX_IFACES][64];
+};
+
+struct record_run {
+	const struct record_opts *opt;
+	struct mbt_lx_asm *asm_;
+	struct out *o;
+	FILE *wfile;
+	uint64_t frame;
+	int write_error;
+	bool done;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static const char record_usage[] =
+    "usage: mbuftrace record [-i IFACE[@NETNS]]... [-c COUNT] [--duration "
+    "SECS]\n"
+    "                        [-s SNAPLEN] [-w FILE|-] [-j|--json]\n"
+    "                        [--mark MARK[/MASK]] [--nftrace] [--pid PID]\n"
+    "                        [EXPRESSION]\n"
+    "\n"
+    "Trace packets through this Linux kernel with eBPF and print each path\n"
+    "when the packet's life ends.  A trace starts at the first place a\n"
+    "packet matching EXPRESSION (tcpdump syntax) and every start point given\n"
+    "is seen, and follows the packet across namespaces to its end.\n"
+    "\n"
+    "  -i IFACE[@NETNS]     start where the packet is on interface IFACE in\n"
+    "                       namespace NETNS (an `ip netns` name or a path);\n"
+    "                       without @NETNS, in this one; up to 8\n"
+    "  -c COUNT             stop after COUNT traces\n"
+    "  --duration SECS      stop after SECS seconds\n"
+    "  -s SNAPLEN           bytes of packet kept in snapshots (default 128,\n"
+    "                       at most 1024)\n"
+    "  -w FILE              write the traces to FILE as pcap (DLT_USER0),\n"
+    "                       flushed per trace; - is standard output\n"
+    "  -j, --json           JSON Lines, as `mbuftrace read --json`\n"
+    "  --mark MARK[/MASK]   start only for packets whose mark & MASK is MARK\n"
+    "  --nftrace            start only for packets an nftables rule set\n"
+    "                       `meta nftrace set 1` on\n"
+    "  --pid PID            start only for packets process PID sends\n"
+    "  -h, --help           this text\n";
+
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/* "veth1@r1": the interface's name and its namespace's inode. */
+static int
+parse_iface(const char *arg, struct mbt_lx_iface_match *m)
+{
+	const char *at = strchr(arg, '@');
+	size_t n = at != NULL ? (size_t)(at - arg) : strlen(arg);
+	char path[4096];
+	struct stat st;
+
+	if (n == 0 || n >= sizeof(m->name)) {
+		cli_error(
+		    "-i %s: an interface name has 1 to 15 characters", arg);
+		return -EINVAL;
+	}
+	memset(m->name, 0, sizeof(m->name));
+	memcpy(m->name, arg, n);
+	if (at == NULL)
+		snprintf(path, sizeof(path), "/proc/self/ns/net");
+	else if (strchr(at + 1, '/') != NULL)
+		snprintf(path, sizeof(path), "%s", at + 1);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", at + 1);
+	if (stat(path, &st) != 0) {
+		cli_error(
+		    "-i %s: no namespace %s (%s)", arg, path, strerror(errno));
+		return -ENOENT;
+	}
+	m->netns = st.st_ino;
+	return 0;
+}
+
+static int
+parse_u64(const char *opt, const char *arg, uint64_t max, uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(arg, &end, 0);
+	if (errno != 0 || end == arg || *end != '\0' || *v > max ||
+	    arg[0] == '-') {
+		cli_error(
+		    "%s %s: not a number from 0 to %" PRIu64, opt, arg, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+parse_mark(const char *arg, struct mbt_lx_config *c)
+{
+	char buf[64], *slash;
+	uint64_t v, mask = UINT32_MAX;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	if ((slash = strchr(buf, '/')) != NULL) {
+		*slash = '\0';
+		if (parse_u64("--mark", slash + 1, UINT32_MAX, &mask) != 0)
+			return -EINVAL;
+	}
+	if (parse_u64("--mark", buf, UINT32_MAX, &v) != 0)
+		return -EINVAL;
+	c->want_mark = true;
+	c->mark = (uint32_t)(v & mask);
+	c->mark_mask = (uint32_t)mask;
+	return 0;
+}
+
+/* The words after the options, joined, as tcpdump takes them. */
+static char *
+join_args(int argc, char **argv)
+{
+	size_t n = 1;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	if ((s = calloc(1, n)) == NULL)
+		return NULL;
+	for (int i = 0; i < argc; i++) {
+		if (i > 0)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static int
+parse_record_opts(int argc, char **argv, struct record_opts *opt)
+{
+	enum { O_DURATION = 256, O_MARK, O_NFTRACE, O_PID };
+	static const struct option longopts[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"duration", required_argument, NULL, O_DURATION},
+	    {"mark", required_argument, NULL, O_MARK},
+	    {"nftrace", no_argument, NULL, O_NFTRACE},
+	    {"pid", required_argument, NULL, O_PID},
+	    {NULL, 0, NULL, 0},
+	};
+	uint64_t v;
+	char *end;
+	int c;
+
+	opt->lx.snaplen = RECORD_DEFAULT_SNAPLEN;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+jhi:c:s:w:", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'j': cli_json = true; break;
+		case 'h': fputs(record_usage, stdout); return -1;
+		case 'i':
+			if (opt->lx.n_ifaces == MBT_LX_MAX_IFACES) {
+				cli_error("at most %d -i start points",
+				    MBT_LX_MAX_IFACES);
+				return EXIT_USAGE;
+			}
+			if (parse_iface(
+				optarg, &opt->lx.ifaces[opt->lx.n_ifaces]))
+				return EXIT_USAGE;
+			opt->lx.n_ifaces++;
+			break;
+		case 'c':
+			if (parse_u64("-c", optarg, UINT64_MAX, &opt->count))
+				return EXIT_USAGE;
+			break;
+		case 's':
+			if (parse_u64("-s", optarg, MBT_LX_SNAP_MAX, &v))
+				return EXIT_USAGE;
+			opt->lx.snaplen = (uint32_t)v;
+			break;
+		case 'w': opt->wpath = optarg; break;
+		case O_DURATION:
+			opt->duration = strtod(optarg, &end);
+			if (end == optarg || *end != '\0' ||
+			    !(opt->duration > 0)) {
+				cli_error(
+				    "--duration %s: not a positive number of "
+				    "seconds",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case O_MARK:
+			if (parse_mark(optarg, &opt->lx) != 0)
+				return EXIT_USAGE;
+			break;
+		case O_NFTRACE: opt->lx.want_nftrace = true; break;
+		case O_PID:
+			if (parse_u64("--pid", optarg, UINT32_MAX, &v) != 0 ||
+			    v == 0)
+				return EXIT_USAGE;
+			opt->lx.want_pid = true;
+			opt->lx.pid = (uint32_t)v;
+			break;
+		default:
+			cli_error(
+			    "unknown or incomplete option '%s' (see --help)",
+			    argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc &&
+	    (opt->expr = join_args(argc - optind, argv + optind)) == NULL)
+		return EXIT_FAIL;
+	return 0;
+}
+
+static uint64_t
+clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* A finished trace: write it, or print it as `read` does. */
+static int
+emit(void *ctx, const uint8_t *trace, size_t len, uint64_t realtime_ns)
+{
+	struct record_run *run = ctx;
+	struct mbt_packet p = {
+	    .frame = ++run->frame,
+	    .ts_sec = (int64_t)(realtime_ns / 1000000000ULL),
+	    .ts_usec = (uint32_t)(realtime_ns % 1000000000ULL / 1000),
+	    .caplen = (uint32_t)len,
+	    .wirelen = (uint32_t)len,
+	    .data = trace,
+	};
+	static struct mbt_trace t;
+	static bool t_init;
+
+	if (run->wfile != NULL) {
+		if (mbt_pcap_write_packet(run->wfile, p.ts_sec, p.ts_usec,
+			trace, (uint32_t)len, (uint32_t)len) != 0 ||
+		    fflush(run->wfile) != 0)
+			run->write_error = -EIO;
+	} else {
+		if (!t_init) {
+			mbt_trace_init(&t);
+			t_init = true;
+		}
+		if (mbt_decode(trace, len, len, &t) == -ENOMEM)
+			return -ENOMEM;
+		if (cli_json)
+			json_trace(run->o, &p, &t);
+		else
+			text_trace(run->o, &p, &t);
+		out_flush(run->o);
+		if (run->o->error != 0)
+			run->write_error = -EIO;
+	}
+	if (run->opt->count > 0 && run->frame >= run->opt->count)
+		run->done = true;
+	return run->write_error;
+}
+
+static int
+on_event(void *ctx, void *data, size_t size)
+{
+	struct record_run *run = ctx;
+	int rc;
+
+	if (run->done)
+		return 0; /* -c reached: the rest is not wanted */
+	rc = mbt_lx_asm_feed(run->asm_, data, size);
+	if (rc == -EINVAL)
+		return 0; /* counted in the assembler's stats; go on */
+	return rc < 0 ? rc : run->done;
+}
+
+static const char *
+stop_reason(const struct record_run *run, int rc)
+{
+	if (rc < 0)
+		return "error";
+	if (stop_signal == SIGINT)
+		return "SIGINT";
+	if (stop_signal == SIGTERM)
+		return "SIGTERM";
+	if (run->done)
+		return "count";
+	return "duration";
+}
+
+static void
+print_summary(const struct record_run *run, struct mbt_lx_loader *l, int rc,
+    const char *missing)
+{
+	const struct mbt_lx_asm_stats *s = &run->asm_->stats;
+	struct mbt_lx_counters k;
+
+	mbt_lx_counters(l, &k);
+	cli_note("%" PRIu64 " trace%s emitted (%" PRIu64 " without an end), "
+		 "%" PRIu64 " events; lost: %" PRIu64 " events (ring buffer "
+		 "full), %" PRIu64 " records (trace longer than %d), %" PRIu64
+		 " bad events%s%s; stopped by %s",
+	    s->traces, s->traces == 1 ? "" : "s", s->unfinished, s->events,
+	    k.lost, s->records_lost, MBT_LX_MAX_EVENTS, s->bad_events,
+	    s->bad_events > 0 ? ": " : "",
+	    s->bad_events > 0 ? s->last_error : "", stop_reason(run, rc));
+	if (cli_json && run->wfile == NULL) {
+		struct out *o = run->o;
+
+		out_str(o, "{\"summary\":{\"traces\":");
+		out_u64(o, s->traces);
+		out_str(o, ",\"unfinished\":");
+		out_u64(o, s->unfinished);
+		out_str(o, ",\"events\":");
+		out_u64(o, s->events);
+		out_str(o, ",\"events_lost\":");
+		out_u64(o, k.lost);
+		out_str(o, ",\"records_lost\":");
+		out_u64(o, s->records_lost);
+		out_str(o, ",\"bad_events\":");
+		out_u64(o, s->bad_events);
+		out_str(o, ",\"hooks_attached\":");
+		out_u64(o, (uint64_t)mbt_lx_attached(l));
+		out_str(o, ",\"hooks_missing\":");
+		out_json_str(o, missing, strlen(missing));
+		out_str(o, ",\"stop\":\"");
+		out_str(o, stop_reason(run, rc));
+		out_str(o, "\"}}\n");
+		out_flush(o);
+	}
+}
+
+static int
+open_output(struct record_run *run, const char *path)
+{
+	if (path == NULL)
+		return 0;
+	run->wfile = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
+	if (run->wfile == NULL) {
+		cli_error("%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (mbt_pcap_write_header(run->wfile, MBT_DLT_USER0, 262144) != 0 ||
+	    fflush(run->wfile) != 0) {
+		cli_error("%s: write failed", path);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Poll until a signal, -c or --duration; then flush what is open. */
+static int
+record_loop(struct record_run *run, struct mbt_lx_loader *l)
+{
+	uint64_t t0 = clock_ns(CLOCK_MONOTONIC), now;
+	int rc = 0;
+
+	while (!stop_signal && !run->done) {
+		rc = mbt_lx_poll(l, 100);
+		if (rc == -EINTR) {
+			rc = 0;
+			continue;
+		}
+		if (rc < 0)
+			break;
+		now = clock_ns(CLOCK_MONOTONIC);
+		if ((rc = mbt_lx_asm_flush(run->asm_, now, RECORD_IDLE_NS)) < 0)
+			break;
+		if (run->opt->duration > 0 &&
+		    (double)(now - t0) / 1e9 >= run->opt->duration)
+			break;
+	}
+	if (rc >= 0 && !run->done) {
+		mbt_lx_drain(l);
+		rc = mbt_lx_asm_flush(run->asm_, 0, 0);
+	}
+	if (rc >= 0 && run->write_error != 0)
+		rc = run->write_error;
+	return rc;
+}
+
+int
+do_record(int argc, char **argv)
+{
+	static struct mbt_lx_asm asm_;
+	static struct mbt_lx_namer namer;
+	static struct out o;
+	struct record_opts opt = {0};
+	struct record_filter filter = {0};
+	struct record_run run = {.opt = &opt, .asm_ = &asm_, .o = &o};
+	struct mbt_lx_names names;
+	struct mbt_lx_loader *l = NULL;
+	char err[512], missing[MBT_LX_MISSING_LEN];
+	struct sigaction sa = {.sa_handler = on_signal};
+	uint64_t t_attach;
+	int rc = parse_record_opts(argc, argv, &opt);
+
+	if (rc != 0)
+		return rc < 0 ? EXIT_OK : rc;
+	out_init(&o, stdout);
+	if (opt.expr != NULL) {
+		rc = record_filter_compile(opt.expr, &filter, err, sizeof(err));
+		if (rc != 0) {
+			cli_error("expression '%s': %s", opt.expr,
+			    rc == -EINVAL ? err : strerror(-rc));
+			free(opt.expr);
+			return EXIT_USAGE;
+		}
+		opt.lx.filter = filter.insns;
+		opt.lx.filter_len = filter.len;
+		opt.lx.filter_link = filter.link;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	mbt_lx_namer_init(&namer, &names);
+	rc = mbt_lx_asm_init(&asm_, &names, emit, &run,
+	    (int64_t)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC)));
+	if (rc == 0 && (rc = open_output(&run, opt.wpath)) == 0) {
+		t_attach = clock_ns(CLOCK_MONOTONIC);
+		rc = mbt_lx_load(
+		    &l, &opt.lx, on_event, &run, missing, err, sizeof(err));
+		if (rc != 0)
+			cli_error("%s", err);
+	}
+	if (rc == 0) {
+		cli_note("tracing: %d hooks attached in %.3f s%s%s",
+		    mbt_lx_attached(l),
+		    (double)(clock_ns(CLOCK_MONOTONIC) - t_attach) / 1e9,
+		    missing[0] ? "; not attached: " : "", missing);
+		rc = record_loop(&run, l);
+		if (rc < 0)
+			cli_error("%s", strerror(-rc));
+		print_summary(&run, l, rc, missing);
+	}
+	mbt_lx_unload(l);
+	if (run.wfile != NULL && run.wfile != stdout)
+		fclose(run.wfile);
+	mbt_lx_asm_free(&asm_);
+	mbt_lx_namer_free(&namer);
+	record_filter_free(&filter);
+	free(opt.expr);
+	return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* What the files of `mbuftrace record` share. */
+#ifndef MBT_CLI_RECORD_H
+#define MBT_CLI_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../linux/record_event.h"
+
+/* A compiled tcpdump expression. */
+struct record_filter {
+	struct mbt_cbpf_insn *insns;
+	unsigned len;
+	bool link; /* compiled for Ethernet frames, not IP packets */
+};
+
+int record_filter_compile(
+    const char *expr, struct record_filter *f, char *err, size_t errlen);
+void record_filter_free(struct record_filter *f);
+
+#endif /* MBT_CLI_RECORD_H */

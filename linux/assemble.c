@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Events from the eBPF programs in, v3 traces out.  Every ring buffer
+ * record is checked (size, version, every length and code) before use; the
+ * events of one skb are kept, in arrival order, until its end arrives, then
+ * encoded with the library's v3 encoder.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assemble.h"
+
+_Static_assert(sizeof(struct mbt_lx_event) == MBT_LX_EVENT_LEN,
+    "the event layout must match the BPF side");
+
+struct mbt_lx_open_trace {
+	struct mbt_lx_open_trace *next; /* in its bucket */
+	uint64_t trace_id;
+	uint64_t last_ns; /* CLOCK_MONOTONIC of its newest event */
+	uint32_t lost;	  /* records lost: kernel and MBT_LX_MAX_EVENTS */
+	size_t nevents;
+	struct mbt_lx_event *events[MBT_LX_MAX_EVENTS]; /* with snapshots */
+};
+
+static const char *const point_names[MBT_LX_P_MAX + 1] = {
+    [MBT_LX_P_NETIF_RECEIVE_SKB] = "netif_receive_skb",
+    [MBT_LX_P_NETIF_RX] = "netif_rx",
+    [MBT_LX_P_NET_DEV_QUEUE] = "net_dev_queue",
+    [MBT_LX_P_NET_DEV_START_XMIT] = "net_dev_start_xmit",
+    [MBT_LX_P_NET_DEV_XMIT] = "net_dev_xmit",
+    [MBT_LX_P_QDISC_ENQUEUE] = "qdisc_enqueue",
+    [MBT_LX_P_QDISC_DEQUEUE] = "qdisc_dequeue",
+    [MBT_LX_P_FIB_TABLE_LOOKUP] = "fib_table_lookup",
+    [MBT_LX_P_FIB6_TABLE_LOOKUP] = "fib6_table_lookup",
+    [MBT_LX_P_ICMP_SEND] = "icmp_send",
+    [MBT_LX_P_UDP_FAIL_QUEUE_RCV_SKB] = "udp_fail_queue_rcv_skb",
+    [MBT_LX_P_SOCK_RCVQUEUE_FULL] = "sock_rcvqueue_full",
+    [MBT_LX_P_SKB_COPY_DATAGRAM_IOVEC] = "skb_copy_datagram_iovec",
+    [MBT_LX_P_KFREE_SKB] = "kfree_skb",
+    [MBT_LX_P_CONSUME_SKB] = "consume_skb",
+};
+
+const char *
+mbt_lx_point_name(uint8_t point)
+{
+	return point <= MBT_LX_P_MAX ? point_names[point] : NULL;
+}
+
+int
+mbt_lx_asm_init(struct mbt_lx_asm *a, const struct mbt_lx_names *names,
+    mbt_lx_emit_fn emit, void *emit_ctx, int64_t mono_to_real_ns)
+{
+	memset(a, 0, offsetof(struct mbt_lx_asm, buf));
+	if (names != NULL)
+		a->names = *names;
+	a->emit = emit;
+	a->emit_ctx = emit_ctx;
+	a->mono_to_real_ns = mono_to_real_ns;
+	a->nbuckets = 1024;
+	a->buckets = calloc(a->nbuckets, sizeof(*a->buckets));
+	return a->buckets != NULL ? 0 : -ENOMEM;
+}
+
+static void
+free_trace(struct mbt_lx_open_trace *t)
+{
+	for (size_t i = 0; i < t->nevents; i++)
+		free(t->events[i]);
+	free(t);
+}
+
+void
+mbt_lx_asm_free(struct mbt_lx_asm *a)
+{
+	for (size_t b = 0; b < a->nbuckets && a->buckets != NULL; b++) {
+		while (a->buckets[b] != NULL) {
+			struct mbt_lx_open_trace *t = a->buckets[b];
+
+			a->buckets[b] = t->next;
+			free_trace(t);
+		}
+	}
+	free(a->buckets);
+	a->buckets = NULL;
+	a->nopen = 0;
+}
+
+static int
+reject(struct mbt_lx_asm *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->stats.last_error, sizeof(a->stats.last_error), fmt, ap);
+	va_end(ap);
+	a->stats.bad_events++;
+	return -EINVAL;
+}
+
+/* The checks every record passes before anything reads it. */
+static int
+check_event(struct mbt_lx_asm *a, const struct mbt_lx_event *ev, size_t size)
+{
+	const uint32_t known_flags = MBT_LX_F_START | MBT_LX_F_END;
+
+	if (ev->version != MBT_LX_EVENT_VERSION)
+		return reject(a, "event version %u, expected %u", ev->version,
+		    MBT_LX_EVENT_VERSION);
+	if (ev->size != size || sizeof(*ev) + ev->snap_len != size)
+		return reject(a, "event of %zu bytes says size %u, snapshot %u",
+		    size, ev->size, ev->snap_len);
+	if (ev->snap_len > MBT_LX_SNAP_MAX || ev->snap_len > ev->snap_orig)
+		return reject(a, "snapshot of %u bytes of a %u-byte packet",
+		    ev->snap_len, ev->snap_orig);
+	if (ev->snap_len > 0 && ev->snap_linktype != MBT_LINKTYPE_RAW &&
+	    ev->snap_linktype != MBT_LINKTYPE_ETHERNET)
+		return reject(a, "snapshot of link type %u", ev->snap_linktype);
+	if (mbt_lx_point_name(ev->point) == NULL)
+		return reject(a, "unknown point %u", ev->point);
+	if (ev->trace_id == 0)
+		return reject(a, "event without a trace id");
+	if ((ev->flags & ~known_flags) != 0 || ev->end > MBT_END_MAX ||
+	    ((ev->flags & MBT_LX_F_END) != 0) != (ev->end != 0))
+		return reject(a, "flags %#x with end %u", ev->flags, ev->end);
+	if (ev->family != 0 && ev->family != 4 && ev->family != 6)
+		return reject(a, "route family %u", ev->family);
+	return 0;
+}
+
+static struct mbt_lx_open_trace **
+find_slot(struct mbt_lx_asm *a, uint64_t id)
+{
+	struct mbt_lx_open_trace **p = &a->buckets[id % a->nbuckets];
+
+	while (*p != NULL && (*p)->trace_id != id)
+		p = &(*p)->next;
+	return p;
+}
+
+static struct mbt_str
+str(const char *s)
+{
+	return (struct mbt_str){s, s != NULL ? (uint16_t)strnlen(s, 4096) : 0};
+}
+
+/* Where: CPU, time, interface and namespace, shared by every record. */
+static void
+fill_where(struct mbt_lx_asm *a, struct mbt_record *r,
+    const struct mbt_lx_event *ev, uint64_t t0)
+{
+	r->has_cpu = true;
+	r->cpu = ev->cpu;
+	r->has_time = ev->time_ns >= t0;
+	r->time_ns = ev->time_ns - t0;
+	if (ev->ifindex != 0) {
+		r->has_iface = true;
+		r->ifindex = ev->ifindex;
+		r->ifname = (struct mbt_str){ev->ifname,
+		    (uint16_t)strnlen(ev->ifname, sizeof(ev->ifname))};
+	}
+	if (ev->netns != 0) {
+		r->has_ns = true;
+		r->ns_id = ev->netns;
+		if (a->names.netns != NULL)
+			r->ns_name =
+			    str(a->names.netns(a->names.ctx, ev->netns));
+	}
+}
+
+static void
+fill_route(struct mbt_record *r, const struct mbt_lx_event *ev)
+{
+	r->kind = MBT_KIND_ROUTE;
+	r->has_route = true;
+	r->route_table = ev->table;
+	r->route_oif = ev->oif;
+	r->route_error = ev->value;
+	r->route_family = ev->family;
+	memcpy(r->route_gw, ev->gw, sizeof(r->route_gw));
+}
+
+/* What the point knows, in words: "rc 0", "qdisc 1:0", "type 3 code 3". */
+static void
+point_text(const struct mbt_lx_event *ev, char *text, size_t size)
+{
+	char kind[MBT_LX_F_KIND_LEN + 1];
+
+	text[0] = '\0';
+	memcpy(kind, ev->kind, MBT_LX_F_KIND_LEN);
+	kind[MBT_LX_F_KIND_LEN] = '\0';
+	switch (ev->point) {
+	case MBT_LX_P_NET_DEV_XMIT:
+		snprintf(text, size, "rc %d%s%s", ev->value,
+		    kind[0] != '\0' ? " to " : "", kind);
+		break;
+	case MBT_LX_P_QDISC_ENQUEUE:
+	case MBT_LX_P_QDISC_DEQUEUE:
+		snprintf(text, size, "qdisc %x:%x", ev->reason >> 16,
+		    ev->reason & 0xffff);
+		break;
+	case MBT_LX_P_ICMP_SEND:
+		snprintf(text, size, "icmp type %d code %d", ev->value >> 8,
+		    ev->value & 0xff);
+		break;
+	case MBT_LX_P_UDP_FAIL_QUEUE_RCV_SKB:
+		snprintf(text, size, "rc %d", ev->value);
+		break;
+	case MBT_LX_P_SOCK_RCVQUEUE_FULL:
+		snprintf(text, size, "socket receive queue full");
+		break;
+	case MBT_LX_P_SKB_COPY_DATAGRAM_IOVEC:
+		snprintf(text, size, "%d bytes read by pid %" PRIu32, ev->value,
+		    ev->pid);
+		break;
+	default: break;
+	}
+}
+
+/* The record of one event; text is storage for its words. */
+static void
+event_record(struct mbt_lx_asm *a, struct mbt_record *r,
+    const struct mbt_lx_event *ev, uint64_t t0, char *text, size_t size)
+{
+	memset(r, 0, sizeof(*r));
+	fill_where(a, r, ev, t0);
+	r->has_src = true;
+	r->func = str(mbt_lx_point_name(ev->point));
+	if (ev->point == MBT_LX_P_FIB_TABLE_LOOKUP ||
+	    ev->point == MBT_LX_P_FIB6_TABLE_LOOKUP) {
+		fill_route(r, ev);
+		return;
+	}
+	point_text(ev, text, size);
+	r->text = str(text);
+	if (!(ev->flags & MBT_LX_F_END)) {
+		r->kind = MBT_KIND_POINT;
+		return;
+	}
+	r->kind = MBT_KIND_END;
+	r->detail = ev->end;
+	if (ev->location != 0 && a->names.symbol != NULL) {
+		uint64_t off = 0;
+		const char *sym =
+		    a->names.symbol(a->names.ctx, ev->location, &off);
+
+		if (sym != NULL) {
+			r->func = str(sym);
+			snprintf(text, size, "at %s+%#" PRIx64 " (%s)", sym,
+			    off, mbt_lx_point_name(ev->point));
+			r->text = str(text);
+		}
+	}
+	if (ev->end == MBT_END_DROPPED) {
+		r->has_reason = true;
+		r->reason_code = ev->reason;
+		if (a->names.drop_reason != NULL)
+			r->reason =
+			    str(a->names.drop_reason(a->names.ctx, ev->reason));
+	}
+}
+
+static void
+snapshot_record(struct mbt_lx_asm *a, struct mbt_record *r,
+    const struct mbt_lx_event *ev, uint64_t t0)
+{
+	memset(r, 0, sizeof(*r));
+	fill_where(a, r, ev, t0);
+	r->kind = MBT_KIND_PACKET;
+	r->has_packet = true;
+	r->linktype = ev->snap_linktype;
+	r->orig_len = ev->snap_orig;
+	r->pkt = (const uint8_t *)(ev + 1);
+	r->pkt_len = ev->snap_len;
+}
+
+/* Encode t and hand it to the emitter; t stays the caller's to free. */
+static int
+emit_trace(struct mbt_lx_asm *a, struct mbt_lx_open_trace *t, bool ended)
+{
+	const struct mbt_lx_event *first = t->events[0];
+	const struct mbt_lx_event *last = t->events[t->nevents - 1];
+	struct mbt_v3_info info = {
+	    .trace_id = t->trace_id,
+	    .start_ns =
+		(uint64_t)((int64_t)first->time_ns + a->mono_to_real_ns),
+	    .origin = MBT_ORIGIN_LINUX,
+	    .tail_linktype = MBT_LINKTYPE_NONE,
+	};
+	static struct mbt_encoder e;
+	struct mbt_record r;
+	char text[160];
+	int len;
+
+	mbt_enc_begin(&e, a->buf, sizeof(a->buf), &info);
+	for (size_t i = 0; i < t->nevents; i++) {
+		const struct mbt_lx_event *ev = t->events[i];
+
+		/* The packet as it was first seen, and as it was at its end. */
+		if (ev->snap_len > 0 && (ev->flags & MBT_LX_F_START)) {
+			snapshot_record(a, &r, ev, first->time_ns);
+			mbt_enc_event(&e, &r);
+		}
+		event_record(a, &r, ev, first->time_ns, text, sizeof(text));
+		mbt_enc_event(&e, &r);
+		if (ev->snap_len > 0 && !(ev->flags & MBT_LX_F_START)) {
+			snapshot_record(a, &r, ev, first->time_ns);
+			mbt_enc_event(&e, &r);
+		}
+	}
+	if (!ended) {
+		memset(&r, 0, sizeof(r));
+		r.kind = MBT_KIND_TEXT;
+		r.text = str("no end seen: the trace was still open");
+		mbt_enc_event(&e, &r);
+	}
+	len = mbt_enc_finish(&e, 0, t->lost);
+	a->stats.traces++;
+	a->stats.unfinished += !ended;
+	if (len < 0) {
+		a->stats.emit_errors++;
+		return 0; /* counted; the next trace may fit */
+	}
+	if (a->emit == NULL)
+		return 0;
+	return a->emit(a->emit_ctx, a->buf, (size_t)len,
+	    (uint64_t)((int64_t)last->time_ns + a->mono_to_real_ns));
+}
+
+/* Emit and forget the trace at *slot. */
+static int
+close_trace(struct mbt_lx_asm *a, struct mbt_lx_open_trace **slot, bool ended)
+{
+	struct mbt_lx_open_trace *t = *slot;
+	int rc = emit_trace(a, t, ended);
+
+	*slot = t->next;
+	a->nopen--;
+	free_trace(t);
+	return rc;
+}
+
+/* Make room for one more open trace by emitting the oldest. */
+static int
+evict_oldest(struct mbt_lx_asm *a)
+{
+	struct mbt_lx_open_trace **oldest = NULL;
+
+	for (size_t b = 0; b < a->nbuckets; b++) {
+		for (struct mbt_lx_open_trace **p = &a->buckets[b]; *p != NULL;
+		     p = &(*p)->next) {
+			if (oldest == NULL ||
+			    (*p)->last_ns < (*oldest)->last_ns)
+				oldest = p;
+		}
+	}
+	return oldest != NULL ? close_trace(a, oldest, false) : 0;
+}
+
+int
+mbt_lx_asm_feed(struct mbt_lx_asm *a, const void *data, size_t size)
+{
+	struct mbt_lx_event head, *copy;
+	struct mbt_lx_open_trace **slot, *t;
+	int rc;
+
+	if (size < sizeof(head))
+		return reject(a,
+		    "event of %zu bytes, shorter than its %zu-byte "
+		    "head",
+		    size, sizeof(head));
+	memcpy(&head, data, sizeof(head)); /* ring buffer bytes: unaligned */
+	if ((rc = check_event(a, &head, size)) != 0)
+		return rc;
+	a->stats.events++;
+	a->stats.kernel_lost += head.lost;
+	slot = find_slot(a, head.trace_id);
+	if (*slot == NULL) {
+		if (a->nopen >= MBT_LX_MAX_OPEN && (rc = evict_oldest(a)) != 0)
+			return rc;
+		slot = find_slot(a, head.trace_id); /* eviction moved it */
+		if ((t = calloc(1, sizeof(*t))) == NULL)
+			return -ENOMEM;
+		t->trace_id = head.trace_id;
+		*slot = t;
+		a->nopen++;
+	}
+	t = *slot;
+	t->last_ns = head.time_ns;
+	t->lost += head.lost;
+	if (t->nevents == MBT_LX_MAX_EVENTS) {
+		t->lost++;
+		a->stats.records_lost++;
+	} else {
+		if ((copy = malloc(size)) == NULL)
+			return -ENOMEM;
+		memcpy(copy, data, size);
+		t->events[t->nevents++] = copy;
+	}
+	if (head.flags & MBT_LX_F_END)
+		return close_trace(a, slot, true);
+	return 0;
+}
+
+int
+mbt_lx_asm_flush(struct mbt_lx_asm *a, uint64_t now_ns, uint64_t idle_ns)
+{
+	int rc = 0;
+
+	for (size_t b = 0; b < a->nbuckets; b++) {
+		struct mbt_lx_open_trace **p = &a->buckets[b];
+
+		while (*p != NULL) {
+			if (idle_ns == 0 ||
+			    (now_ns > (*p)->last_ns &&
+				now_ns - (*p)->last_ns > idle_ns)) {
+				int r = close_trace(a, p, false);
+
+				rc = rc != 0 ? rc : r;
+			} else {
+				p = &(*p)->next;
+			}
+		}
+	}
+	return rc;
+}

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The loader of linux/record.bpf.c: checks privileges, sets the start
+ * points and the filter in rodata, attaches each hook the running kernel
+ * has (saying which it has not), and reads the ring buffer.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "cbpf_run.h"
+#include "loader.h"
+#include "record.skel.h"
+
+struct mbt_lx_loader {
+	struct record_bpf *skel;
+	struct ring_buffer *rb;
+	int nattached;
+	struct bpf_link *links[64];
+};
+
+/* Effective capabilities of this process, from /proc/self/status. */
+static uint64_t
+effective_caps(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	unsigned long long caps = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	}
+	fclose(f);
+	return caps;
+}
+
+#define CAP_SYS_ADMIN_ 21
+#define CAP_PERFMON_ 38
+#define CAP_BPF_ 39
+
+static int
+check_privileges(char *err, size_t errlen)
+{
+	uint64_t caps = effective_caps();
+	bool admin = caps & (1ULL << CAP_SYS_ADMIN_);
+	bool bpf = caps & (1ULL << CAP_BPF_);
+	bool perfmon = caps & (1ULL << CAP_PERFMON_);
+
+	if (admin || (bpf && perfmon))
+		return 0;
+	snprintf(err, errlen,
+	    "tracing needs CAP_BPF and CAP_PERFMON (or "
+	    "CAP_SYS_ADMIN), and this process lacks %s: run it as root",
+	    !bpf && !perfmon ? "both"
+	    : !bpf	     ? "CAP_BPF"
+			     : "CAP_PERFMON");
+	return -EPERM;
+}
+
+static void
+append(char *missing, const char *name, const char *why)
+{
+	size_t n = strlen(missing);
+
+	snprintf(missing + n, MBT_LX_MISSING_LEN - n, "%s%s: %s",
+	    n > 0 ? "; " : "", name, why);
+}
+
+/* Leave out the hooks whose tracepoint this kernel does not have. */
+static void
+drop_absent_hooks(struct record_bpf *skel, char *missing)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	struct bpf_program *p;
+	char name[128];
+
+	if (btf == NULL)
+		return; /* libbpf will say so at load */
+	bpf_object__for_each_program(p, skel->obj)
+	{
+		const char *tp = bpf_program__section_name(p);
+
+		tp = strchr(tp, '/') ? strchr(tp, '/') + 1 : tp;
+		snprintf(name, sizeof(name), "btf_trace_%s", tp);
+		if (btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) < 0) {
+			bpf_program__set_autoload(p, false);
+			append(
+			    missing, tp, "no such tracepoint in this kernel");
+		}
+	}
+	btf__free(btf);
+}
+
+static void
+set_rodata(struct record_bpf *skel, const struct mbt_lx_config *c)
+{
+	skel->rodata->snaplen = c->snaplen;
+	skel->rodata->filter_len = c->filter != NULL ? c->filter_len : 0;
+	skel->rodata->filter_link = c->filter_link;
+	skel->rodata->n_ifaces = c->n_ifaces;
+	memcpy((void *)skel->rodata->ifaces, c->ifaces, sizeof(c->ifaces));
+	skel->rodata->want_mark = c->want_mark;
+	skel->rodata->mark_value = c->mark;
+	skel->rodata->mark_mask = c->mark_mask;
+	skel->rodata->want_nftrace = c->want_nftrace;
+	skel->rodata->want_pid = c->want_pid;
+	skel->rodata->pid_value = c->pid;
+	skel->rodata->self_pid = (uint32_t)getpid();
+}
+
+static int
+load_filter(struct record_bpf *skel, const struct mbt_lx_config *c)
+{
+	int fd = bpf_map__fd(skel->maps.filter_prog);
+
+	for (uint32_t i = 0; c->filter != NULL && i < c->filter_len; i++) {
+		if (bpf_map_update_elem(fd, &i, &c->filter[i], BPF_ANY) != 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static int
+attach_all(struct mbt_lx_loader *l, char *missing)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, l->skel->obj)
+	{
+		struct bpf_link *link;
+
+		if (!bpf_program__autoload(p))
+			continue;
+		link = bpf_program__attach(p);
+		if (link == NULL) {
+			append(missing, bpf_program__name(p), strerror(errno));
+			continue;
+		}
+		if (l->nattached ==
+		    (int)(sizeof(l->links) / sizeof(l->links[0]))) {
+			bpf_link__destroy(link);
+			append(missing, bpf_program__name(p), "too many hooks");
+			continue;
+		}
+		l->links[l->nattached++] = link;
+	}
+	return l->nattached > 0 ? 0 : -ENOENT;
+}
+
+int
+mbt_lx_load(struct mbt_lx_loader **out, const struct mbt_lx_config *c,
+    mbt_lx_event_fn fn, void *ctx, char *missing, char *err, size_t errlen)
+{
+	struct mbt_lx_loader *l;
+	int rc;
+
+	*out = NULL;
+	missing[0] = '\0';
+	if ((rc = check_privileges(err, errlen)) != 0)
+		return rc;
+	if (c->filter_len > MBT_CBPF_MAX_INSNS) {
+		snprintf(err, errlen,
+		    "the filter has %u instructions; at most "
+		    "%d are supported",
+		    c->filter_len, MBT_CBPF_MAX_INSNS);
+		return -E2BIG;
+	}
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return -ENOMEM;
+	/* libbpf's own messages (the verifier's log) only when asked. */
+	if (getenv("MBUFTRACE_DEBUG") == NULL)
+		libbpf_set_print(NULL);
+	rc = -ENOENT;
+	if ((l->skel = record_bpf__open()) == NULL) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot open the eBPF object: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	set_rodata(l->skel, c);
+	drop_absent_hooks(l->skel, missing);
+	if ((rc = record_bpf__load(l->skel)) != 0) {
+		snprintf(err, errlen,
+		    "the kernel refused the eBPF programs: %s", strerror(-rc));
+		goto fail;
+	}
+	if ((rc = load_filter(l->skel, c)) != 0) {
+		snprintf(
+		    err, errlen, "cannot load the filter: %s", strerror(-rc));
+		goto fail;
+	}
+	l->rb = ring_buffer__new(bpf_map__fd(l->skel->maps.events),
+	    (ring_buffer_sample_fn)fn, ctx, NULL);
+	if (l->rb == NULL) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot read the ring buffer: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	if ((rc = attach_all(l, missing)) != 0) {
+		snprintf(err, errlen, "no hook could be attached: %s", missing);
+		goto fail;
+	}
+	*out = l;
+	return 0;
+fail:
+	mbt_lx_unload(l);
+	return rc;
+}
+
+int
+mbt_lx_poll(struct mbt_lx_loader *l, int timeout_ms)
+{
+	return ring_buffer__poll(l->rb, timeout_ms);
+}
+
+int
+mbt_lx_drain(struct mbt_lx_loader *l)
+{
+	return ring_buffer__consume(l->rb);
+}
+
+int
+mbt_lx_attached(const struct mbt_lx_loader *l)
+{
+	return l->nattached;
+}
+
+void
+mbt_lx_counters(struct mbt_lx_loader *l, struct mbt_lx_counters *out)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd;
+	uint64_t *v, sums[3] = {0};
+
+	memset(out, 0, sizeof(*out));
+	if (ncpu <= 0 || (v = calloc((size_t)ncpu, sizeof(*v))) == NULL)
+		return;
+	fd = bpf_map__fd(l->skel->maps.stats);
+	for (uint32_t k = 0; k < 3; k++) {
+		if (bpf_map_lookup_elem(fd, &k, v) != 0)
+			continue;
+		for (int i = 0; i < ncpu; i++)
+			sums[k] += v[i];
+	}
+	free(v);
+	out->started = sums[0];
+	out->events = sums[1];
+	out->lost = sums[2];
+}
+
+void
+mbt_lx_unload(struct mbt_lx_loader *l)
+{
+	if (l == NULL)
+		return;
+	for (int i = 0; i < l->nattached; i++)
+		bpf_link__destroy(l->links[i]);
+	ring_buffer__free(l->rb);
+	record_bpf__destroy(l->skel);
+	free(l);
+}

@@ -1,0 +1,589 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The eBPF side of `mbuftrace record`: one program per kernel hook, named
+ * after it, that follows traced skbs by address and sends one event per
+ * hook to user space, where linux/assemble.c turns them into v3 traces.
+ * A trace starts where user space asked (start points and a classic BPF
+ * filter, in rodata); after that the skb is followed wherever it goes.
+ *
+ * Every hook here is a BTF tracepoint.  Hooks on arbitrary functions
+ * (fentry, kprobe-multi) are one more SEC() each calling track(), where the
+ * kernel allows them.
+ */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "../include/mbuftrace/format.h"
+#include "cbpf_run.h"
+#include "record_event.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define IFF_LOOPBACK_ 0x8
+#define ETH_P_IP_BE 0x0008   /* htons(0x0800) */
+#define ETH_P_IPV6_BE 0xdd86 /* htons(0x86dd) */
+#define MAC_HEADER_UNSET 0xffff
+/* A route lookup belongs to the traced skb last seen on its CPU if it came
+ * this soon after and was for the skb's destination. */
+#define ROUTE_WINDOW_NS 200000
+
+/* Knobs set by the loader between open and load. */
+const volatile __u32 snaplen = 128;
+const volatile __u32 filter_len;  /* classic BPF instructions; 0 = all */
+const volatile __u32 filter_link; /* 1: the filter reads Ethernet frames */
+const volatile __u32 n_ifaces;
+const volatile struct mbt_lx_iface_match ifaces[MBT_LX_MAX_IFACES];
+const volatile __u32 want_mark, mark_value, mark_mask;
+const volatile __u32 want_nftrace;
+const volatile __u32 want_pid, pid_value;
+/* Our own process: what it sends (our output, over ssh) is never traced. */
+const volatile __u32 self_pid;
+
+/* A traced skb, by address; LRU because an end can be missed. */
+struct tracked {
+	__u64 trace_id;
+	__u16 lost; /* events not delivered since the last one that was */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct tracked);
+} tracked SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MBT_CBPF_MAX_INSNS);
+	__type(key, __u32);
+	__type(value, struct mbt_cbpf_insn);
+} filter_prog SEC(".maps");
+
+/* Per CPU: the event being built, and the bytes the filter reads. */
+struct scratch {
+	struct mbt_lx_event ev;
+	__u8 snap[MBT_LX_SNAP_MAX];
+	__u8 pkt[MBT_CBPF_PKT_MAX];
+	__u32 caplen, wirelen;
+	struct mbt_cbpf_vm vm;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
+
+/* Per CPU: the traced skb seen last, for hooks that have no skb. */
+struct current {
+	__u64 trace_id, time_ns;
+	__u32 daddr4;
+	__u32 pad;
+	__u8 daddr6[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct current);
+} current SEC(".maps");
+
+/* Counters user space sums over CPUs for the summary. */
+enum { STAT_STARTED, STAT_EVENTS, STAT_LOST, STAT_MAX };
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+__u64 next_trace_id;
+
+static __always_inline void
+count(__u32 which)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &which);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline struct scratch *
+get_scratch(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&scratch, &zero);
+}
+
+static __always_inline __u64
+dev_netns(struct net_device *dev)
+{
+	return BPF_CORE_READ(dev, nd_net.net, ns.inum);
+}
+
+static __always_inline bool
+name_equal(const volatile char *want, const char *got)
+{
+	for (int i = 0; i < 16; i++) {
+		if (want[i] != got[i])
+			return false;
+		if (got[i] == 0)
+			return true;
+	}
+	return true;
+}
+
+/*
+ * Copy up to max bytes of the packet from its network header (or link
+ * header for link-layer filters) into buf; sets *orig to the packet's
+ * length from there.  Returns the bytes copied.
+ */
+static __always_inline __u32
+copy_packet(struct sk_buff *skb, bool link, __u8 *buf, __u32 max, __u32 *orig,
+    __u16 *linktype)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u32 data_off = BPF_CORE_READ(skb, data) - head;
+	__u32 tail = BPF_CORE_READ(skb, tail);
+	__u32 len = BPF_CORE_READ(skb, len);
+	__u16 proto = BPF_CORE_READ(skb, protocol);
+	__u32 off, n;
+
+	*orig = 0;
+	if (link) {
+		off = BPF_CORE_READ(skb, mac_header);
+		*linktype = MBT_LINKTYPE_ETHERNET;
+		if (off == MAC_HEADER_UNSET)
+			return 0;
+	} else {
+		if (proto != ETH_P_IP_BE && proto != ETH_P_IPV6_BE)
+			return 0;
+		off = BPF_CORE_READ(skb, network_header);
+		*linktype = MBT_LINKTYPE_RAW;
+	}
+	if (off > tail || off > data_off + len)
+		return 0;
+	*orig = len + data_off - off;
+	n = tail - off;
+	if (n > *orig)
+		n = *orig;
+	if (n > max)
+		n = max;
+	if (n > MBT_LX_SNAP_MAX)
+		n = MBT_LX_SNAP_MAX;
+	/* Hide the bound from clang so that the verifier sees this mask. */
+	asm volatile("" : "+r"(n));
+	n &= 2 * MBT_LX_SNAP_MAX - 1;
+	if (n > max || bpf_probe_read_kernel(buf, n, head + off) != 0)
+		return 0;
+	return n;
+}
+
+/* bpf_loop() passes a stack pointer only: the state is in scratch. */
+static long
+cbpf_callback(__u32 index, void *unused)
+{
+	struct scratch *s = get_scratch();
+	struct mbt_cbpf_insn *in;
+	__u32 pc;
+
+	if (!s)
+		return 1;
+	pc = s->vm.pc;
+	in = bpf_map_lookup_elem(&filter_prog, &pc);
+	if (!in || pc >= filter_len)
+		return mbt_cbpf_reject(&s->vm);
+	return mbt_cbpf_step(&s->vm, in, s->pkt, s->caplen, s->wirelen);
+}
+
+/* Does the user's tcpdump expression accept this packet? */
+static __always_inline bool
+filter_matches(struct sk_buff *skb, struct scratch *s)
+{
+	__u16 linktype;
+
+	if (filter_len == 0)
+		return true;
+	s->caplen = copy_packet(
+	    skb, filter_link, s->pkt, MBT_CBPF_PKT_MAX, &s->wirelen, &linktype);
+	if (s->caplen == 0)
+		return false;
+	__builtin_memset(&s->vm, 0, sizeof(s->vm));
+	bpf_loop(MBT_CBPF_MAX_INSNS, cbpf_callback, NULL, 0);
+	return s->vm.done && s->vm.result != 0;
+}
+
+/* Is this where the user wants a trace to start? */
+static __always_inline bool
+start_matches(
+    struct sk_buff *skb, struct net_device *dev, __u64 netns, struct scratch *s)
+{
+	if (n_ifaces > 0) {
+		char name[16];
+		bool found = false;
+
+		if (!dev)
+			return false;
+		BPF_CORE_READ_STR_INTO(&name, dev, name);
+		for (int i = 0; i < MBT_LX_MAX_IFACES; i++) {
+			if (i >= n_ifaces)
+				break;
+			if ((ifaces[i].netns == 0 ||
+				ifaces[i].netns == netns) &&
+			    name_equal(ifaces[i].name, name)) {
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			return false;
+	}
+	if (want_mark && (BPF_CORE_READ(skb, mark) & mark_mask) != mark_value)
+		return false;
+	if (want_nftrace && !BPF_CORE_READ_BITFIELD_PROBED(skb, nf_trace))
+		return false;
+	if (self_pid && bpf_get_current_pid_tgid() >> 32 == self_pid &&
+	    BPF_CORE_READ(skb, sk))
+		return false;
+	if (want_pid && (bpf_get_current_pid_tgid() >> 32 != pid_value ||
+			    !BPF_CORE_READ(skb, sk)))
+		return false;
+	return filter_matches(skb, s);
+}
+
+/* Send s->ev and snap_len bytes of s->snap; count what could not go. */
+static __always_inline int
+submit(struct scratch *s, struct tracked *t)
+{
+	__u32 size = sizeof(s->ev) + s->ev.snap_len;
+
+	s->ev.lost = t ? t->lost : 0;
+	s->ev.size = size;
+	if (size > sizeof(*s) || bpf_ringbuf_output(&events, s, size, 0) != 0) {
+		count(STAT_LOST);
+		if (t && t->lost < 0xffff)
+			t->lost++;
+		return -1;
+	}
+	count(STAT_EVENTS);
+	if (t)
+		t->lost = 0;
+	return 0;
+}
+
+static __always_inline void
+fill_head(struct scratch *s, __u8 point, __u64 trace_id)
+{
+	__builtin_memset(&s->ev, 0, sizeof(s->ev));
+	s->ev.version = MBT_LX_EVENT_VERSION;
+	s->ev.point = point;
+	s->ev.cpu = bpf_get_smp_processor_id();
+	s->ev.time_ns = bpf_ktime_get_ns();
+	s->ev.trace_id = trace_id;
+	s->ev.pid = bpf_get_current_pid_tgid() >> 32;
+}
+
+static __always_inline void
+fill_dev(struct scratch *s, struct net_device *dev)
+{
+	if (!dev)
+		return;
+	s->ev.ifindex = BPF_CORE_READ(dev, ifindex);
+	s->ev.netns = dev_netns(dev);
+	BPF_CORE_READ_STR_INTO(&s->ev.ifname, dev, name);
+}
+
+/* Remember a traced skb's destination for route lookups on this CPU. */
+static __always_inline void
+set_current(struct sk_buff *skb, struct scratch *s)
+{
+	__u32 zero = 0;
+	struct current *c = bpf_map_lookup_elem(&current, &zero);
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 nh = BPF_CORE_READ(skb, network_header);
+
+	if (!c)
+		return;
+	c->trace_id = s->ev.trace_id;
+	c->time_ns = s->ev.time_ns;
+	if (s->ev.protocol == ETH_P_IP_BE)
+		bpf_probe_read_kernel(&c->daddr4, 4, head + nh + 16);
+	else if (s->ev.protocol == ETH_P_IPV6_BE)
+		bpf_probe_read_kernel(&c->daddr6, 16, head + nh + 24);
+}
+
+/*
+ * The one handler every skb hook calls.  may_start: a trace can start here
+ * (not at hooks that only continue or end one).  end: MBT_END_* or 0.
+ */
+static __always_inline int
+track(struct sk_buff *skb, struct net_device *dev, __u8 point, bool may_start,
+    __u8 end, __s32 value, __u32 reason, __u64 location)
+{
+	__u64 key = (__u64)skb;
+	struct tracked *t = bpf_map_lookup_elem(&tracked, &key);
+	struct scratch *s;
+	bool start = false;
+	__u64 netns;
+
+	if (!dev)
+		dev = BPF_CORE_READ(skb, dev);
+	if (!t) {
+		if (!may_start)
+			return 0;
+		s = get_scratch();
+		if (!s)
+			return 0;
+		netns = dev ? dev_netns(dev) : 0;
+		if (!start_matches(skb, dev, netns, s))
+			return 0;
+		struct tracked nt = {
+		    .trace_id = __sync_fetch_and_add(&next_trace_id, 1) + 1,
+		};
+		if (end == 0)
+			bpf_map_update_elem(&tracked, &key, &nt, BPF_ANY);
+		t = end == 0 ? bpf_map_lookup_elem(&tracked, &key) : &nt;
+		if (!t)
+			return 0;
+		count(STAT_STARTED);
+		start = true;
+	} else {
+		s = get_scratch();
+		if (!s)
+			return 0;
+	}
+	fill_head(s, point, t->trace_id);
+	fill_dev(s, dev);
+	s->ev.flags = (start ? MBT_LX_F_START : 0) | (end ? MBT_LX_F_END : 0);
+	s->ev.end = end;
+	s->ev.value = value;
+	s->ev.reason = reason;
+	s->ev.location = location;
+	s->ev.pkt_len = BPF_CORE_READ(skb, len);
+	s->ev.mark = BPF_CORE_READ(skb, mark);
+	s->ev.protocol = BPF_CORE_READ(skb, protocol);
+	if (start || end) {
+		__u32 orig;
+		__u16 lt = 0;
+		__u32 n = copy_packet(skb, false, s->snap, snaplen, &orig, &lt);
+
+		if (n == 0)
+			n = copy_packet(
+			    skb, true, s->snap, snaplen, &orig, &lt);
+		s->ev.snap_len = n;
+		s->ev.snap_orig = orig;
+		s->ev.snap_linktype = lt;
+	}
+	if (dev && point == MBT_LX_P_NET_DEV_XMIT) {
+		const char *kind = BPF_CORE_READ(dev, rtnl_link_ops, kind);
+
+		if (kind)
+			bpf_probe_read_kernel_str(
+			    &s->ev.kind, sizeof(s->ev.kind), kind);
+	}
+	if (!end)
+		set_current(skb, s);
+	submit(s, end ? NULL : t);
+	if (end && !start)
+		bpf_map_delete_elem(&tracked, &key);
+	return 0;
+}
+
+SEC("tp_btf/netif_receive_skb")
+int
+BPF_PROG(netif_receive_skb, struct sk_buff *skb)
+{
+	return track(skb, NULL, MBT_LX_P_NETIF_RECEIVE_SKB, true, 0, 0, 0, 0);
+}
+
+SEC("tp_btf/netif_rx")
+int
+BPF_PROG(netif_rx, struct sk_buff *skb)
+{
+	return track(skb, NULL, MBT_LX_P_NETIF_RX, true, 0, 0, 0, 0);
+}
+
+SEC("tp_btf/net_dev_queue")
+int
+BPF_PROG(net_dev_queue, struct sk_buff *skb)
+{
+	return track(skb, NULL, MBT_LX_P_NET_DEV_QUEUE, true, 0, 0, 0, 0);
+}
+
+SEC("tp_btf/net_dev_start_xmit")
+int
+BPF_PROG(net_dev_start_xmit, struct sk_buff *skb, struct net_device *dev)
+{
+	return track(skb, dev, MBT_LX_P_NET_DEV_START_XMIT, true, 0, 0, 0, 0);
+}
+
+/*
+ * A packet a driver accepted has left the host, unless the device hands it
+ * back to the stack (veth, loopback and other virtual devices, which have
+ * link ops or the loopback flag): then the trace goes on in its peer.
+ */
+SEC("tp_btf/net_dev_xmit")
+int
+BPF_PROG(net_dev_xmit, struct sk_buff *skb, int rc, struct net_device *dev,
+    unsigned int len)
+{
+	bool leaves = rc == 0 && !BPF_CORE_READ(dev, rtnl_link_ops) &&
+		      !(BPF_CORE_READ(dev, flags) & IFF_LOOPBACK_);
+
+	return track(skb, dev, MBT_LX_P_NET_DEV_XMIT, false,
+	    leaves ? MBT_END_SENT : 0, rc, 0, 0);
+}
+
+SEC("tp_btf/qdisc_enqueue")
+int
+BPF_PROG(qdisc_enqueue, struct Qdisc *q, const struct netdev_queue *txq,
+    struct sk_buff *skb)
+{
+	return track(skb, BPF_CORE_READ(q, dev_queue, dev),
+	    MBT_LX_P_QDISC_ENQUEUE, false, 0, 0, BPF_CORE_READ(q, handle), 0);
+}
+
+SEC("tp_btf/qdisc_dequeue")
+int
+BPF_PROG(qdisc_dequeue, struct Qdisc *q, const struct netdev_queue *txq,
+    int packets, struct sk_buff *skb)
+{
+	if (!skb)
+		return 0;
+	return track(skb, BPF_CORE_READ(q, dev_queue, dev),
+	    MBT_LX_P_QDISC_DEQUEUE, false, 0, packets, BPF_CORE_READ(q, handle),
+	    0);
+}
+
+SEC("tp_btf/icmp_send")
+int
+BPF_PROG(icmp_send, const struct sk_buff *skb, int type, int code)
+{
+	return track((struct sk_buff *)skb, NULL, MBT_LX_P_ICMP_SEND, false, 0,
+	    type << 8 | code, 0, 0);
+}
+
+SEC("tp_btf/udp_fail_queue_rcv_skb")
+int
+BPF_PROG(udp_fail_queue_rcv_skb, int rc, struct sock *sk, struct sk_buff *skb)
+{
+	return track(
+	    skb, NULL, MBT_LX_P_UDP_FAIL_QUEUE_RCV_SKB, false, 0, rc, 0, 0);
+}
+
+SEC("tp_btf/sock_rcvqueue_full")
+int
+BPF_PROG(sock_rcvqueue_full, struct sock *sk, struct sk_buff *skb)
+{
+	return track(skb, NULL, MBT_LX_P_SOCK_RCVQUEUE_FULL, false, 0, 0, 0, 0);
+}
+
+/* A process read the packet's data: it was delivered. */
+SEC("tp_btf/skb_copy_datagram_iovec")
+int
+BPF_PROG(skb_copy_datagram_iovec, const struct sk_buff *skb, int len)
+{
+	return track((struct sk_buff *)skb, NULL,
+	    MBT_LX_P_SKB_COPY_DATAGRAM_IOVEC, false, MBT_END_DELIVERED, len, 0,
+	    0);
+}
+
+SEC("tp_btf/kfree_skb")
+int
+BPF_PROG(
+    kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_reason reason)
+{
+	return track(skb, NULL, MBT_LX_P_KFREE_SKB, true, MBT_END_DROPPED, 0,
+	    reason, (__u64)location);
+}
+
+SEC("tp_btf/consume_skb")
+int
+BPF_PROG(consume_skb, struct sk_buff *skb, void *location)
+{
+	return track(skb, NULL, MBT_LX_P_CONSUME_SKB, false, MBT_END_CONSUMED,
+	    0, 0, (__u64)location);
+}
+
+/* A route lookup: attributed to the traced skb just seen on this CPU. */
+static __always_inline int
+route_event(__u8 point, __u32 table, struct net_device *dev, __s32 err,
+    __u8 family, const void *gw, const void *daddr)
+{
+	__u32 zero = 0;
+	struct current *c = bpf_map_lookup_elem(&current, &zero);
+	struct scratch *s;
+	__u64 now = bpf_ktime_get_ns();
+
+	if (!c || c->trace_id == 0 || now - c->time_ns > ROUTE_WINDOW_NS)
+		return 0;
+	if (family == 4 && *(const __u32 *)daddr != c->daddr4)
+		return 0;
+	if (family == 6 &&
+	    (((const __u64 *)daddr)[0] != ((__u64 *)c->daddr6)[0] ||
+		((const __u64 *)daddr)[1] != ((__u64 *)c->daddr6)[1]))
+		return 0;
+	s = get_scratch();
+	if (!s)
+		return 0;
+	fill_head(s, point, c->trace_id);
+	fill_dev(s, dev);
+	s->ev.table = table;
+	s->ev.oif = s->ev.ifindex;
+	s->ev.value = err;
+	if (gw) {
+		s->ev.family = family;
+		__builtin_memcpy(s->ev.gw, gw, family == 4 ? 4 : 16);
+	}
+	submit(s, NULL);
+	return 0;
+}
+
+SEC("tp_btf/fib_table_lookup")
+int
+BPF_PROG(fib_table_lookup, u32 tb_id, const struct flowi4 *flp,
+    const struct fib_nh_common *nhc, int err)
+{
+	__u32 daddr = BPF_CORE_READ(flp, daddr);
+	__u32 gw = 0;
+	struct net_device *dev = NULL;
+
+	if (nhc && err == 0) {
+		dev = BPF_CORE_READ(nhc, nhc_dev);
+		if (BPF_CORE_READ(nhc, nhc_gw_family) == 2 /* AF_INET */)
+			gw = BPF_CORE_READ(nhc, nhc_gw.ipv4);
+	}
+	return route_event(MBT_LX_P_FIB_TABLE_LOOKUP, tb_id, dev, err, 4,
+	    gw ? &gw : NULL, &daddr);
+}
+
+SEC("tp_btf/fib6_table_lookup")
+int
+BPF_PROG(fib6_table_lookup, const struct net *net,
+    const struct fib6_result *res, struct fib6_table *table,
+    const struct flowi6 *flp)
+{
+	struct in6_addr daddr = BPF_CORE_READ(flp, daddr);
+	struct in6_addr gw = {0};
+	struct fib6_nh *nh = BPF_CORE_READ(res, nh);
+	struct net_device *dev =
+	    nh ? BPF_CORE_READ(nh, nh_common.nhc_dev) : NULL;
+	bool has_gw = nh && BPF_CORE_READ(nh, nh_common.nhc_gw_family) != 0;
+
+	if (has_gw)
+		gw = BPF_CORE_READ(nh, nh_common.nhc_gw.ipv6);
+	return route_event(MBT_LX_P_FIB6_TABLE_LOOKUP,
+	    table ? BPF_CORE_READ(table, tb6_id) : 0, dev, dev ? 0 : -101, 6,
+	    has_gw ? &gw : NULL, &daddr);
+}

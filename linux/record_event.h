@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The one record the eBPF programs send to user space through the ring
+ * buffer, shared by linux/record.bpf.c and the assembler.  User space trusts
+ * none of it: linux/assemble.c checks size, version and every length first.
+ */
+#ifndef MBT_LINUX_RECORD_EVENT_H
+#define MBT_LINUX_RECORD_EVENT_H
+
+#ifndef __bpf__
+#include <stdint.h>
+typedef uint8_t mbt_u8;
+typedef uint16_t mbt_u16;
+typedef uint32_t mbt_u32;
+typedef int32_t mbt_s32;
+typedef uint64_t mbt_u64;
+#else
+typedef __u8 mbt_u8;
+typedef __u16 mbt_u16;
+typedef __u32 mbt_u32;
+typedef __s32 mbt_s32;
+typedef __u64 mbt_u64;
+#endif
+
+/* Bump when the layout changes; the assembler refuses other versions. */
+#define MBT_LX_EVENT_VERSION 1
+
+/* Where the event was made: one value per hook (tracepoint, later fentry). */
+enum mbt_lx_point {
+	MBT_LX_P_NETIF_RECEIVE_SKB = 1,
+	MBT_LX_P_NETIF_RX,
+	MBT_LX_P_NET_DEV_QUEUE,
+	MBT_LX_P_NET_DEV_START_XMIT,
+	MBT_LX_P_NET_DEV_XMIT,
+	MBT_LX_P_QDISC_ENQUEUE,
+	MBT_LX_P_QDISC_DEQUEUE,
+	MBT_LX_P_FIB_TABLE_LOOKUP,
+	MBT_LX_P_FIB6_TABLE_LOOKUP,
+	MBT_LX_P_ICMP_SEND,
+	MBT_LX_P_UDP_FAIL_QUEUE_RCV_SKB,
+	MBT_LX_P_SOCK_RCVQUEUE_FULL,
+	MBT_LX_P_SKB_COPY_DATAGRAM_IOVEC,
+	MBT_LX_P_KFREE_SKB,
+	MBT_LX_P_CONSUME_SKB,
+	MBT_LX_P_MAX = MBT_LX_P_CONSUME_SKB,
+};
+
+/* flags */
+#define MBT_LX_F_START 0x1 /* the first event of its trace */
+#define MBT_LX_F_END 0x2   /* the last: the skb was freed or left the host */
+#define MBT_LX_F_KIND_LEN 8
+
+/* The largest snapshot an event carries; -s is capped to it. */
+#define MBT_LX_SNAP_MAX 1024
+
+/*
+ * Fixed part of an event, followed by snap_len bytes of packet.  Fields a
+ * point does not fill are zero.  Sizes are multiples of 8 so the layout is
+ * the same for clang -target bpf and the host compiler.
+ */
+struct mbt_lx_event {
+	mbt_u16 size;	/* bytes of the whole event, snapshot included */
+	mbt_u8 version; /* MBT_LX_EVENT_VERSION */
+	mbt_u8 point;	/* enum mbt_lx_point */
+	mbt_u16 cpu;
+	mbt_u16 snap_len; /* packet bytes after the fixed part */
+	mbt_u64 time_ns;  /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	mbt_u64 trace_id; /* nonzero, one per traced skb */
+	mbt_u64 netns;	  /* inode of the network namespace; 0 = unknown */
+	mbt_u32 ifindex;  /* 0 = no device */
+	mbt_u32 flags;	  /* MBT_LX_F_* */
+	char ifname[16];  /* NUL-padded, not always NUL-terminated */
+	char kind[MBT_LX_F_KIND_LEN]; /* qdisc kind, device link kind */
+	mbt_u32 pkt_len;	      /* skb->len */
+	mbt_u32 snap_orig;     /* the snapshot's packet length from its start */
+	mbt_u32 mark;	       /* skb->mark */
+	mbt_u16 protocol;      /* skb->protocol, network byte order */
+	mbt_u16 snap_linktype; /* MBT_LINKTYPE_* of the snapshot */
+	mbt_u32 reason;	       /* kfree_skb: enum skb_drop_reason */
+	mbt_s32 value;	       /* xmit rc, route error, icmp type << 8 | code */
+	mbt_u32 table;	       /* route table; qdisc handle */
+	mbt_u32 oif;	       /* route output interface */
+	mbt_u8 family;	       /* route gateway family: 0, 4 or 6 */
+	mbt_u8 end;	       /* MBT_END_* when flags has MBT_LX_F_END */
+	mbt_u16 lost;	  /* events of this trace lost just before this one */
+	mbt_u32 pid;	  /* the current task's thread-group id */
+	mbt_u8 gw[16];	  /* route gateway */
+	mbt_u64 location; /* kfree_skb: address in the freeing function */
+};
+
+#define MBT_LX_EVENT_LEN 128 /* sizeof(struct mbt_lx_event), checked */
+
+/* The start points user space selects; rodata of the BPF object. */
+#define MBT_LX_MAX_IFACES 8
+struct mbt_lx_iface_match {
+	mbt_u64 netns; /* inode; 0 = any namespace */
+	char name[16];
+};
+
+/* One classic BPF instruction, as struct bpf_insn of <pcap/bpf.h>. */
+struct mbt_cbpf_insn {
+	mbt_u16 code;
+	mbt_u8 jt, jf;
+	mbt_u32 k;
+};
+
+#endif /* MBT_LINUX_RECORD_EVENT_H */
