@@ -23,5 +23,9 @@ void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int do_read(int argc, char **argv);
 int do_record(int argc, char **argv);
+int do_paths(int argc, char **argv);
+int do_diff(int argc, char **argv);
+int do_expect(int argc, char **argv);
+int do_graph(int argc, char **argv);
 
 #endif /* MBT_CLI_H */

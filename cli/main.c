@@ -23,6 +23,9 @@ struct command {
 static const struct command commands[] = {
 	{ "read", do_read, "print the traces in a capture (pcap or pcapng)" },
 	{ "record", do_record, "trace packets live through this Linux kernel" },
+	{ "paths", do_paths, "the distinct paths in a capture, with counts" },
+	{ "diff", do_diff, "where two packets' paths part, and why" },
+	{ "expect", do_expect, "check that packets take the paths you expect" },
 };
 
 static void

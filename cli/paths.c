@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * `mbuftrace paths`: the distinct paths in a capture and how many packets
+ * took each, the way a router's packet tracer sums up, most common first
+ * (or shortest first), for people or as one JSON document.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "paths.h"
+
+#define FRAMES_SHOWN 20 /* example frames listed per path */
+
+struct paths_opts {
+	const char *file, *match;
+	bool by_length, brief;
+	size_t limit; /* paths shown; 0 = all */
+};
+
+static const char paths_usage[] =
+    "usage: mbuftrace paths [-j|--json] [--match FILTER] [--sort "
+    "count|length]\n"
+    "                       [--brief] [--limit N] FILE|-\n"
+    "\n"
+    "The distinct paths the traced packets in FILE took, with how many\n"
+    "packets took each.  A path's identity keeps its steps (source points,\n"
+    "rules and verdicts, routes, interfaces, stack instances, the end) and\n"
+    "ignores times and addresses.\n"
+    "\n"
+    "  -j, --json           one JSON document\n"
+    "  --match FILTER       only packets whose first snapshot matches the\n"
+    "                       tcpdump filter FILTER\n"
+    "  --sort count|length  most common first (the default), or fewest\n"
+    "                       steps first\n"
+    "  --brief              no steps, only each path's summary and hops\n"
+    "  --limit N            show the first N paths only\n"
+    "  -h, --help           this text\n";
+
+static int
+parse_paths_opts(int argc, char **argv, struct paths_opts *opt)
+{
+	enum { O_MATCH = 256, O_SORT, O_BRIEF, O_LIMIT };
+	static const struct option longopts[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"match", required_argument, NULL, O_MATCH},
+	    {"sort", required_argument, NULL, O_SORT},
+	    {"brief", no_argument, NULL, O_BRIEF},
+	    {"limit", required_argument, NULL, O_LIMIT},
+	    {NULL, 0, NULL, 0},
+	};
+	char *end;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j': cli_json = true; break;
+		case 'h': fputs(paths_usage, stdout); return -1;
+		case O_MATCH: opt->match = optarg; break;
+		case O_BRIEF: opt->brief = true; break;
+		case O_SORT:
+			if (strcmp(optarg, "count") != 0 &&
+			    strcmp(optarg, "length") != 0) {
+				cli_error("--sort count or --sort length, not "
+					  "'%s'",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			opt->by_length = optarg[0] == 'l';
+			break;
+		case O_LIMIT:
+			opt->limit = strtoul(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' ||
+			    opt->limit == 0) {
+				cli_error("--limit takes a number of paths, "
+					  "not '%s'",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		default:
+			cli_error(
+			    "unknown or incomplete option '%s' (see --help)",
+			    argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		cli_error(optind == argc
+			      ? "which capture? give a FILE, or - for "
+				"standard input (see --help)"
+			      : "one capture at a time, please (see "
+				"--help)");
+		return EXIT_USAGE;
+	}
+	opt->file = argv[optind];
+	return 0;
+}
+
+static const struct mbt_path_set *sort_set;
+static bool sort_by_length;
+
+/* Most packets first (or fewest steps); ties by first appearance. */
+static int
+cmp_groups(const void *x, const void *y)
+{
+	const struct mbt_path_group *a = &sort_set->groups[*(const size_t *)x];
+	const struct mbt_path_group *b = &sort_set->groups[*(const size_t *)y];
+
+	if (sort_by_length && a->path.nsteps != b->path.nsteps)
+		return a->path.nsteps < b->path.nsteps ? -1 : 1;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return a->first_frame < b->first_frame ? -1 : 1;
+}
+
+/* The first FRAMES_SHOWN frames of each group, in one pass. */
+static uint64_t *
+example_frames(const struct mbt_path_set *set, uint8_t **count)
+{
+	uint64_t *frames = calloc(set->ngroups * FRAMES_SHOWN, sizeof(*frames));
+
+	*count = calloc(set->ngroups, 1);
+	if (frames == NULL || *count == NULL) {
+		free(frames);
+		free(*count);
+		return NULL;
+	}
+	for (uint64_t f = 0; f < set->nframes; f++) {
+		uint32_t g = set->frame_group[f];
+
+		if (g != UINT32_MAX && (*count)[g] < FRAMES_SHOWN)
+			frames[g * FRAMES_SHOWN + (*count)[g]++] = f + 1;
+	}
+	return frames;
+}
+
+static void
+text_group(struct out *o, const struct paths_opts *opt,
+    const struct mbt_path_set *set, size_t rank, size_t gi,
+    const uint64_t *frames, uint8_t nframes, uint64_t total)
+{
+	const struct mbt_path_group *g = &set->groups[gi];
+	char buf[1024];
+	size_t n;
+
+	snprintf(buf, sizeof(buf),
+	    "path %zu: %llu packet%s (%.1f%%), %zu step%s, "
+	    "ends %s",
+	    rank, (unsigned long long)g->count, g->count == 1 ? "" : "s",
+	    100.0 * (double)g->count / (double)total, g->path.nsteps,
+	    g->path.nsteps == 1 ? "" : "s", mbt_path_end_name(&g->path));
+	out_str(o, buf);
+	n = mbt_path_end_where(&g->path, buf, sizeof(buf));
+	if (n > 0) {
+		out_str(o, " in ");
+		out_str(o, buf);
+	}
+	out_str(o, "\n   frames ");
+	for (uint8_t i = 0; i < nframes; i++) {
+		if (i > 0)
+			out_str(o, ", ");
+		out_u64(o, frames[i]);
+	}
+	if (g->count > nframes)
+		out_str(o, ", ...");
+	n = group_summary(g, buf, sizeof(buf));
+	out_str(o, "\n   first: ");
+	out_put(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	out_str(o, "\n   hops: ");
+	out_hops(o, &g->path, " > ");
+	out_char(o, '\n');
+	if (opt->brief)
+		return;
+	for (size_t i = 0; i < g->path.nsteps; i++) {
+		char num[32];
+
+		snprintf(num, sizeof(num), "   %4zu  ", i + 1);
+		out_str(o, num);
+		n = step_text(&g->path.steps[i], buf, sizeof(buf));
+		out_put(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		out_char(o, '\n');
+	}
+}
+
+static void
+json_group(struct out *o, const struct paths_opts *opt,
+    const struct mbt_path_set *set, size_t rank, size_t gi,
+    const uint64_t *frames, uint8_t nframes)
+{
+	const struct mbt_path_group *g = &set->groups[gi];
+	char buf[1024];
+	size_t n;
+
+	out_str(o, "{\"path\":");
+	out_u64(o, rank);
+	out_str(o, ",\"count\":");
+	out_u64(o, g->count);
+	out_str(o, ",\"first_frame\":");
+	out_u64(o, g->first_frame);
+	out_str(o, ",\"frames\":[");
+	for (uint8_t i = 0; i < nframes; i++) {
+		if (i > 0)
+			out_char(o, ',');
+		out_u64(o, frames[i]);
+	}
+	out_str(o, "],\"nsteps\":");
+	out_u64(o, g->path.nsteps);
+	out_str(o, ",\"ends\":");
+	out_json_str(o, mbt_path_end_name(&g->path),
+	    strlen(mbt_path_end_name(&g->path)));
+	n = mbt_path_end_where(&g->path, buf, sizeof(buf));
+	if (n > 0) {
+		out_str(o, ",\"ends_in\":");
+		out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	}
+	n = group_summary(g, buf, sizeof(buf));
+	out_str(o, ",\"summary\":");
+	out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	out_str(o, ",\"hops\":");
+	out_hops_json(o, &g->path);
+	if (!opt->brief) {
+		out_str(o, ",\"steps\":[");
+		for (size_t i = 0; i < g->path.nsteps; i++) {
+			if (i > 0)
+				out_char(o, ',');
+			out_step_json(o, &g->path.steps[i], i);
+			out_char(o, '}');
+		}
+		out_char(o, ']');
+	}
+	out_char(o, '}');
+}
+
+static int
+show(const struct paths_opts *opt, const struct mbt_path_set *set,
+    const struct load_stats *st)
+{
+	static struct out o;
+	size_t *order = malloc((set->ngroups + 1) * sizeof(*order));
+	size_t shown = set->ngroups;
+	uint8_t *nframes = NULL;
+	uint64_t *frames = example_frames(set, &nframes);
+
+	if (order == NULL || frames == NULL) {
+		free(order);
+		free(frames);
+		cli_error("out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < set->ngroups; i++)
+		order[i] = i;
+	sort_set = set;
+	sort_by_length = opt->by_length;
+	qsort(order, set->ngroups, sizeof(*order), cmp_groups);
+	if (opt->limit > 0 && opt->limit < shown)
+		shown = opt->limit;
+	out_init(&o, stdout);
+	if (cli_json) {
+		out_str(&o, "{\"packets\":");
+		out_u64(&o, st->packets);
+		out_str(&o, ",\"selected\":");
+		out_u64(&o, st->selected);
+		out_str(&o, ",\"malformed\":");
+		out_u64(&o, st->malformed);
+		out_str(&o, ",\"truncated\":");
+		out_u64(&o, st->truncated);
+		out_str(&o, ",\"distinct_paths\":");
+		out_u64(&o, set->ngroups);
+		out_str(&o, ",\"paths\":[");
+	} else {
+		char head[256];
+
+		snprintf(head, sizeof(head),
+		    "%zu distinct path%s in %llu "
+		    "packet%s",
+		    set->ngroups, set->ngroups == 1 ? "" : "s",
+		    (unsigned long long)st->selected,
+		    st->selected == 1 ? "" : "s");
+		out_str(&o, head);
+		if (st->selected != st->packets) {
+			snprintf(head, sizeof(head),
+			    " (of %llu in the capture)",
+			    (unsigned long long)st->packets);
+			out_str(&o, head);
+		}
+		if (shown < set->ngroups) {
+			snprintf(
+			    head, sizeof(head), "; the first %zu shown", shown);
+			out_str(&o, head);
+		}
+		out_char(&o, '\n');
+	}
+	for (size_t r = 0; r < shown; r++) {
+		size_t g = order[r];
+
+		if (cli_json) {
+			if (r > 0)
+				out_char(&o, ',');
+			json_group(&o, opt, set, r + 1, g,
+			    &frames[g * FRAMES_SHOWN], nframes[g]);
+		} else {
+			out_char(&o, '\n');
+			text_group(&o, opt, set, r + 1, g,
+			    &frames[g * FRAMES_SHOWN], nframes[g],
+			    st->selected);
+		}
+	}
+	if (cli_json)
+		out_str(&o, "]}\n");
+	out_flush(&o);
+	free(order);
+	free(frames);
+	free(nframes);
+	if (o.error != 0) {
+		cli_error("writing the output failed");
+		return -EIO;
+	}
+	return 0;
+}
+
+int
+do_paths(int argc, char **argv)
+{
+	struct paths_opts opt = {0};
+	struct load_stats st = {0};
+	struct mbt_path_set set;
+	struct mbt_match *m = NULL;
+	char err[512];
+	int rc = parse_paths_opts(argc, argv, &opt);
+
+	if (rc != 0)
+		return rc < 0 ? EXIT_OK : rc;
+	if (opt.match != NULL &&
+	    (m = mbt_match_new(opt.match, err, sizeof(err))) == NULL) {
+		cli_error("--match '%s': %s", opt.match, err);
+		return EXIT_USAGE;
+	}
+	mbt_path_set_init(&set);
+	rc = paths_load(opt.file, m, &set, &st, NULL, NULL);
+	if (rc == 0)
+		rc = show(&opt, &set, &st);
+	paths_note_broken(&st);
+	mbt_path_set_free(&set);
+	mbt_match_free(m);
+	return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}

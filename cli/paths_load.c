@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Loading a capture as paths, and showing steps and hops, for the path
+ * commands (`paths`, `diff`, `expect`, `graph`), so they agree on both.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mbuftrace/packet.h"
+#include "paths.h"
+
+int
+paths_load(const char *file, struct mbt_match *m, struct mbt_path_set *set,
+    struct load_stats *st, load_fn *fn, void *arg)
+{
+	struct mbt_capture *cap;
+	struct mbt_trace t;
+	struct mbt_path p;
+	struct mbt_packet pkt;
+	char err[512];
+	int rc;
+
+	cap = mbt_capture_open(file, err, sizeof(err));
+	if (cap == NULL) {
+		cli_error("%s", err);
+		return -EIO;
+	}
+	mbt_trace_init(&t);
+	mbt_path_init(&p);
+	while ((rc = mbt_capture_next(cap, &pkt, err, sizeof(err))) == 1) {
+		long g;
+
+		/* A broken trace still has the path up to the fault. */
+		if (mbt_decode(pkt.data, pkt.caplen, pkt.wirelen, &t) ==
+		    -ENOMEM)
+			goto nomem;
+		st->packets++;
+		st->malformed += t.error.kind == MBT_ERR_MALFORMED;
+		st->truncated += t.error.kind == MBT_ERR_TRUNCATED;
+		if (m != NULL && !mbt_match_trace(m, &t))
+			continue;
+		st->selected++;
+		if (mbt_path_build(&t, &p) != 0)
+			goto nomem;
+		g = mbt_path_set_add(set, pkt.frame, pkt.ts_sec, pkt.ts_usec,
+		    pkt.data, pkt.caplen, pkt.wirelen, &p);
+		if (g < 0)
+			goto nomem;
+		if (fn != NULL && (rc = fn(arg, &pkt, &t, &p, (size_t)g)) != 0)
+			break; /* fn said why */
+	}
+	if (rc == -1)
+		cli_error("%s: %s", file, err);
+	mbt_path_free(&p);
+	mbt_trace_free(&t);
+	mbt_capture_close(cap);
+	return rc == -1 ? -EIO : rc < 0 ? rc : 0;
+nomem:
+	cli_error("%s: frame %llu: out of memory", file,
+	    (unsigned long long)pkt.frame);
+	mbt_path_free(&p);
+	mbt_trace_free(&t);
+	mbt_capture_close(cap);
+	return -ENOMEM;
+}
+
+void
+paths_note_broken(const struct load_stats *st)
+{
+	if (st->malformed + st->truncated > 0)
+		cli_note("%llu of %llu traces malformed, %llu truncated by the "
+			 "capture (their paths end at the fault)",
+		    (unsigned long long)st->malformed,
+		    (unsigned long long)st->packets,
+		    (unsigned long long)st->truncated);
+}
+
+size_t
+step_text(const struct mbt_step *s, char *buf, size_t size)
+{
+	size_t n = mbt_step_where(s, buf, size);
+
+	if (n + 2 >= size)
+		return n;
+	if (n > 0) {
+		buf[n++] = ' ';
+		buf[n++] = ' ';
+	}
+	return n + mbt_record_text(s->rec, buf + n, size - n);
+}
+
+/* Calls fn for each location of p, repeats folded. */
+static void
+each_hop(
+    const struct mbt_path *p, void (*fn)(void *, const char *, bool), void *arg)
+{
+	char prev[256] = "", cur[256];
+	bool first = true;
+
+	for (size_t i = 0; i < p->nsteps; i++) {
+		mbt_step_where(&p->steps[i], cur, sizeof(cur));
+		if (cur[0] == '\0' || strcmp(cur, prev) == 0)
+			continue;
+		fn(arg, cur, first);
+		first = false;
+		memcpy(prev, cur, sizeof(prev));
+	}
+}
+
+struct hop_out {
+	struct out *o;
+	const char *sep;
+};
+
+static void
+hop_text(void *arg, const char *where, bool first)
+{
+	struct hop_out *h = arg;
+
+	if (!first)
+		out_str(h->o, h->sep);
+	out_str(h->o, where);
+}
+
+static void
+hop_json(void *arg, const char *where, bool first)
+{
+	struct out *o = arg;
+
+	if (!first)
+		out_char(o, ',');
+	out_json_str(o, where, strlen(where));
+}
+
+void
+out_hops(struct out *o, const struct mbt_path *p, const char *sep)
+{
+	struct hop_out h = {o, sep};
+
+	each_hop(p, hop_text, &h);
+}
+
+void
+out_hops_json(struct out *o, const struct mbt_path *p)
+{
+	out_char(o, '[');
+	each_hop(p, hop_json, o);
+	out_char(o, ']');
+}
+
+void
+out_step_json(struct out *o, const struct mbt_step *s, size_t index)
+{
+	const struct mbt_record *r = s->rec;
+	char buf[1024];
+	size_t n;
+
+	out_str(o, "{\"step\":");
+	out_u64(o, index + 1);
+	out_str(o, ",\"record\":");
+	out_u64(o, s->record + 1);
+	n = mbt_step_where(s, buf, sizeof(buf));
+	out_str(o, ",\"where\":");
+	out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	out_str(o, ",\"kind\":");
+	out_json_str(o, mbt_kind_name(r->kind), strlen(mbt_kind_name(r->kind)));
+	n = mbt_record_text(r, buf, sizeof(buf));
+	out_str(o, ",\"text\":");
+	out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	if (r->has_src && r->file.len > 0) {
+		out_str(o, ",\"file\":");
+		out_json_str(o, r->file.ptr, r->file.len);
+		out_str(o, ",\"line\":");
+		out_u64(o, r->line);
+	}
+	if (r->func.len > 0) {
+		out_str(o, ",\"func\":");
+		out_json_str(o, r->func.ptr, r->func.len);
+	}
+}
+
+size_t
+group_summary(const struct mbt_path_group *g, char *buf, size_t size)
+{
+	const uint8_t *data;
+	uint16_t lt;
+	uint32_t caplen, wirelen;
+
+	if (!mbt_path_snapshot(&g->trace, &lt, &data, &caplen, &wirelen))
+		return (size_t)snprintf(buf, size, "(no packet snapshot)");
+	return mbt_packet_summary(lt, data, caplen, wirelen, buf, size);
+}
