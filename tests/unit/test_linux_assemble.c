@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The assembler of `mbuftrace record` (linux/assemble.c): events in, v3
+ * traces out, decoded back with the library; every malformed ring buffer
+ * record is refused and counted, and nothing is lost silently.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../linux/assemble.h"
+#include "check.h"
+#include "mbuftrace/mbuftrace.h"
+
+#define OFFSET_NS 1700000000000000000LL
+
+struct emitted {
+	int n;
+	uint8_t buf[8][MBT_V3_MAX_TRACE_LEN];
+	size_t len[8];
+	uint64_t time[8];
+};
+
+static int
+capture(void *ctx, const uint8_t *trace, size_t len, uint64_t t)
+{
+	struct emitted *e = ctx;
+
+	if (e->n < 8) {
+		memcpy(e->buf[e->n], trace, len);
+		e->len[e->n] = len;
+		e->time[e->n] = t;
+	}
+	e->n++;
+	return 0;
+}
+
+static const char *
+reason_name(void *ctx, uint32_t code)
+{
+	return code == 12 ? "NETFILTER_DROP" : NULL;
+}
+
+static const char *
+symbol_name(void *ctx, uint64_t addr, uint64_t *off)
+{
+	*off = addr - 0xffffffff81000000ULL;
+	return "nf_hook_slow";
+}
+
+static const char *
+netns_name(void *ctx, uint64_t inode)
+{
+	return inode == 4026532000ULL ? "r1" : NULL;
+}
+
+static const struct mbt_lx_names names = {
+    NULL, reason_name, symbol_name, netns_name};
+
+/* An event buffer: the fixed part and snap bytes of snapshot. */
+struct ev_buf {
+	struct mbt_lx_event ev;
+	uint8_t snap[64];
+};
+
+static size_t
+make_event(struct ev_buf *b, uint64_t id, uint8_t point, uint64_t t,
+    uint32_t flags, uint8_t end, uint16_t snap)
+{
+	memset(b, 0, sizeof(*b));
+	b->ev.version = MBT_LX_EVENT_VERSION;
+	b->ev.point = point;
+	b->ev.cpu = 1;
+	b->ev.time_ns = t;
+	b->ev.trace_id = id;
+	b->ev.netns = 4026532000ULL;
+	b->ev.ifindex = 2;
+	memcpy(b->ev.ifname, "eth0", 4);
+	b->ev.flags = flags;
+	b->ev.end = end;
+	b->ev.snap_len = snap;
+	b->ev.snap_orig = snap ? 84 : 0;
+	b->ev.snap_linktype = snap ? MBT_LINKTYPE_RAW : 0;
+	if (snap)
+		b->snap[0] = 0x45;
+	b->ev.size = (uint16_t)(sizeof(b->ev) + snap);
+	return b->ev.size;
+}
+
+static void
+test_one_path(void)
+{
+	static struct mbt_lx_asm a;
+	static struct emitted out;
+	struct mbt_trace t;
+	struct ev_buf b;
+	size_t n;
+
+	CHECK(mbt_lx_asm_init(&a, &names, capture, &out, OFFSET_NS) == 0);
+	n = make_event(
+	    &b, 7, MBT_LX_P_NETIF_RECEIVE_SKB, 1000, MBT_LX_F_START, 0, 20);
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	n = make_event(&b, 7, MBT_LX_P_FIB_TABLE_LOOKUP, 1500, 0, 0, 0);
+	b.ev.table = 254;
+	b.ev.oif = 3;
+	b.ev.family = 4;
+	memcpy(b.ev.gw, "\x0a\x00\x02\x02", 4);
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	CHECK(out.n == 0); /* not ended yet */
+	n = make_event(
+	    &b, 7, MBT_LX_P_KFREE_SKB, 4000, MBT_LX_F_END, MBT_END_DROPPED, 0);
+	b.ev.reason = 12;
+	b.ev.location = 0xffffffff81000040ULL;
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	CHECK(out.n == 1);
+	CHECK(out.time[0] == (uint64_t)(4000 + OFFSET_NS));
+
+	mbt_trace_init(&t);
+	CHECK(mbt_decode(out.buf[0], out.len[0], out.len[0], &t) == 0);
+	CHECK(t.trace_id == 7);
+	CHECK(t.origin == MBT_ORIGIN_LINUX);
+	CHECK(t.start_ns == (uint64_t)(1000 + OFFSET_NS));
+	CHECK(t.lost == 0);
+	CHECK(t.nrecords == 4); /* snapshot, point, route, end */
+	if (t.nrecords == 4) {
+		char text[256];
+
+		CHECK(t.records[0].kind == MBT_KIND_PACKET);
+		CHECK(
+		    t.records[0].pkt_len == 20 && t.records[0].orig_len == 84);
+		CHECK(t.records[1].kind == MBT_KIND_POINT);
+		mbt_record_text(&t.records[1], text, sizeof(text));
+		CHECK_STR(text, "netif_receive_skb");
+		CHECK(t.records[1].has_ns && t.records[1].ns_name.len == 2 &&
+		      memcmp(t.records[1].ns_name.ptr, "r1", 2) == 0);
+		CHECK(t.records[1].ifindex == 2);
+		CHECK(t.records[2].kind == MBT_KIND_ROUTE);
+		CHECK(t.records[2].time_ns == 500);
+		mbt_record_text(&t.records[2], text, sizeof(text));
+		CHECK_STR(text, "fib_table_lookup route table 254 via 10.0.2.2 "
+				"oif 3");
+		CHECK(t.records[3].kind == MBT_KIND_END);
+		CHECK(t.records[3].detail == MBT_END_DROPPED);
+		CHECK(t.records[3].time_ns == 3000);
+		mbt_record_text(&t.records[3], text, sizeof(text));
+		CHECK_STR(text, "nf_hook_slow end dropped: NETFILTER_DROP at "
+				"nf_hook_slow+0x40 (kfree_skb)");
+	}
+	CHECK(a.stats.traces == 1 && a.stats.events == 3);
+	CHECK(a.nopen == 0);
+	mbt_trace_free(&t);
+	mbt_lx_asm_free(&a);
+}
+
+/* Each broken record is refused with a reason, and emits nothing. */
+static void
+test_rejects(void)
+{
+	static struct mbt_lx_asm a;
+	static struct emitted out;
+	struct ev_buf b;
+	size_t n;
+	uint64_t bad = 0;
+
+	mbt_lx_asm_init(&a, &names, capture, &out, 0);
+	n = make_event(&b, 1, 1, 10, MBT_LX_F_END, MBT_END_FREED, 0);
+	CHECK(mbt_lx_asm_feed(&a, &b, 3) == -EINVAL); /* shorter than a head */
+	CHECK(a.stats.bad_events == ++bad);
+	b.ev.version = 2;
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == -EINVAL);
+	CHECK(strstr(a.stats.last_error, "version 2") != NULL);
+	make_event(&b, 1, 1, 10, MBT_LX_F_END, MBT_END_FREED, 8);
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == -EINVAL); /* size disagrees */
+	n = make_event(&b, 1, 1, 10, MBT_LX_F_END, MBT_END_FREED, 8);
+	b.ev.snap_orig = 4; /* snapshot longer than the packet */
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == -EINVAL);
+	n = make_event(&b, 1, 99, 10, MBT_LX_F_END, MBT_END_FREED, 0);
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == -EINVAL); /* unknown point */
+	n = make_event(&b, 0, 1, 10, MBT_LX_F_END, MBT_END_FREED, 0);
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == -EINVAL); /* no trace id */
+	n = make_event(&b, 1, 1, 10, MBT_LX_F_END, 0, 0);
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == -EINVAL); /* end without how */
+	n = make_event(&b, 1, 1, 10, 0x80, 0, 0);
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == -EINVAL); /* unknown flag */
+	n = make_event(&b, 1, 1, 10, 0, 0, 8);
+	b.ev.snap_linktype = 147;
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == -EINVAL);
+	n = make_event(&b, 1, MBT_LX_P_FIB_TABLE_LOOKUP, 10, 0, 0, 0);
+	b.ev.family = 5;
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == -EINVAL);
+	CHECK(a.stats.bad_events == 10);
+	CHECK(a.stats.events == 0 && out.n == 0 && a.nopen == 0);
+	mbt_lx_asm_free(&a);
+}
+
+/* Beyond MBT_LX_MAX_EVENTS, and events the kernel lost: counted. */
+static void
+test_lost(void)
+{
+	static struct mbt_lx_asm a;
+	static struct emitted out;
+	struct mbt_trace t;
+	struct ev_buf b;
+	size_t n;
+
+	mbt_lx_asm_init(&a, &names, capture, &out, 0);
+	for (int i = 0; i < MBT_LX_MAX_EVENTS + 6; i++) {
+		n = make_event(&b, 9, MBT_LX_P_NETIF_RX, (uint64_t)i, 0, 0, 0);
+		b.ev.lost = i == 3 ? 2 : 0;
+		CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	}
+	n = make_event(&b, 9, MBT_LX_P_CONSUME_SKB, 100, MBT_LX_F_END,
+	    MBT_END_CONSUMED, 0);
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	CHECK(out.n == 1);
+	mbt_trace_init(&t);
+	CHECK(mbt_decode(out.buf[0], out.len[0], out.len[0], &t) == 0);
+	CHECK(t.lost == 2 + 6 + 1); /* the kernel's 2, 6 points and the end */
+	CHECK(t.flags & MBT_V3_F_LOST);
+	CHECK(t.nrecords == MBT_LX_MAX_EVENTS);
+	CHECK(a.stats.kernel_lost == 2 && a.stats.records_lost == 7);
+	mbt_trace_free(&t);
+	mbt_lx_asm_free(&a);
+}
+
+/* Two skbs at once keep apart; an open one is flushed when idle. */
+static void
+test_interleaved_and_idle(void)
+{
+	static struct mbt_lx_asm a;
+	static struct emitted out;
+	struct mbt_trace t;
+	struct ev_buf b;
+	size_t n;
+
+	mbt_lx_asm_init(&a, &names, capture, &out, 0);
+	n = make_event(&b, 1, MBT_LX_P_NET_DEV_QUEUE, 10, MBT_LX_F_START, 0, 0);
+	mbt_lx_asm_feed(&a, &b, n);
+	n = make_event(&b, 2, MBT_LX_P_NET_DEV_QUEUE, 20, MBT_LX_F_START, 0, 0);
+	mbt_lx_asm_feed(&a, &b, n);
+	n = make_event(
+	    &b, 1, MBT_LX_P_NET_DEV_XMIT, 30, MBT_LX_F_END, MBT_END_SENT, 0);
+	mbt_lx_asm_feed(&a, &b, n);
+	CHECK(out.n == 1 && a.nopen == 1);
+	mbt_trace_init(&t);
+	CHECK(mbt_decode(out.buf[0], out.len[0], out.len[0], &t) == 0);
+	CHECK(t.trace_id == 1 && t.nrecords == 2);
+	CHECK(mbt_lx_asm_flush(&a, 1000, 5000) == 0);
+	CHECK(out.n == 1); /* not idle long enough */
+	CHECK(mbt_lx_asm_flush(&a, 10000, 5000) == 0);
+	CHECK(out.n == 2 && a.nopen == 0 && a.stats.unfinished == 1);
+	CHECK(mbt_decode(out.buf[1], out.len[1], out.len[1], &t) == 0);
+	CHECK(t.trace_id == 2 && t.nrecords == 2);
+	if (t.nrecords == 2)
+		CHECK(t.records[1].kind == MBT_KIND_TEXT);
+	mbt_trace_free(&t);
+	mbt_lx_asm_free(&a);
+}
+
+/* More open traces than the table holds: the oldest goes out unfinished. */
+static void
+test_eviction(void)
+{
+	static struct mbt_lx_asm a;
+	static struct emitted out;
+	struct ev_buf b;
+	size_t n;
+	int fails = 0;
+
+	mbt_lx_asm_init(&a, &names, capture, &out, 0);
+	for (uint64_t id = 1; id <= MBT_LX_MAX_OPEN + 1; id++) {
+		n = make_event(
+		    &b, id, MBT_LX_P_NETIF_RX, id, MBT_LX_F_START, 0, 0);
+		fails += mbt_lx_asm_feed(&a, &b, n) != 0;
+	}
+	CHECK(fails == 0);
+	CHECK(out.n == 1 && a.nopen == MBT_LX_MAX_OPEN);
+	CHECK(a.stats.unfinished == 1);
+	mbt_lx_asm_flush(&a, 0, 0);
+	CHECK(out.n == MBT_LX_MAX_OPEN + 1 && a.nopen == 0);
+	mbt_lx_asm_free(&a);
+}
+
+int
+main(void)
+{
+	test_one_path();
+	test_rejects();
+	test_lost();
+	test_interleaved_and_idle();
+	test_eviction();
+	return check_summary("test_linux_assemble");
+}
