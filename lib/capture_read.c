@@ -18,31 +18,32 @@ struct mbt_capture {
 	uint64_t frame;
 };
 
+/*
+ * Wrap an opened source (a map or a pcap_t, the other NULL) once its link
+ * type is known to be mbuf_trace's; on failure the source is closed.
+ */
 static struct mbt_capture *
-capture_mapped(
-    const char *path, struct mbt_pcap_map *map, char *err, size_t errlen)
+capture_new(const char *path, struct mbt_pcap_map *map, pcap_t *p, int lt,
+    char *err, size_t errlen)
 {
-	uint32_t lt = mbt_pcap_map_linktype(map);
-	struct mbt_capture *c;
+	const char *ltname = pcap_datalink_val_to_name(lt);
+	struct mbt_capture *c = NULL;
 
-	if (lt != MBT_DLT_USER0) {
+	if (lt != MBT_DLT_USER0)
 		snprintf(err, errlen,
-		    "%s: link type %u (%s) is not mbuf_trace's "
-		    "DLT_USER0 (147)",
-		    path, lt,
-		    pcap_datalink_val_to_name((int)lt)
-			? pcap_datalink_val_to_name((int)lt)
-			: "?");
-		mbt_pcap_map_close(map);
-		return NULL;
-	}
-	c = calloc(1, sizeof(*c));
-	if (c == NULL) {
+		    "%s: link type %d (%s) is not mbuf_trace's DLT_USER0 (147)",
+		    path, lt, ltname ? ltname : "?");
+	else if ((c = calloc(1, sizeof(*c))) == NULL)
 		snprintf(err, errlen, "%s: out of memory", path);
-		mbt_pcap_map_close(map);
+	if (c == NULL) {
+		if (map != NULL)
+			mbt_pcap_map_close(map);
+		else
+			pcap_close(p);
 		return NULL;
 	}
 	c->map = map;
+	c->pcap = p;
 	return c;
 }
 
@@ -50,14 +51,14 @@ struct mbt_capture *
 mbt_capture_open(const char *path, char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
-	struct mbt_capture *c;
 	struct mbt_pcap_map *map;
 	pcap_t *p;
-	int lt;
 
 	if (strcmp(path, "-") != 0) {
 		switch (mbt_pcap_map_open(path, &map, err, errlen)) {
-		case 1: return capture_mapped(path, map, err, errlen);
+		case 1:
+			return capture_new(path, map, NULL,
+			    (int)mbt_pcap_map_linktype(map), err, errlen);
 		case -1: return NULL;
 		default: break; /* not a regular classic pcap file */
 		}
@@ -70,26 +71,7 @@ mbt_capture_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, perr);
 		return NULL;
 	}
-	lt = pcap_datalink(p);
-	if (lt != MBT_DLT_USER0) {
-		snprintf(err, errlen,
-		    "%s: link type %d (%s) is not mbuf_trace's "
-		    "DLT_USER0 (147)",
-		    path, lt,
-		    pcap_datalink_val_to_name(lt)
-			? pcap_datalink_val_to_name(lt)
-			: "?");
-		pcap_close(p);
-		return NULL;
-	}
-	c = calloc(1, sizeof(*c));
-	if (c == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		pcap_close(p);
-		return NULL;
-	}
-	c->pcap = p;
-	return c;
+	return capture_new(path, NULL, p, pcap_datalink(p), err, errlen);
 }
 
 int
