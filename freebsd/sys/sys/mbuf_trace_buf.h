@@ -31,7 +31,7 @@ struct mtrace_rec {
 	uint64_t	 mr_time;	/* ns since the trace started */
 	uint64_t	 mr_u64;	/* ns id, rule number, child trace id */
 	uint32_t	 mr_line;
-	uint32_t	 mr_u32;	/* ifindex, reason, route table, orig len */
+	uint32_t	 mr_u32;	/* ifindex, reason, fib, orig len */
 	uint32_t	 mr_u32b;	/* route oif */
 	int32_t		 mr_error;	/* route error */
 	uint16_t	 mr_text_len;
@@ -54,10 +54,10 @@ struct mtrace_buf {
 	uint64_t	mb_parent_id;	/* copied from, or 0 */
 	uint64_t	mb_start_ns;	/* UNIX time of the start */
 	uint64_t	mb_start_mono;	/* monotonic ns of the start */
-	uint64_t	mb_ns_token;	/* the stack instance of the last record */
+	uint64_t	mb_ns_token;	/* stack instance of the last record */
 	uint32_t	mb_lost;	/* records that did not fit */
 	uint16_t	mb_nrec;
-	uint16_t	mb_maxrec;	/* records, END's reserved slot included */
+	uint16_t	mb_maxrec;	/* records, with END's reserved slot */
 	uint16_t	mb_arena_len;
 	uint16_t	mb_arena_cap;
 	uint16_t	mb_flags;	/* MBT_V3_F_TRUNCATED */

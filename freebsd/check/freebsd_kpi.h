@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The one header the syntax-and-types check compiles the kernel files
+ * against (freebsd/tests/test_kernel.sh): exactly the FreeBSD KPIs they
+ * use, each declared as the FreeBSD source declares it, with the file it
+ * comes from.  Marks: [R] read in the FreeBSD source for this work (the
+ * commit is in freebsd/README.md); [K] from the project's research notes
+ * (shared/freebsd-kpi.md), verified there; [M] from memory, to be checked
+ * on FreeBSD.  Macros that hide structure internals (curvnet, curcpu,
+ * VNET) are stand-ins with the same type, marked [S].  This is not a
+ * FreeBSD build: it proves the files are self-consistent C against these
+ * declarations, not that the declarations are complete.
+ */
+
+#ifndef _FREEBSD_KPI_H_
+#define	_FREEBSD_KPI_H_
+
+/* sys/sys/types.h, sys/sys/_types.h, sys/sys/_stdint.h [K] */
+typedef signed char		int8_t;
+typedef short			int16_t;
+typedef int			int32_t;
+typedef long			int64_t;
+typedef unsigned char		uint8_t;
+typedef unsigned short		uint16_t;
+typedef unsigned int		uint32_t;
+typedef unsigned long		uint64_t;
+typedef unsigned long		uintptr_t;
+typedef long			intmax_t;
+typedef unsigned long		uintmax_t;
+typedef unsigned long		size_t;
+typedef long			ssize_t;
+typedef unsigned char		u_char;
+typedef unsigned short		u_short;
+typedef unsigned int		u_int;
+typedef unsigned long		u_long;
+typedef char			*caddr_t;
+typedef long			time_t;
+typedef int64_t			sbintime_t;
+typedef _Bool			bool;
+#define	true	1
+#define	false	0
+#define	NULL	((void *)0)
+#define	UINT16_MAX	0xffff
+#define	UINT32_MAX	0xffffffffU
+#define	INT32_MAX	0x7fffffff
+
+/* sys/sys/stddef.h [M] */
+#define	offsetof(type, field)	__builtin_offsetof(type, field)
+
+/* sys/sys/stdarg.h [R: the file exists in main] */
+typedef __builtin_va_list	va_list;
+#define	va_start(ap, last)	__builtin_va_start((ap), (last))
+#define	va_end(ap)		__builtin_va_end(ap)
+
+/* sys/sys/cdefs.h [K] */
+#define	__predict_false(exp)	__builtin_expect((exp), 0)
+#define	__predict_true(exp)	__builtin_expect((exp), 1)
+#define	__unused		__attribute__((__unused__))
+#define	__printflike(f, a)	__attribute__((__format__(__printf__, f, a)))
+#define	__CONCAT1(x, y)		x ## y
+#define	__CONCAT(x, y)		__CONCAT1(x, y)
+
+/* sys/sys/param.h [M] */
+#define	MAXHOSTNAMELEN	256
+#define	MIN(a, b)	(((a) < (b)) ? (a) : (b))
+
+/* sys/sys/errno.h [M: the values are FreeBSD's] */
+#define	EPERM		1
+#define	ENXIO		6
+#define	ENOMEM		12
+#define	EEXIST		17
+#define	EINVAL		22
+#define	ENOSPC		28
+#define	ENOTCONN	57
+#define	EOPNOTSUPP	45
+
+/* sys/sys/systm.h, sys/sys/libkern.h [M] */
+void	*memcpy(void *, const void *, size_t);
+void	*memset(void *, int, size_t);
+int	 memcmp(const void *, const void *, size_t);
+size_t	 strlen(const char *);
+int	 strcmp(const char *, const char *);
+size_t	 strlcpy(char *, const char *, size_t);
+size_t	 strlcat(char *, const char *, size_t);
+char	*strsep(char **, const char *);
+int	 vsnprintf(char *, size_t, const char *, va_list) __printflike(3, 0);
+uint32_t arc4random(void);
+#define	CTASSERT(x)	_Static_assert(x, "compile-time assertion failed")
+
+/* sys/sys/queue.h [M: the macros' meaning is standard; these are minimal] */
+#define	SLIST_HEAD(name, type)	struct name { struct type *slh_first; }
+#define	SLIST_ENTRY(type)	struct { struct type *sle_next; }
+#define	SLIST_FIRST(head)	((head)->slh_first)
+#define	SLIST_EMPTY(head)	((head)->slh_first == NULL)
+#define	SLIST_NEXT(elm, field)	((elm)->field.sle_next)
+#define	SLIST_FOREACH(var, head, field)					\
+	for ((var) = SLIST_FIRST((head)); (var);			\
+	    (var) = SLIST_NEXT((var), field))
+#define	SLIST_INSERT_HEAD(head, elm, field) do {			\
+	SLIST_NEXT((elm), field) = SLIST_FIRST((head));			\
+	SLIST_FIRST((head)) = (elm);					\
+} while (0)
+#define	STAILQ_HEAD(name, type)						\
+	struct name { struct type *stqh_first; struct type **stqh_last; }
+#define	STAILQ_HEAD_INITIALIZER(head)	{ NULL, &(head).stqh_first }
+#define	STAILQ_ENTRY(type)	struct { struct type *stqe_next; }
+#define	STAILQ_FIRST(head)	((head)->stqh_first)
+#define	STAILQ_EMPTY(head)	((head)->stqh_first == NULL)
+#define	STAILQ_INSERT_TAIL(head, elm, field) do {			\
+	(elm)->field.stqe_next = NULL;					\
+	*(head)->stqh_last = (elm);					\
+	(head)->stqh_last = &(elm)->field.stqe_next;			\
+} while (0)
+#define	STAILQ_REMOVE_HEAD(head, field) do {				\
+	if (((head)->stqh_first =					\
+	    (head)->stqh_first->field.stqe_next) == NULL)		\
+		(head)->stqh_last = &(head)->stqh_first;		\
+} while (0)
+#define	STAILQ_CONCAT(head1, head2) do {				\
+	if (!STAILQ_EMPTY((head2))) {					\
+		*(head1)->stqh_last = (head2)->stqh_first;		\
+		(head1)->stqh_last = (head2)->stqh_last;		\
+		(head2)->stqh_first = NULL;				\
+		(head2)->stqh_last = &(head2)->stqh_first;		\
+	}								\
+} while (0)
+
+/* sys/sys/malloc.h [M] */
+#define	M_NOWAIT	0x0001
+#define	M_WAITOK	0x0002
+#define	M_ZERO		0x0100
+struct malloc_type {
+	const char	*ks_shortdesc;
+};
+#define	MALLOC_DEFINE(type, shortdesc, longdesc)			\
+	struct malloc_type type[1] = { { (shortdesc) } }
+#define	MALLOC_DECLARE(type)	extern struct malloc_type type[1]
+void	*malloc(size_t size, struct malloc_type *type, int flags);
+void	 free(void *addr, struct malloc_type *type);
+
+/*
+ * sys/sys/mbuf.h: struct m_tag [K, layout unchanged for decades]; struct
+ * mbuf and struct pkthdr with only the members the kernel files use [S];
+ * M_PKTHDR, MTAG_PERSISTENT [K].
+ */
+struct m_tag {
+	SLIST_ENTRY(m_tag)	m_tag_link;
+	uint16_t		m_tag_id;
+	uint16_t		m_tag_len;
+	uint32_t		m_tag_cookie;
+	void			(*m_tag_free)(struct m_tag *);
+};
+struct ifnet;
+struct pkthdr {
+	struct ifnet		*rcvif;
+	SLIST_HEAD(packet_tags, m_tag) tags;
+	int32_t			len;
+};
+struct mbuf {
+	int			m_flags;
+	struct pkthdr		m_pkthdr;
+};
+#define	M_PKTHDR		0x00000002
+#define	MTAG_PERSISTENT		0x800
+/* sys/kern/uipc_mbuf2.c @28d76019 [R] */
+struct m_tag	*m_tag_alloc(uint32_t, int, int, int);
+void		 m_tag_free_default(struct m_tag *);
+struct m_tag	*m_tag_locate(struct mbuf *, uint32_t, int, struct m_tag *);
+/* sys/sys/mbuf.h, static inline [K] */
+static inline void
+m_tag_prepend(struct mbuf *m, struct m_tag *t)
+{
+	SLIST_INSERT_HEAD(&m->m_pkthdr.tags, t, m_tag_link);
+}
+/* sys/kern/uipc_mbuf.c [M] */
+void	 m_copydata(const struct mbuf *, int, int, caddr_t);
+
+/* sys/sys/counter.h [R: the static COUNTER_U64_DEFINE_EARLY form, vm_page.c] */
+typedef uint64_t *counter_u64_t;
+#define	COUNTER_U64_DEFINE_EARLY(c)	counter_u64_t c
+void	counter_u64_add(counter_u64_t, int64_t);
+
+/* sys/sys/sysctl.h [K for the forms, M for the details] */
+struct sysctl_oid;
+struct sysctl_req {
+	void	*newptr;
+};
+#define	SYSCTL_HANDLER_ARGS						\
+	struct sysctl_oid *oidp, void *arg1, intmax_t arg2,		\
+	struct sysctl_req *req
+typedef int sysctl_handler_t(SYSCTL_HANDLER_ARGS);
+int	sysctl_handle_int(SYSCTL_HANDLER_ARGS);
+int	sysctl_handle_string(SYSCTL_HANDLER_ARGS);
+#define	OID_AUTO	(-1)
+#define	CTLTYPE_UINT	6
+#define	CTLTYPE_STRING	3
+#define	CTLFLAG_RD	0x80000000
+#define	CTLFLAG_WR	0x40000000
+#define	CTLFLAG_RW	(CTLFLAG_RD | CTLFLAG_WR)
+#define	CTLFLAG_MPSAFE	0x00040000
+/*
+ * Each macro checks the types of what it is given: the variable's
+ * pointer, the handler's signature, the description's being a string.
+ */
+#define	SYSCTL_CHECK(type, ptr, descr)					\
+	static type __CONCAT(sysctl_check_, __LINE__) __unused = (ptr);	\
+	_Static_assert(sizeof(descr) > 1, "sysctl needs a description")
+#define	SYSCTL_NODE(parent, nbr, name, access, handler, descr)		\
+	struct sysctl_oid *__CONCAT(sysctl_node_, name) __unused;	\
+	_Static_assert(sizeof(descr) > 1, "sysctl needs a description")
+#define	SYSCTL_BOOL(parent, nbr, name, access, ptr, val, descr)	\
+	SYSCTL_CHECK(bool *, ptr, descr)
+#define	SYSCTL_UINT(parent, nbr, name, access, ptr, val, descr)	\
+	SYSCTL_CHECK(u_int *, ptr, descr)
+#define	SYSCTL_PROC(parent, nbr, name, access, ptr, arg, handler, fmt,	\
+    descr)								\
+	SYSCTL_CHECK(sysctl_handler_t *, handler, descr)
+#define	SYSCTL_COUNTER_U64(parent, nbr, name, access, ptr, descr)	\
+	SYSCTL_CHECK(counter_u64_t *, ptr, descr)
+
+/* sys/sys/sdt.h [K]: the probe's arguments are evaluated for their types. */
+#define	SDT_PROVIDER_DEFINE(prov)	extern int __CONCAT(sdt_prov_, prov)
+#define	SDT_PROBE_DEFINE2(prov, mod, func, name, t0, t1)		\
+	extern int __CONCAT(sdt_probe_, name)
+#define	SDT_PROBE_DEFINE4(prov, mod, func, name, t0, t1, t2, t3)	\
+	extern int __CONCAT(sdt_probe_, name)
+#define	SDT_PROBE2(prov, mod, func, name, a0, a1)			\
+	do { (void)(a0); (void)(a1); } while (0)
+#define	SDT_PROBE4(prov, mod, func, name, a0, a1, a2, a3)		\
+	do { (void)(a0); (void)(a1); (void)(a2); (void)(a3); } while (0)
+
+/* sys/sys/mutex.h [M] */
+struct mtx {
+	volatile uintptr_t	mtx_lock;
+};
+#define	MTX_DEF		0x00000000
+void	mtx_init(struct mtx *, const char *, const char *, int);
+void	mtx_lock(struct mtx *);
+void	mtx_unlock(struct mtx *);
+
+/* sys/sys/rmlock.h [M] */
+struct rmlock {
+	volatile uintptr_t	rm_lock;
+};
+struct rm_priotracker {
+	uintptr_t		rmp_cpu;
+};
+void	rm_init(struct rmlock *, const char *);
+void	rm_rlock(struct rmlock *, struct rm_priotracker *);
+void	rm_runlock(struct rmlock *, struct rm_priotracker *);
+void	rm_wlock(struct rmlock *);
+void	rm_wunlock(struct rmlock *);
+
+/* sys/sys/taskqueue.h, sys/sys/_task.h [M] */
+typedef void task_fn_t(void *context, int pending);
+struct task {
+	uint16_t	 ta_pending;
+	u_short		 ta_priority;
+	task_fn_t	*ta_func;
+	void		*ta_context;
+};
+#define	TASK_INIT(task, priority, func, context) do {			\
+	(task)->ta_pending = 0;						\
+	(task)->ta_priority = (priority);				\
+	(task)->ta_func = (func);					\
+	(task)->ta_context = (context);					\
+} while (0)
+struct taskqueue;
+extern struct taskqueue *taskqueue_thread;
+int	taskqueue_enqueue(struct taskqueue *, struct task *);
+
+/* sys/sys/time.h [M] */
+struct timespec {
+	time_t	tv_sec;
+	long	tv_nsec;
+};
+void		nanotime(struct timespec *);
+sbintime_t	sbinuptime(void);
+static inline int64_t
+sbttons(sbintime_t sbt)
+{
+	return ((int64_t)(((uint64_t)1000000000 * (uint32_t)sbt) >> 32) +
+	    (sbt >> 32) * 1000000000);
+}
+
+/* machine/atomic.h [M] */
+uint64_t	atomic_fetchadd_64(volatile uint64_t *, uint64_t);
+
+/* sys/sys/pcpu.h [S]: curcpu is PCPU_GET(cpuid), a u_int. */
+extern u_int	__kpi_curcpu;
+#define	curcpu	__kpi_curcpu
+
+/* sys/sys/kernel.h [K] */
+#define	SI_SUB_PROTO_FIREWALL		0x8806000
+#define	SI_SUB_PROTO_IFATTACHDOMAIN	0x8808000
+#define	SI_ORDER_ANY			0xfffffff
+typedef void (*sysinit_cfunc_t)(const void *);
+typedef void (*sysinit_nfunc_t)(void *);
+#define	SYSINIT(uniq, subsystem, order, func, ident)			\
+	static sysinit_nfunc_t __CONCAT(sysinit_, uniq) __unused = (func)
+
+/* sys/net/vnet.h [K for the names; S for the expansions] */
+struct vnet;
+extern struct vnet *__kpi_curvnet;
+#define	VIMAGE	1
+#define	curvnet			__kpi_curvnet
+#define	VNET_DEFINE_STATIC(t, n)	static t __CONCAT(vnet_entry_, n)
+#define	VNET_DECLARE(t, n)		extern t __CONCAT(vnet_entry_, n)
+#define	VNET(n)				__CONCAT(vnet_entry_, n)
+#define	CURVNET_SET(arg)	do { struct vnet *saved_vnet = curvnet;	\
+	curvnet = (arg)
+#define	CURVNET_RESTORE()	curvnet = saved_vnet; } while (0)
+#define	IS_DEFAULT_VNET(arg)	((arg) == NULL)
+/* The casts SYSINIT does; the function's arguments are checked here. */
+#define	VNET_SYSINIT(ident, subsystem, order, func, arg)		\
+	static int (*__CONCAT(vnet_sysinit_, ident))(const void *)	\
+	    __unused = (func)
+#define	VNET_SYSUNINIT(ident, subsystem, order, func, arg)		\
+	static int (*__CONCAT(vnet_sysuninit_, ident))(const void *)	\
+	    __unused = (func)
+
+/* sys/sys/epoch.h, sys/net/if_var.h [M] */
+struct epoch_tracker {
+	void	*et_epoch;
+};
+typedef struct epoch *epoch_t;
+extern epoch_t net_epoch_preempt;
+void	epoch_enter_preempt(epoch_t, struct epoch_tracker *);
+void	epoch_exit_preempt(epoch_t, struct epoch_tracker *);
+#define	NET_EPOCH_ENTER(et)	epoch_enter_preempt(net_epoch_preempt, &(et))
+#define	NET_EPOCH_EXIT(et)	epoch_exit_preempt(net_epoch_preempt, &(et))
+
+/* sys/net/if.h, sys/net/if_var.h [M: the if_t accessors of 14.x] */
+#define	IFNAMSIZ	16
+typedef struct ifnet *if_t;
+const char	*if_name(if_t);
+int		 if_getindex(const if_t);
+
+/*
+ * sys/net/bpf.h: the 2025 tap KPI [R: the calls in sys/netpfil/ipfw/
+ * ip_fw_bpf.c @13b8077b and sys/net/bpf_ifnet.c @43b72766; the index
+ * holds no bpf.h of that date, so the prototypes follow those callers].
+ */
+#define	DLT_USER0	147
+#define	BPF_D_IN	0
+#define	BPF_D_INOUT	1
+#define	BPF_D_OUT	2
+struct bpf_if;
+struct bif_methods {
+	bool	(*bif_chkdir)(void *, const struct mbuf *, int);
+	int	(*bif_promisc)(void *, bool);
+	uint32_t (*bif_wrsize)(void *);
+	int	(*bif_write)(void *, struct mbuf *, struct mbuf *, int);
+};
+struct bpf_if	*bpf_attach(const char *, u_int, u_int,
+		    const struct bif_methods *, void *);
+void		 bpf_detach(struct bpf_if *);
+bool		 bpf_peers_present(struct bpf_if *);
+void		 bpf_tap(struct bpf_if *, u_char *, u_int);
+
+/*
+ * sys/sys/osd.h [R: @557059835 in the index, the OSD_JAIL macros];
+ * sys/sys/jail.h: PR_METHOD_*, struct prison's members used [M].
+ */
+typedef void (*osd_destructor_t)(void *value);
+typedef int (*osd_method_t)(void *obj, void *data);
+#define	OSD_JAIL	1
+int	osd_register(u_int type, osd_destructor_t destructor,
+	    osd_method_t *methods);
+#define	osd_jail_register(destructor, methods)				\
+	osd_register(OSD_JAIL, (destructor), (methods))
+#define	PR_METHOD_CREATE	0
+#define	PR_METHOD_GET		1
+#define	PR_METHOD_SET		2
+#define	PR_METHOD_CHECK		3
+#define	PR_METHOD_ATTACH	4
+#define	PR_METHOD_REMOVE	5
+#define	PR_MAXMETHOD		6
+#define	PR_VNET			0x00000010
+struct prison {
+	int		 pr_id;
+	unsigned	 pr_flags;
+	struct vnet	*pr_vnet;
+	char		 pr_name[MAXHOSTNAMELEN];
+};
+
+/* ddb/ddb.h [K for the forms] */
+typedef long db_expr_t;
+extern bool db_pager_quit;
+int	db_printf(const char *, ...) __printflike(1, 2);
+#define	DB_SHOW_COMMAND(cmd_name, func_name)				\
+	static void func_name(db_expr_t addr, bool have_addr,		\
+	    db_expr_t count, char *modif);				\
+	static void (*__CONCAT(db_cmd_, cmd_name))(db_expr_t, bool,	\
+	    db_expr_t, char *) __unused = func_name;			\
+	static void func_name(db_expr_t addr, bool have_addr,		\
+	    db_expr_t count __unused, char *modif __unused)
+
+/* sys/sys/module.h [R: the forms in ip_fw_nat64.c] */
+typedef struct module *module_t;
+#define	MOD_LOAD	0
+#define	MOD_UNLOAD	1
+typedef int (*modeventhand_t)(module_t, int, void *);
+typedef struct moduledata {
+	const char	*name;
+	modeventhand_t	 evhand;
+	void		*priv;
+} moduledata_t;
+#define	DECLARE_MODULE(name, data, sub, order)				\
+	static moduledata_t *__CONCAT(module_, name) __unused = &(data)
+#define	MODULE_DEPEND(mod, dep, min, pref, max)				\
+	extern int __CONCAT(module_depend_, mod)
+#define	MODULE_VERSION(mod, ver)					\
+	extern int __CONCAT(module_version_, mod)
+
+/*
+ * sys/netpfil/ipfw/ip_fw_private.h [R: ipfw_eaction_t, ipfw_add_eaction,
+ * ipfw_del_eaction as read; struct ip_fw_args and ipfw_insn with only
+ * the members used, S]; sys/netinet/ip_fw.h: O_EXTERNAL_ACTION [M: its
+ * value], IP_FW_PASS [M].
+ */
+struct ip_fw_chain;
+struct ip_fw_args {
+	struct mbuf	*m;
+};
+typedef struct _ipfw_insn {
+	uint8_t		opcode;
+	uint8_t		len;
+	uint16_t	arg1;
+} ipfw_insn;
+#define	O_EXTERNAL_ACTION	88
+#define	IP_FW_PASS		0
+typedef int (ipfw_eaction_t)(struct ip_fw_chain *ch, struct ip_fw_args *args,
+    ipfw_insn *cmd, int *done);
+uint16_t ipfw_add_eaction(struct ip_fw_chain *ch, ipfw_eaction_t handler,
+    const char *name);
+int	ipfw_del_eaction(struct ip_fw_chain *ch, uint16_t eaction_id);
+struct ip_fw_chain {
+	int	dummy_;
+};
+VNET_DECLARE(struct ip_fw_chain, layer3_chain);
+#define	V_layer3_chain	VNET(layer3_chain)
+
+/*
+ * sys/netgraph/netgraph.h [R: NGI_M and NG_FWD_ITEM_HOOK as ng_tee.c uses
+ * them; the method types per the research notes, K; the rest M].
+ */
+typedef struct ng_node *node_p;
+typedef struct ng_hook *hook_p;
+typedef struct ng_item *item_p;
+typedef uint32_t ng_ID_t;
+typedef int ng_constructor_t(node_p);
+typedef int ng_newhook_t(node_p, hook_p, const char *);
+typedef int ng_rcvdata_t(hook_p, item_p);
+typedef int ng_shutdown_t(node_p);
+typedef int ng_disconnect_t(hook_p);
+#define	NG_ABI_VERSION	12
+struct ng_type {
+	uint32_t		 version;
+	const char		*name;
+	modeventhand_t		 mod_event;
+	ng_constructor_t	*constructor;
+	void			*rcvmsg;
+	ng_shutdown_t		*shutdown;
+	ng_newhook_t		*newhook;
+	void			*findhook;
+	void			*connect;
+	ng_rcvdata_t		*rcvdata;
+	ng_disconnect_t		*disconnect;
+	const void		*cmdlist;
+};
+MALLOC_DECLARE(M_NETGRAPH);
+void		*ng_node_private_(node_p);
+void		 ng_node_set_private_(node_p, void *);
+node_p		 ng_hook_node_(hook_p);
+ng_ID_t		 ng_node2ID(node_p);
+int		 ng_node_numhooks_(node_p);
+int		 ng_node_is_valid_(node_p);
+void		 ng_node_unref_(node_p);
+int		 ng_rmnode_self(node_p);
+struct mbuf	**ng_item_m_(item_p);
+void		 ng_free_item(item_p);
+int		 ng_address_hook(node_p, item_p, hook_p, ng_ID_t);
+int		 ng_snd_item(item_p, int);
+#define	NG_NODE_PRIVATE(node)		ng_node_private_(node)
+#define	NG_NODE_SET_PRIVATE(node, v)	ng_node_set_private_((node), (v))
+#define	NG_HOOK_NODE(hook)		ng_hook_node_(hook)
+#define	NG_NODE_ID(node)		ng_node2ID(node)
+#define	NG_NODE_NUMHOOKS(node)		ng_node_numhooks_(node)
+#define	NG_NODE_IS_VALID(node)		ng_node_is_valid_(node)
+#define	NG_NODE_UNREF(node)		ng_node_unref_(node)
+#define	NGI_M(item)			(*ng_item_m_(item))
+#define	NG_FREE_ITEM(item) do {						\
+	ng_free_item((item));						\
+	(item) = NULL;							\
+} while (0)
+#define	NG_FWD_ITEM_HOOK(error, item, hook) do {			\
+	(error) = ng_address_hook(NULL, (item), (hook), 0);		\
+	if ((error) == 0)						\
+		(error) = ng_snd_item((item), 0);			\
+	(item) = NULL;							\
+} while (0)
+#define	NETGRAPH_INIT(typename, typestructp)				\
+	static struct ng_type *__CONCAT(ng_type_, typename) __unused =	\
+	    (typestructp)
+
+#endif /* !_FREEBSD_KPI_H_ */

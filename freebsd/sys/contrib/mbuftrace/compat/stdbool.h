@@ -1,0 +1,6 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Kernel stand-in for <stdbool.h>: sys/types.h defines bool, the fixed-
+ * width types and size_t in the kernel.
+ */
+#include <sys/types.h>

@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Kernel stand-in for <stddef.h>: sys/types.h defines bool, the fixed-
+ * width types and size_t in the kernel.
+ */
+#include <sys/types.h>
+#include <sys/stddef.h>
