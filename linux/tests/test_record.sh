@@ -1,0 +1,325 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# End to end: `mbuftrace record` on this kernel, in a topology of network
+# namespaces made here and removed on exit (even on failure):
+#
+#   h1 eth0 ---- eth0 r1 eth1 ---- p1 [br0 in sw] p2 ---- eth0 h2
+#   10.0.1.1/24      (router,            (bridge)        10.0.2.2/24
+#   fd00:1::1/64      nftables)                          fd00:2::2/64
+#
+# r1 forwards and drops UDP to port 9999 with a rule that also sets
+# nftrace.  Traffic goes only between these namespaces.  Assertions are
+# on --json output, on `mbuftrace read` and on tshark.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+
+P=mbtrec$$
+H1=${P}h1 R1=${P}r1 SW=${P}sw H2=${P}h2
+REC_PID=
+
+cleanup() {
+	[ -n "$REC_PID" ] && kill -9 "$REC_PID" 2>/dev/null
+	for ns in "$H1" "$R1" "$SW" "$H2"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+skip_all() {
+	echo "SKIP: $1"
+	echo "0 passed, 0 failed, 1 skipped"
+	exit 0
+}
+
+[ "$(id -u)" -eq 0 ] || skip_all "record needs root (CAP_BPF, CAP_PERFMON)"
+[ -r /sys/kernel/btf/vmlinux ] || skip_all "the kernel has no BTF"
+command -v ip >/dev/null || skip_all "no iproute2"
+command -v nft >/dev/null || skip_all "no nft (nftables)"
+command -v busybox >/dev/null || skip_all "no busybox (for ping)"
+probe=$("$MBT" record --duration 0.1 2>&1 >/dev/null)
+case $probe in
+*"hooks attached"*) ;;
+*) skip_all "this kernel refuses the eBPF programs: $probe" ;;
+esac
+
+in_ns() {
+	ip netns exec "$@"
+}
+
+topology() {
+	ip netns add "$H1" && ip netns add "$R1" && ip netns add "$SW" &&
+		ip netns add "$H2" || return 1
+	ip link add eth0 netns "$H1" type veth peer name eth0 netns "$R1"
+	ip link add eth1 netns "$R1" type veth peer name p1 netns "$SW"
+	ip link add eth0 netns "$H2" type veth peer name p2 netns "$SW"
+	ip -n "$SW" link add br0 type bridge
+	ip -n "$SW" link set p1 master br0
+	ip -n "$SW" link set p2 master br0
+	for l in p1 p2 br0 lo; do ip -n "$SW" link set "$l" up; done
+	# No DAD: addresses are usable at once and no stray NDP is traced.
+	for ns in "$H1" "$R1" "$H2"; do
+		in_ns "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0
+	done
+	ip -n "$H1" addr add 10.0.1.1/24 dev eth0
+	ip -n "$H1" addr add fd00:1::1/64 dev eth0 nodad
+	ip -n "$R1" addr add 10.0.1.254/24 dev eth0
+	ip -n "$R1" addr add fd00:1::fe/64 dev eth0 nodad
+	ip -n "$R1" addr add 10.0.2.254/24 dev eth1
+	ip -n "$R1" addr add fd00:2::fe/64 dev eth1 nodad
+	ip -n "$H2" addr add 10.0.2.2/24 dev eth0
+	ip -n "$H2" addr add fd00:2::2/64 dev eth0 nodad
+	for ns in "$H1" "$R1" "$H2"; do
+		for l in $(ip -n "$ns" -o link show | awk -F': ' '{print $2}' |
+			sed 's/@.*//'); do
+			ip -n "$ns" link set "$l" up
+		done
+	done
+	ip -n "$H1" route add default via 10.0.1.254
+	ip -n "$H1" -6 route add default via fd00:1::fe
+	ip -n "$H2" route add default via 10.0.2.254
+	ip -n "$H2" -6 route add default via fd00:2::fe
+	in_ns "$R1" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	in_ns "$R1" nft -f - <<-'EOF'
+		table inet mbt {
+			chain forward {
+				type filter hook forward priority 0;
+				udp dport 9999 meta nftrace set 1 drop
+			}
+		}
+	EOF
+	# Learn neighbours now, so that no ARP or NDP is traced later.
+	in_ns "$H1" busybox ping -c 3 -i 0.2 -w 5 10.0.2.2 >/dev/null &&
+		in_ns "$H1" busybox ping -6 -c 3 -i 0.2 -w 5 fd00:2::2 >/dev/null
+}
+
+topology >"$TMP/topology.log" 2>&1 ||
+	{ cat "$TMP/topology.log"; skip_all "cannot build the topology"; }
+
+# start_record OUT ARGS...: record in the background until it is ready.
+start_record() {
+	local out=$1
+	shift
+	"$MBT" record "$@" >"$out" 2>"$out.err" &
+	REC_PID=$!
+	for _ in $(seq 1 100); do
+		grep -q "hooks attached" "$out.err" 2>/dev/null && return 0
+		kill -0 "$REC_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	return 1
+}
+
+# stop_record: SIGINT, and wait for the summary.
+stop_record() {
+	sleep 0.3
+	kill -INT "$REC_PID" 2>/dev/null
+	wait "$REC_PID"
+	local rc=$?
+	REC_PID=
+	return $rc
+}
+
+# query NAME FILE PYTHON: ok when the expression, over `traces` (the JSON
+# objects with records) and `summary`, is true.  `path(t)` is the list of
+# (ns, func, kind) of a trace's records; `ns_order(t)` the namespaces in
+# the order first visited.
+query() {
+	local name=$1 file=$2 expr=$3
+	if python3 - "$file" "$expr" >"$TMP/query.out" 2>&1 <<-'EOF'; then
+		import json, re, sys
+		traces, summary = [], None
+		for line in open(sys.argv[1]):
+		    d = json.loads(line)
+		    if "summary" in d and "records" not in d:
+		        summary = d["summary"]
+		    else:
+		        traces.append(d)
+		def path(t):
+		    return [(r.get("ns", ""), r.get("func", ""), r["kind"])
+		            for r in t["records"]]
+		def ns_order(t):
+		    seen = []
+		    for r in t["records"]:
+		        n = re.sub("^mbtrec[0-9]+", "", r.get("ns", ""))
+		        if n and (not seen or seen[-1] != n) and n not in seen:
+		            seen.append(n)
+		    return seen
+		def last(t):
+		    return t["records"][-1] if t["records"][-1]["kind"] != "packet" \
+		        else t["records"][-2]
+		ok = eval(sys.argv[2])
+		if not ok:
+		    print("false:", sys.argv[2])
+		    for t in traces:
+		        print(t.get("summary"), ns_order(t), last(t).get("text"))
+		    print("summary:", summary)
+		sys.exit(0 if ok else 1)
+	EOF
+		ok "$name"
+	else
+		cat "$file.err" >>"$TMP/query.out" 2>/dev/null
+		not_ok "$name" "$TMP/query.out"
+	fi
+}
+
+# 1. A ping's request, from h1 through the router and the bridge to h2.
+start_record "$TMP/ping.json" --json -c 2 icmp and host 10.0.1.1
+in_ns "$H1" busybox ping -c1 -W2 10.0.2.2 >/dev/null
+wait "$REC_PID"
+REC_PID=
+query "ping: the request goes h1 -> r1 -> sw -> h2, ends consumed in h2" \
+	"$TMP/ping.json" \
+	'any("echo request" in t["summary"] and ns_order(t) == ["h1", "r1", "sw", "h2"] and last(t)["kind"] == "end" and last(t)["end"] == "consumed" and last(t)["ns"].endswith("h2") for t in traces)'
+query "ping: the router's route lookup is in the request's trace" \
+	"$TMP/ping.json" \
+	'any("echo request" in t["summary"] and any(r["kind"] == "route" and r["ns"].endswith("r1") and r.get("route_table") == 254 for r in t["records"]) for t in traces)'
+query "ping: the reply is its own trace, back to h1" "$TMP/ping.json" \
+	'any("echo reply" in t["summary"] and ns_order(t) == ["h2", "sw", "r1", "h1"] for t in traces)'
+query "ping: -c 2 stops after two traces, and says so" "$TMP/ping.json" \
+	'len(traces) == 2 and summary["stop"] == "count" and summary["events_lost"] == 0'
+
+# 2. The nftables rule drops UDP to 9999 in the router.
+start_record "$TMP/drop.json" --json -c 1 udp port 9999
+in_ns "$H1" bash -c 'echo x >/dev/udp/10.0.2.2/9999'
+wait "$REC_PID"
+REC_PID=
+query "drop: ends dropped in r1 by netfilter, with the reason named" \
+	"$TMP/drop.json" \
+	'len(traces) == 1 and last(traces[0])["end"] == "dropped" and last(traces[0])["ns"].endswith("r1") and last(traces[0])["reason"] == "NETFILTER_DROP" and ns_order(traces[0]) == ["h1", "r1"]'
+
+# 3. --nftrace starts only at packets a rule marked: the ping is not one.
+start_record "$TMP/nftrace.json" --json --nftrace
+in_ns "$H1" busybox ping -c1 -W2 10.0.2.2 >/dev/null
+in_ns "$H1" bash -c 'echo x >/dev/udp/10.0.2.2/9999'
+stop_record
+query "--nftrace: only the marked packet, dropped in r1" "$TMP/nftrace.json" \
+	'len(traces) == 1 and "9999" in traces[0]["summary"] and last(traces[0])["end"] == "dropped" and last(traces[0])["ns"].endswith("r1")'
+
+# 4. UDP to a closed port: h2 answers with an ICMP port unreachable.
+start_record "$TMP/closed.json" --json -c 1 udp port 7001
+in_ns "$H1" bash -c 'echo x >/dev/udp/10.0.2.2/7001'
+wait "$REC_PID"
+REC_PID=
+query "closed port: icmp_send type 3 code 3 in h2, then the end" \
+	"$TMP/closed.json" \
+	'any(r.get("func") == "icmp_send" and r["text"].endswith("type 3 code 3") and r["ns"].endswith("h2") for r in traces[0]["records"]) and last(traces[0])["kind"] == "end" and last(traces[0])["ns"].endswith("h2")'
+
+# 5. -i: the trace starts where asked, not where the packet was first.
+start_record "$TMP/iface.json" --json -c 1 -i "eth0@$R1" icmp and host 10.0.1.1
+in_ns "$H1" busybox ping -c1 -W2 10.0.2.2 >/dev/null
+wait "$REC_PID"
+REC_PID=
+# h1's veth driver returns (net_dev_xmit) after the packet entered r1: that
+# record is later than the start and belongs to the trace.
+query "-i eth0@r1: starts in r1, nothing from h1 but the driver's return" \
+	"$TMP/iface.json" \
+	'len(traces) == 1 and "echo request" in traces[0]["summary"] and ns_order(traces[0])[0] == "r1" and all(r.get("func") == "net_dev_xmit" for r in traces[0]["records"] if r.get("ns", "").endswith("h1"))'
+
+# 6. The expression selects exactly what it should.
+start_record "$TMP/expr.json" --json "udp dst port 7777 and src host 10.0.1.1"
+in_ns "$H1" busybox ping -c1 -W2 10.0.2.2 >/dev/null
+for port in 7777 7778 7777; do
+	in_ns "$H1" bash -c "echo x >/dev/udp/10.0.2.2/$port"
+done
+in_ns "$H2" bash -c 'echo x >/dev/udp/10.0.1.1/7777'
+stop_record
+query "expression: the two UDP packets to 7777 from h1, nothing else" \
+	"$TMP/expr.json" \
+	'len(traces) == 2 and all("10.0.1.1" in t["summary"] and ".7777:" in t["summary"] for t in traces)'
+
+# 7. IPv6, through the router.
+start_record "$TMP/v6.json" --json -c 1 icmp6 and src host fd00:1::1 and ip6[40] = 128
+in_ns "$H1" busybox ping -6 -c1 -W2 fd00:2::2 >/dev/null
+wait "$REC_PID"
+REC_PID=
+query "IPv6: the echo request goes h1 -> r1 -> sw -> h2" "$TMP/v6.json" \
+	'len(traces) == 1 and ns_order(traces[0]) == ["h1", "r1", "sw", "h2"] and any(r["kind"] == "route" and r["ns"].endswith("r1") for r in traces[0]["records"])'
+
+# 8. -w: a pcap that mbuftrace read and tshark decode.
+start_record "$TMP/ping.pcap" -w "$TMP/ping.pcap" -c 2 icmp and host 10.0.1.1
+in_ns "$H1" busybox ping -c1 -W2 10.0.2.2 >/dev/null
+wait "$REC_PID"
+REC_PID=
+"$MBT" read --json "$TMP/ping.pcap" >"$TMP/read.json" 2>&1
+query "-w: mbuftrace read decodes both traces, with no fault" "$TMP/read.json" \
+	'len(traces) == 2 and all(t.get("error") is None and t["format"] == "v3" for t in traces)'
+if command -v tshark >/dev/null; then
+	n=$(tshark -r "$TMP/ping.pcap" -T fields -e frame.len 2>/dev/null | wc -l)
+	check "-w: tshark reads the two packets" test "$n" -eq 2
+	check "-w: tshark with our dissector sees the trace" \
+		bash -c "tshark -X lua_script:wireshark/mbuf_trace.lua -r '$TMP/ping.pcap' -Y 'mbuf_trace.func == \"netif_receive_skb\"' 2>/dev/null | grep -q ."
+	"$MBT" record -w - -c 1 icmp and host 10.0.1.1 2>/dev/null |
+		tshark -r - -T fields -e frame.len >"$TMP/stream.txt" 2>/dev/null &
+	sleep 1
+	in_ns "$H1" busybox ping -c1 -W2 10.0.2.2 >/dev/null
+	wait
+	check "-w -: streams to tshark -r -" \
+		test "$(grep -c '^[0-9][0-9]*$' "$TMP/stream.txt")" -eq 1
+else
+	skip "tshark is not installed"
+fi
+
+# 9. Nothing stays attached after SIGKILL: the links die with the process.
+# Counted as the kernel's raw tracepoint links on netif_receive_skb.
+tp_links() {
+	bpftool -j link show 2>/dev/null | python3 -c 'import json, sys
+print(sum(1 for l in json.load(sys.stdin)
+          if l.get("tp_name") == "netif_receive_skb"))'
+}
+before=$(tp_links)
+start_record "$TMP/kill.out" icmp
+during=$(tp_links)
+kill -9 "$REC_PID"
+wait "$REC_PID" 2>/dev/null
+REC_PID=
+after=$(tp_links)
+check "SIGKILL: attached while running ($before, $during), released after ($after)" \
+	test "$during" -eq $((before + 1)) -a "$after" -eq "$before"
+
+# 10. Without privileges: refused, saying which.
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$MBT" record icmp >"$TMP/unpriv.out" 2>&1
+	rc=$?
+	check "unprivileged: exit 1 naming CAP_BPF" \
+		bash -c "[ $rc -eq 1 ] && grep -q 'CAP_BPF' '$TMP/unpriv.out'"
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$MBT" record --json icmp >"$TMP/unpriv.json" 2>/dev/null
+	check "unprivileged --json: the error is JSON on stdout" \
+		python3 -c "import json,sys; d=json.load(open('$TMP/unpriv.json')); sys.exit('CAP_BPF' not in d['error'])"
+fi
+
+# 11. --duration stops by itself, and bad arguments are refused.
+"$MBT" record --duration 0.3 udp port 1 >/dev/null 2>"$TMP/dur.err"
+check "--duration: stops, with a summary" grep -q "stopped by duration" "$TMP/dur.err"
+"$MBT" record "udp port" >/dev/null 2>"$TMP/bad.err"
+check "a broken expression: exit 2 with libpcap's words" \
+	bash -c "[ $? -eq 2 ] && grep -q \"expression 'udp port'\" '$TMP/bad.err'"
+
+# 12. The man page documents every option of --help and every summary key.
+if [ -f man/mbuftrace-record.8 ] && command -v groff >/dev/null; then
+	groff -mdoc -Tascii -P-c man/mbuftrace-record.8 2>/dev/null |
+		sed 's/.\x08//g' >"$TMP/man.txt"
+	missing=
+	for opt in $("$MBT" record --help | grep -oE -- '(^| )-(-[a-z-]+|[a-z])' |
+		tr -d ' ' | sort -u); do
+		grep -q -- "$opt" "$TMP/man.txt" || missing="$missing $opt"
+	done
+	check "man page documents every option of --help${missing:+ (missing:$missing)}" \
+		test -z "$missing"
+	missing=
+	for key in traces unfinished events events_lost records_lost \
+		bad_events hooks_attached hooks_missing stop; do
+		grep -q "$key" "$TMP/man.txt" || missing="$missing $key"
+	done
+	check "man page documents every summary key${missing:+ (missing:$missing)}" \
+		test -z "$missing"
+else
+	not_ok "man/mbuftrace-record.8 exists and renders"
+fi
+
+finish
