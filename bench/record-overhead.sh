@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Benchmark of what `mbuftrace record` costs the traffic it watches, against a bpftrace script on the same tracepoints, in one run.
+#
+# Over a veth pair between two namespaces made here (10.9.0.1 -> 10.9.0.2),
+# iperf3 sends small UDP packets as fast as it can (-u -b 0 -l 64; TCP with
+# segmentation offload sends too few packets to show a per-packet cost),
+# and the received packet rate is measured under each condition:
+#   none      nothing attached (measured first and last: the noise)
+#   armed     record with an expression that matches nothing
+#   1%        record tracing 1 packet in 100 (by iperf3's sequence number)
+#   all       record tracing every UDP packet
+#   bpftrace  the peer: a per-skb map updated on the same 7 tracepoints
+# Then attach and detach times of record.
+#
+# Usage: bench/record-overhead.sh [SECONDS per condition, default 5]
+# A missed target is reported, never fatal; exit 1 only when something
+# could not run.  Needs root, iperf3, bpftrace.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+MBT=${MBUFTRACE:-build/bin/mbuftrace}
+T=${1:-5}
+P=mbtbench$$
+A=${P}a B=${P}b
+TMP=$(mktemp -d)
+REC= SRV= MOUNTED=
+
+cleanup() {
+	for p in $REC $SRV; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+	ip netns del "$A" 2>/dev/null
+	ip netns del "$B" 2>/dev/null
+	[ -n "$MOUNTED" ] && umount /sys/kernel/tracing
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+[ "$(id -u)" -eq 0 ] || die "needs root"
+for tool in iperf3 bpftrace python3; do
+	command -v $tool >/dev/null || die "needs $tool"
+done
+# bpftrace's tracepoints need tracefs.
+if [ ! -d /sys/kernel/tracing/events/net ]; then
+	mount -t tracefs nodev /sys/kernel/tracing && MOUNTED=1 ||
+		die "cannot mount tracefs for bpftrace"
+fi
+
+ip netns add "$A" && ip netns add "$B" || die "cannot make namespaces"
+ip link add eth0 netns "$A" type veth peer name eth0 netns "$B"
+ip -n "$A" addr add 10.9.0.1/24 dev eth0
+ip -n "$B" addr add 10.9.0.2/24 dev eth0
+for ns in "$A" "$B"; do
+	ip -n "$ns" link set eth0 up
+	ip -n "$ns" link set lo up
+done
+
+# rate: packets/s the receiver got in one T-second iperf3 run.
+rate() {
+	ip netns exec "$B" iperf3 -s -1 >/dev/null 2>&1 &
+	SRV=$!
+	sleep 0.3
+	ip netns exec "$A" iperf3 -c 10.9.0.2 -u -b 0 -l 64 -t "$T" --json \
+		>"$TMP/iperf.json" 2>&1
+	wait "$SRV" 2>/dev/null
+	SRV=
+	python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))["end"]["sum"]
+print(int((s["packets"] - s["lost_packets"]) / s["seconds"]))' "$TMP/iperf.json" ||
+		die "iperf3 failed: $(head -c 300 "$TMP/iperf.json")"
+}
+
+# with_record ARGS...: the rate while `mbuftrace record ARGS` runs.
+with_record() {
+	"$MBT" record -w /dev/null "$@" 2>"$TMP/rec.err" &
+	REC=$!
+	for _ in $(seq 1 100); do
+		grep -q "hooks attached" "$TMP/rec.err" && break
+		sleep 0.05
+	done
+	grep -q "hooks attached" "$TMP/rec.err" || die "record: $(cat "$TMP/rec.err")"
+	rate
+	kill -INT "$REC"
+	wait "$REC"
+	REC=
+}
+
+BPFTRACE_SCRIPT='
+tracepoint:net:netif_receive_skb, tracepoint:net:netif_rx,
+tracepoint:net:net_dev_queue, tracepoint:net:net_dev_start_xmit,
+tracepoint:net:net_dev_xmit { @seen[args->skbaddr] = nsecs; }
+tracepoint:skb:kfree_skb, tracepoint:skb:consume_skb
+{ delete(@seen[args->skbaddr]); }'
+
+with_bpftrace() {
+	bpftrace -e "$BPFTRACE_SCRIPT" >"$TMP/bt.out" 2>&1 &
+	REC=$!
+	for _ in $(seq 1 200); do
+		grep -q "Attaching" "$TMP/bt.out" && break
+		sleep 0.05
+	done
+	sleep 1 # "Attaching" comes before the probes are all attached
+	rate
+	kill -INT "$REC"
+	wait "$REC"
+	REC=
+}
+
+# The payload of iperf3's UDP packets starts with seconds, microseconds and
+# a sequence number: udp[16:4] is the sequence number.
+ONE_PCT='udp dst port 5201 and udp[16:4] % 100 = 0'
+
+echo "record overhead: iperf3 -u -b 0 -l 64 over veth, ${T}s per condition"
+none1=$(rate)
+armed=$(with_record 'udp port 1')
+pct=$(with_record "$ONE_PCT")
+pct_summary=$(tail -n 1 "$TMP/rec.err")
+all=$(with_record 'udp dst port 5201')
+all_summary=$(tail -n 1 "$TMP/rec.err")
+bt=$(with_bpftrace)
+none2=$(rate)
+
+# Attach: the time record reports; detach: SIGINT to exit.
+"$MBT" record -w /dev/null 'udp port 1' 2>"$TMP/att.err" &
+REC=$!
+for _ in $(seq 1 100); do
+	grep -q "hooks attached" "$TMP/att.err" && break
+	sleep 0.02
+done
+t0=$EPOCHREALTIME
+kill -INT "$REC"
+wait "$REC"
+t1=$EPOCHREALTIME
+REC=
+attach=$(grep -oE 'attached in [0-9.]+ s' "$TMP/att.err" | grep -oE '[0-9.]+')
+
+python3 - "$none1" "$none2" "$armed" "$pct" "$all" "$bt" "$attach" \
+	"$t0" "$t1" "$T" "$all_summary" "$pct_summary" <<'EOF'
+import re, sys
+none1, none2, armed, pct, allr, bt = map(int, sys.argv[1:7])
+attach = float(sys.argv[7] or "nan")
+detach = float(sys.argv[9]) - float(sys.argv[8])
+T = float(sys.argv[10])
+base = (none1 + none2) / 2
+def over(r): return 1 - r / base
+print(f"  {'condition':<28} {'packets/s':>10} {'overhead':>9}")
+for name, r in [("none (first)", none1), ("none (last)", none2),
+                ("record, armed, no match", armed),
+                ("record, tracing 1%", pct), ("record, tracing all", allr),
+                ("bpftrace per-skb map (peer)", bt)]:
+    print(f"  {name:<28} {r:>10} {over(r)*100:>8.1f}%")
+print(f"  noise: the two untraced runs differ by {abs(none1-none2)/base*100:.1f}%")
+def traced(summary):
+    m = re.search(r"(\d+) traces? emitted", summary)
+    lost = re.search(r"lost: (\d+) events", summary)
+    return (int(m.group(1)) if m else 0), (int(lost.group(1)) if lost else -1)
+n_all, lost_all = traced(sys.argv[11])
+n_pct, lost_pct = traced(sys.argv[12])
+print(f"  traced: all {n_all} traces (~{n_all / T:.0f}/s), events lost {lost_all};"
+      f" 1% {n_pct} traces, events lost {lost_pct}")
+ratio = over(allr) / over(bt) if over(bt) > 0 else float("nan")
+print(f"  ratio: record tracing all costs {ratio:.2f}x bpftrace's overhead "
+      f"(target <= 0.5)")
+print(f"  ratio: armed/untraced rate {armed / base:.3f} (target >= 0.97)")
+print(f"  attach {attach:.3f} s, detach {detach:.3f} s (target < 1 s each)")
+misses = []
+if over(armed) > 0.03: misses.append("armed costs more than 3%")
+if not ratio <= 0.5: misses.append("tracing all costs more than half of bpftrace's overhead")
+if lost_all != 0 and n_all / T <= 50000: misses.append("events lost below 50,000 traces/s")
+if not (attach < 1 and detach < 1): misses.append("attach or detach took 1 s or more")
+print("  targets: " + ("all met" if not misses else "missed: " + "; ".join(misses)))
+EOF
