@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "paths", do_paths, "the distinct paths in a capture, with counts" },
 	{ "diff", do_diff, "where two packets' paths part, and why" },
 	{ "expect", do_expect, "check that packets take the paths you expect" },
+	{ "graph", do_graph, "draw the paths: DOT, SVG or an HTML page" },
 };
 
 static void

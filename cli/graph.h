@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * `mbuftrace graph`: the picture of where traced traffic went, as a model
+ * (stack instances with their interfaces as ports, topology links, hops
+ * weighted by packet count, ends) that the DOT and HTML writers draw.
+ */
+#ifndef MBT_CLI_GRAPH_H
+#define MBT_CLI_GRAPH_H
+
+#include "mbuftrace/imn.h"
+#include "paths.h"
+
+#define G_NAME 96
+
+struct g_stack {
+	char name[G_NAME];		 /* as in the traces, or the node's */
+	const struct mbt_imn_node *node; /* NULL when not in the topology */
+	bool seen;			 /* some trace was in it */
+	double x, y;			 /* where to draw it */
+	char ports[MBT_IMN_MAX_IFACES][G_NAME];
+	size_t nports;
+	uint64_t ends[MBT_END_MAX + 1]; /* packets whose life ended here */
+};
+
+/* A place: a port of a stack; port SIZE_MAX is the stack itself. */
+struct g_place {
+	size_t stack, port;
+};
+
+struct g_link { /* from the topology */
+	struct g_place a, b;
+};
+
+struct g_hop { /* traced traffic from one place to the next */
+	struct g_place from, to;
+	uint64_t count;
+};
+
+struct graph {
+	const struct mbt_path_set *set;
+	const struct mbt_imn *topo; /* NULL without --topology */
+	struct g_stack *stacks;
+	size_t nstacks;
+	struct g_link *links;
+	size_t nlinks;
+	struct g_hop *hops;
+	size_t nhops;
+	size_t *order;	  /* groups, most packets first */
+	size_t chosen;	  /* the group highlighted, SIZE_MAX for none */
+	uint64_t frame;	  /* the frame that chose it, 0 for none */
+	uint64_t packets; /* in the set */
+};
+
+/* Build the model; returns 0 or -ENOMEM (reported). */
+int graph_build(struct graph *g, const struct mbt_path_set *set,
+    const struct mbt_imn *topo);
+void graph_free(struct graph *g);
+
+/* The places a path passes, in order, repeats folded; *n set.  Malloc'ed. */
+struct g_place *graph_path_places(
+    const struct graph *g, const struct mbt_path *p, size_t *n);
+/* The place of one step, or stack SIZE_MAX when the step has none. */
+struct g_place graph_step_place(
+    const struct graph *g, const struct mbt_step *s);
+/* The subsystem a step belongs to, for the sequence view's lanes. */
+const char *graph_lane(const struct mbt_step *s);
+
+int graph_write_dot(struct out *o, const struct graph *g);
+int graph_write_html(struct out *o, const struct graph *g, const char *title);
+/* The page around the data (graph_page.c). */
+extern const char graph_page_head[], graph_page_tail[];
+
+#endif /* MBT_CLI_GRAPH_H */
