@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Full-function tracing: one hop for every kernel function that takes a
+ * traced skb, attached by linux/functions.c to every such function at once
+ * (kprobe-multi where the kernel has it, else one fentry per function).
+ *
+ * It shares the maps `tracked` and `events` of linux/record.bpf.c (the
+ * loader hands their fds over before load), so its events join the same
+ * stream and the same traces: the tracepoints decide where a trace starts
+ * and ends, these programs only add the functions in between.  Standalone
+ * (start_daddr set), it starts and ends traces by itself, for testing.
+ */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "functions_event.h"
+#include "record_event.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define ETH_P_IP_BE 0x0008 /* htons(0x0800) */
+#define IPPROTO_ICMP_ 1
+
+/* Standalone only: start a trace on ICMP to this IPv4 address (network
+ * order); 0 = follow only what record.bpf.c started. */
+const volatile __u32 start_daddr;
+/* Standalone only: the address of kfree_skbmem, which frees an sk_buff. */
+const volatile __u64 skbmem_free_ip;
+
+/* The same definitions as record.bpf.c's: the fds are theirs. */
+struct tracked {
+	__u64 trace_id;
+	__u16 lost;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct tracked);
+} tracked SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} events SEC(".maps");
+
+/*
+ * Standalone only: skbs whose trace ended.  The functions that free them
+ * still see the old packet, and must not start a new trace with it; once
+ * kfree_skbmem has freed the sk_buff its address may hold a new packet.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u8);
+} ended SEC(".maps");
+
+__u64 next_trace_id;
+
+static __always_inline bool
+standalone_start(struct sk_buff *skb)
+{
+	unsigned char *head;
+	__u16 nh;
+	struct iphdr ip;
+
+	if (BPF_CORE_READ(skb, protocol) != ETH_P_IP_BE)
+		return false;
+	head = BPF_CORE_READ(skb, head);
+	nh = BPF_CORE_READ(skb, network_header);
+	if (bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) != 0)
+		return false;
+	return ip.version == 4 && ip.protocol == IPPROTO_ICMP_ &&
+	       ip.daddr == start_daddr;
+}
+
+/*
+ * The one handler: an event for a traced skb at function ip.  The event
+ * goes out from the stack (it has no snapshot), so this costs nothing for
+ * skbs nobody traces but one hash lookup.
+ */
+static __always_inline int
+hit(struct sk_buff *skb, __u64 ip, __u8 point, __u32 flags, __u32 reason)
+{
+	__u64 key = (__u64)skb;
+	struct tracked *t = bpf_map_lookup_elem(&tracked, &key);
+	struct mbt_lx_event ev = {};
+	struct net_device *dev;
+
+	if (!t) {
+		if (!start_daddr || flags)
+			return 0;
+		if (bpf_map_lookup_elem(&ended, &key)) {
+			/* ip is the entry, or just past an ENDBR64. */
+			if (ip - skbmem_free_ip < 8)
+				bpf_map_delete_elem(&ended, &key);
+			return 0;
+		}
+		if (!standalone_start(skb))
+			return 0;
+		struct tracked nt = {
+		    .trace_id = __sync_fetch_and_add(&next_trace_id, 1) + 1,
+		};
+		bpf_map_update_elem(&tracked, &key, &nt, BPF_ANY);
+		if (!(t = bpf_map_lookup_elem(&tracked, &key)))
+			return 0;
+		flags |= MBT_LX_F_START;
+	}
+	ev.size = sizeof(ev);
+	ev.version = MBT_LX_EVENT_VERSION;
+	ev.point = point;
+	ev.cpu = bpf_get_smp_processor_id();
+	ev.time_ns = bpf_ktime_get_ns();
+	ev.trace_id = t->trace_id;
+	ev.flags = flags;
+	ev.reason = reason;
+	ev.location = ip;
+	ev.pid = bpf_get_current_pid_tgid() >> 32;
+	ev.lost = t->lost;
+	dev = BPF_CORE_READ(skb, dev);
+	if (dev) {
+		ev.ifindex = BPF_CORE_READ(dev, ifindex);
+		ev.netns = BPF_CORE_READ(dev, nd_net.net, ns.inum);
+		BPF_CORE_READ_STR_INTO(&ev.ifname, dev, name);
+	}
+	ev.pkt_len = BPF_CORE_READ(skb, len);
+	ev.mark = BPF_CORE_READ(skb, mark);
+	ev.protocol = BPF_CORE_READ(skb, protocol);
+	if (bpf_ringbuf_output(&events, &ev, sizeof(ev), 0) != 0) {
+		if (t->lost < 0xffff)
+			t->lost++;
+	} else {
+		t->lost = 0;
+	}
+	if (flags & MBT_LX_F_END) {
+		__u8 one = 1;
+
+		bpf_map_delete_elem(&tracked, &key);
+		bpf_map_update_elem(&ended, &key, &one, BPF_ANY);
+	}
+	return 0;
+}
+
+/*
+ * One program per position of the skb among the arguments (1-5).  With
+ * kprobe-multi each is attached to all the functions with the skb there;
+ * for fentry, linux/functions.c loads a copy per function.
+ */
+#define FENTRY(n)                                                              \
+	SEC("fentry")                                                          \
+	int fentry_skb##n(__u64 *ctx)                                          \
+	{                                                                      \
+		return hit((struct sk_buff *)ctx[n - 1], bpf_get_func_ip(ctx), \
+		    MBT_LX_P_FUNCTION, 0, 0);                                  \
+	}
+FENTRY(1)
+FENTRY(2)
+FENTRY(3)
+FENTRY(4)
+FENTRY(5)
+
+#define KPROBE_MULTI(n)                                             \
+	SEC("kprobe.multi")                                         \
+	int kprobe_skb##n(struct pt_regs *ctx)                      \
+	{                                                           \
+		return hit((struct sk_buff *)PT_REGS_PARM##n(ctx),  \
+		    bpf_get_func_ip(ctx), MBT_LX_P_FUNCTION, 0, 0); \
+	}
+KPROBE_MULTI(1)
+KPROBE_MULTI(2)
+KPROBE_MULTI(3)
+KPROBE_MULTI(4)
+KPROBE_MULTI(5)
+
+/* Standalone only: where a traced skb's life ends. */
+SEC("tp_btf/kfree_skb")
+int
+BPF_PROG(standalone_kfree_skb, struct sk_buff *skb, void *location,
+    enum skb_drop_reason reason)
+{
+	return hit(
+	    skb, (__u64)location, MBT_LX_P_KFREE_SKB, MBT_LX_F_END, reason);
+}
+
+SEC("tp_btf/consume_skb")
+int
+BPF_PROG(standalone_consume_skb, struct sk_buff *skb)
+{
+	return hit(skb, 0, MBT_LX_P_CONSUME_SKB, MBT_LX_F_END, 0);
+}

@@ -1,0 +1,577 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Finds the kernel functions that take an skb and attaches
+ * linux/functions.bpf.c to them: kprobe-multi (one link per skb position,
+ * ~0.15 s for a thousand functions) where the kernel has it, else fentry
+ * (one program and link per function, loaded from the template's final
+ * instructions, since a fentry program is bound to its function at load).
+ */
+#include <errno.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "functions.h"
+#include "functions.skel.h"
+
+struct mbt_lx_fn {
+	struct functions_bpf *skel;
+	const char *mode;
+	struct bpf_link *links[MBT_LX_FN_MAX_ARG]; /* kprobe-multi, template */
+	int *fds; /* fentry links beyond the templates */
+	size_t nfds, attached, found;
+	double seconds;
+};
+
+static const char *const filter_files[] = {
+    "/sys/kernel/tracing/available_filter_functions",
+    "/sys/kernel/debug/tracing/available_filter_functions",
+};
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * ftrace's traceable functions of vmlinux, sorted, for bsearch.  Module
+ * functions ("name [module]") are left out: their BTF is not vmlinux's.
+ */
+static int
+load_traceable(char ***out, size_t *n, char *err, size_t errlen)
+{
+	FILE *f = NULL;
+	char line[512], **v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	for (size_t i = 0; f == NULL && i < 2; i++)
+		f = fopen(filter_files[i], "r");
+	if (f == NULL) {
+		snprintf(err, errlen,
+		    "no available_filter_functions (tracefs not mounted, "
+		    "or no ftrace in this kernel)");
+		return -ENOENT;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strchr(line, '[') != NULL)
+			continue;
+		line[strcspn(line, " \n")] = '\0';
+		if (*n == cap) {
+			char **nv;
+
+			cap = cap ? cap * 2 : 65536;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL)
+				goto nomem;
+			v = nv;
+		}
+		if ((v[*n] = strdup(line)) == NULL)
+			goto nomem;
+		(*n)++;
+	}
+	fclose(f);
+	qsort(v, *n, sizeof(*v), cmp_str);
+	*out = v;
+	return 0;
+nomem:
+	fclose(f);
+	while (*n > 0)
+		free(v[--(*n)]);
+	free(v);
+	return -ENOMEM;
+}
+
+/* Is type id a pointer to struct sk_buff (through modifiers)? */
+static bool
+is_skb_ptr(const struct btf *btf, uint32_t id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t != NULL && (btf_is_mod(t) || btf_is_typedef(t)))
+		t = btf__type_by_id(btf, t->type);
+	if (t == NULL || !btf_is_ptr(t))
+		return false;
+	t = btf__type_by_id(btf, t->type);
+	while (t != NULL && btf_is_mod(t))
+		t = btf__type_by_id(btf, t->type);
+	return t != NULL && btf_is_struct(t) &&
+	       strcmp(btf__name_by_offset(btf, t->name_off), "sk_buff") == 0;
+}
+
+/* The first argument (1-5) that is a struct sk_buff *; 0: none. */
+static int
+skb_arg(const struct btf *btf, const struct btf_type *func)
+{
+	const struct btf_type *proto = btf__type_by_id(btf, func->type);
+	const struct btf_param *p;
+
+	if (proto == NULL || !btf_is_func_proto(proto))
+		return 0;
+	p = btf_params(proto);
+	for (int i = 0; i < btf_vlen(proto) && i < MBT_LX_FN_MAX_ARG; i++) {
+		if (is_skb_ptr(btf, p[i].type))
+			return i + 1;
+	}
+	return 0;
+}
+
+static int
+cmp_func(const void *a, const void *b)
+{
+	const struct mbt_lx_fn_func *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : (x->btf_id > y->btf_id) - (x->btf_id < y->btf_id);
+}
+
+/*
+ * A name twice in BTF (static functions of two files) is attached once:
+ * kprobe-multi refuses duplicates, and fentry cannot tell which one ftrace
+ * listed.  Sorted by name, the first BTF id of each name stays.
+ */
+static void
+dedup(struct mbt_lx_fn_list *l)
+{
+	size_t out = 0;
+
+	qsort(l->funcs, l->n, sizeof(*l->funcs), cmp_func);
+	for (size_t i = 0; i < l->n; i++) {
+		if (out > 0 &&
+		    strcmp(l->funcs[out - 1].name, l->funcs[i].name) == 0) {
+			free(l->funcs[i].name);
+			continue;
+		}
+		l->funcs[out++] = l->funcs[i];
+	}
+	l->n = out;
+}
+
+void
+mbt_lx_fn_list_free(struct mbt_lx_fn_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->funcs[i].name);
+	free(l->funcs);
+	memset(l, 0, sizeof(*l));
+}
+
+int
+mbt_lx_fn_find(
+    struct mbt_lx_fn_list *l, const char *regex, char *err, size_t errlen)
+{
+	struct btf *btf;
+	char **traceable = NULL;
+	size_t ntraceable = 0, cap = 0;
+	regex_t re;
+	int rc;
+
+	memset(l, 0, sizeof(*l));
+	if (regex != NULL &&
+	    regcomp(&re, regex, REG_EXTENDED | REG_NOSUB) != 0) {
+		snprintf(err, errlen, "bad regular expression: %s", regex);
+		return -EINVAL;
+	}
+	if ((btf = btf__load_vmlinux_btf()) == NULL) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot read the kernel's BTF: %s",
+		    strerror(errno));
+		goto out;
+	}
+	if ((rc = load_traceable(&traceable, &ntraceable, err, errlen)) != 0)
+		goto out;
+	for (uint32_t id = 1; id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name;
+		int arg;
+
+		if (!btf_is_func(t))
+			continue;
+		name = btf__name_by_offset(btf, t->name_off);
+		if ((arg = skb_arg(btf, t)) == 0 ||
+		    (regex != NULL && regexec(&re, name, 0, NULL, 0) != 0))
+			continue;
+		if (bsearch(&name, traceable, ntraceable, sizeof(char *),
+			cmp_str) == NULL)
+			continue;
+		if (l->n == cap) {
+			struct mbt_lx_fn_func *nf;
+
+			cap = cap ? cap * 2 : 1024;
+			if ((nf = realloc(l->funcs, cap * sizeof(*nf))) ==
+			    NULL) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			l->funcs = nf;
+		}
+		if ((l->funcs[l->n].name = strdup(name)) == NULL) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		l->funcs[l->n].btf_id = id;
+		l->funcs[l->n].nargs = btf_vlen(btf__type_by_id(btf, t->type));
+		l->funcs[l->n++].skb_arg = arg;
+	}
+	dedup(l);
+	rc = 0;
+out:
+	for (size_t i = 0; i < ntraceable; i++)
+		free(traceable[i]);
+	free(traceable);
+	btf__free(btf);
+	if (regex != NULL)
+		regfree(&re);
+	if (rc != 0)
+		mbt_lx_fn_list_free(l);
+	return rc;
+}
+
+/* The template programs, indexed by the skb's argument position - 1. */
+static void
+programs(struct functions_bpf *s, struct bpf_program **fentry,
+    struct bpf_program **kprobe)
+{
+	struct bpf_program *fe[] = {s->progs.fentry_skb1, s->progs.fentry_skb2,
+	    s->progs.fentry_skb3, s->progs.fentry_skb4, s->progs.fentry_skb5};
+	struct bpf_program *kp[] = {s->progs.kprobe_skb1, s->progs.kprobe_skb2,
+	    s->progs.kprobe_skb3, s->progs.kprobe_skb4, s->progs.kprobe_skb5};
+
+	memcpy(fentry, fe, sizeof(fe));
+	memcpy(kprobe, kp, sizeof(kp));
+}
+
+/*
+ * Each fentry template is loaded for one function of its position: the
+ * one with the fewest arguments, since the trampoline refuses too many.
+ */
+static const struct mbt_lx_fn_func *
+template_target(const struct mbt_lx_fn_list *l, int arg)
+{
+	const struct mbt_lx_fn_func *best = NULL;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->funcs[i].skb_arg == arg &&
+		    (best == NULL || l->funcs[i].nargs < best->nargs))
+			best = &l->funcs[i];
+	}
+	return best;
+}
+
+/* A kernel symbol's address from /proc/kallsyms; 0 when not found. */
+static uint64_t
+ksym_addr(const char *name)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	unsigned long long addr;
+	char line[512], sym[256];
+	uint64_t found = 0;
+
+	if (f == NULL)
+		return 0;
+	while (found == 0 && fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%llx %*c %255s", &addr, sym) == 2 &&
+		    strcmp(sym, name) == 0)
+			found = addr;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Open and load the object for one mode. */
+static int
+load(struct mbt_lx_fn *f, const struct mbt_lx_fn_config *c,
+    const struct mbt_lx_fn_list *l, bool kprobe)
+{
+	struct bpf_program *fe[MBT_LX_FN_MAX_ARG], *kp[MBT_LX_FN_MAX_ARG];
+	bool standalone = c->tracked_fd < 0;
+	struct functions_bpf *s;
+	int rc;
+
+	if ((s = f->skel = functions_bpf__open()) == NULL)
+		return -errno;
+	s->rodata->start_daddr = standalone ? c->start_daddr : 0;
+	s->rodata->skbmem_free_ip = standalone ? ksym_addr("kfree_skbmem") : 0;
+	if (!standalone &&
+	    ((rc = bpf_map__reuse_fd(s->maps.tracked, c->tracked_fd)) != 0 ||
+		(rc = bpf_map__reuse_fd(s->maps.events, c->events_fd)) != 0))
+		return rc;
+	bpf_program__set_autoload(s->progs.standalone_kfree_skb, standalone);
+	bpf_program__set_autoload(s->progs.standalone_consume_skb, standalone);
+	programs(s, fe, kp);
+	for (int a = 1; a <= MBT_LX_FN_MAX_ARG; a++) {
+		const struct mbt_lx_fn_func *t = template_target(l, a);
+
+		bpf_program__set_autoload(kp[a - 1], kprobe && t != NULL);
+		bpf_program__set_autoload(fe[a - 1], !kprobe && t != NULL);
+		if (!kprobe && t != NULL &&
+		    (rc = bpf_program__set_attach_target(
+			 fe[a - 1], 0, t->name)) != 0)
+			return rc;
+	}
+	return functions_bpf__load(s);
+}
+
+static int
+attach_standalone_ends(struct mbt_lx_fn *f)
+{
+	struct bpf_program *p[] = {f->skel->progs.standalone_kfree_skb,
+	    f->skel->progs.standalone_consume_skb};
+
+	for (int i = 0; i < 2; i++) {
+		if (bpf_program__autoload(p[i]) &&
+		    bpf_program__attach(p[i]) == NULL)
+			return -errno;
+	}
+	return 0;
+}
+
+/* One kprobe-multi link per skb position, to all its functions at once. */
+static int
+attach_kprobe_multi(struct mbt_lx_fn *f, const struct mbt_lx_fn_list *l)
+{
+	struct bpf_program *fe[MBT_LX_FN_MAX_ARG], *kp[MBT_LX_FN_MAX_ARG];
+	const char **syms;
+	int rc = 0;
+
+	if ((syms = calloc(l->n, sizeof(*syms))) == NULL)
+		return -ENOMEM;
+	programs(f->skel, fe, kp);
+	for (int a = 1; a <= MBT_LX_FN_MAX_ARG && rc == 0; a++) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < l->n; i++) {
+			if (l->funcs[i].skb_arg == a)
+				syms[n++] = l->funcs[i].name;
+		}
+		if (n == 0)
+			continue;
+		LIBBPF_OPTS(bpf_kprobe_multi_opts, o, .syms = syms, .cnt = n);
+		f->links[a - 1] =
+		    bpf_program__attach_kprobe_multi_opts(kp[a - 1], NULL, &o);
+		if (f->links[a - 1] == NULL)
+			rc = -errno;
+		else
+			f->attached += n;
+	}
+	free(syms);
+	return rc;
+}
+
+/*
+ * The template, attached to its own function, then a copy of its final
+ * instructions (maps already resolved) loaded and linked for every other
+ * function of its position.  A function the kernel refuses is skipped:
+ * the count says how many made it.
+ */
+static int
+attach_fentry(struct mbt_lx_fn *f, const struct mbt_lx_fn_list *l)
+{
+	struct bpf_program *fe[MBT_LX_FN_MAX_ARG], *kp[MBT_LX_FN_MAX_ARG];
+	struct rlimit rl;
+
+	/* A link per function: a thousand descriptors and more. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if ((f->fds = calloc(l->n, sizeof(*f->fds))) == NULL)
+		return -ENOMEM;
+	programs(f->skel, fe, kp);
+	for (int a = 1; a <= MBT_LX_FN_MAX_ARG; a++) {
+		const struct mbt_lx_fn_func *t = template_target(l, a);
+		const struct bpf_insn *insns;
+		size_t ninsns;
+
+		if (t == NULL)
+			continue;
+		if ((f->links[a - 1] = bpf_program__attach_trace(fe[a - 1])) ==
+		    NULL)
+			return -errno;
+		f->attached++;
+		insns = bpf_program__insns(fe[a - 1]);
+		ninsns = bpf_program__insn_cnt(fe[a - 1]);
+		for (size_t i = 0; i < l->n; i++) {
+			LIBBPF_OPTS(bpf_prog_load_opts, o,
+			    .expected_attach_type = BPF_TRACE_FENTRY,
+			    .attach_btf_id = l->funcs[i].btf_id);
+			int prog, link;
+
+			if (l->funcs[i].skb_arg != a || &l->funcs[i] == t)
+				continue;
+			prog = bpf_prog_load(BPF_PROG_TYPE_TRACING,
+			    bpf_program__name(fe[a - 1]), "Dual BSD/GPL", insns,
+			    ninsns, &o);
+			if (prog < 0)
+				continue;
+			link = bpf_link_create(prog, 0, BPF_TRACE_FENTRY, NULL);
+			close(prog);
+			if (link < 0)
+				continue;
+			f->fds[f->nfds++] = link;
+			f->attached++;
+		}
+	}
+	return 0;
+}
+
+static void
+release(struct mbt_lx_fn *f)
+{
+	for (size_t i = 0; i < f->nfds; i++)
+		close(f->fds[i]);
+	free(f->fds);
+	f->fds = NULL;
+	f->nfds = 0;
+	for (int a = 0; a < MBT_LX_FN_MAX_ARG; a++) {
+		bpf_link__destroy(f->links[a]);
+		f->links[a] = NULL;
+	}
+	functions_bpf__destroy(f->skel);
+	f->skel = NULL;
+	f->attached = 0;
+}
+
+/* Load and attach in one mode; on failure, everything is released. */
+static int
+try_mode(struct mbt_lx_fn *f, const struct mbt_lx_fn_config *c,
+    const struct mbt_lx_fn_list *l, bool kprobe)
+{
+	int rc = load(f, c, l, kprobe);
+
+	if (rc == 0)
+		rc = kprobe ? attach_kprobe_multi(f, l) : attach_fentry(f, l);
+	if (rc == 0)
+		rc = attach_standalone_ends(f);
+	if (rc == 0 && f->attached == 0)
+		rc = -ENOENT;
+	if (rc != 0)
+		release(f);
+	else
+		f->mode = kprobe ? "kprobe-multi" : "fentry";
+	return rc;
+}
+
+int
+mbt_lx_fn_attach(struct mbt_lx_fn **out, const struct mbt_lx_fn_config *c,
+    char *err, size_t errlen)
+{
+	struct mbt_lx_fn_list l;
+	struct mbt_lx_fn *f;
+	int rc, kprc = 0;
+	double t0 = now();
+
+	*out = NULL;
+	if ((rc = mbt_lx_fn_find(&l, c->regex, err, errlen)) != 0)
+		return rc;
+	if (l.n == 0) {
+		snprintf(err, errlen, "no traceable function takes an skb%s%s",
+		    c->regex ? " and matches " : "", c->regex ? c->regex : "");
+		mbt_lx_fn_list_free(&l);
+		return -ENOENT;
+	}
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		mbt_lx_fn_list_free(&l);
+		return -ENOMEM;
+	}
+	f->found = l.n;
+	rc = -EOPNOTSUPP;
+	if (c->mode != MBT_LX_FN_FENTRY)
+		rc = kprc = try_mode(f, c, &l, true);
+	if (rc != 0 && c->mode != MBT_LX_FN_KPROBE_MULTI)
+		rc = try_mode(f, c, &l, false);
+	mbt_lx_fn_list_free(&l);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s%s%s%s%s",
+		    c->mode != MBT_LX_FN_FENTRY ? "kprobe-multi: " : "",
+		    c->mode != MBT_LX_FN_FENTRY ? strerror(-kprc) : "",
+		    c->mode == MBT_LX_FN_AUTO ? "; " : "",
+		    c->mode != MBT_LX_FN_KPROBE_MULTI ? "fentry: " : "",
+		    c->mode != MBT_LX_FN_KPROBE_MULTI ? strerror(-rc) : "");
+		free(f);
+		return rc;
+	}
+	f->seconds = now() - t0;
+	*out = f;
+	return 0;
+}
+
+const char *
+mbt_lx_fn_mode_name(const struct mbt_lx_fn *f)
+{
+	return f->mode;
+}
+
+size_t
+mbt_lx_fn_attached(const struct mbt_lx_fn *f)
+{
+	return f->attached;
+}
+
+size_t
+mbt_lx_fn_found(const struct mbt_lx_fn *f)
+{
+	return f->found;
+}
+
+double
+mbt_lx_fn_attach_seconds(const struct mbt_lx_fn *f)
+{
+	return f->seconds;
+}
+
+int
+mbt_lx_fn_events_fd(const struct mbt_lx_fn *f)
+{
+	return bpf_map__fd(f->skel->maps.events);
+}
+
+void
+mbt_lx_fn_detach(struct mbt_lx_fn *f, bool background)
+{
+	int gate[2] = {-1, -1};
+
+	if (f == NULL)
+		return;
+	/*
+	 * The last close of a fentry link pays its grace period.  A child
+	 * that holds copies of every descriptor until this process has
+	 * closed its own becomes that last closer, so nobody waits here.
+	 */
+	if (background && f->nfds > 0 && pipe(gate) == 0) {
+		if (fork() == 0) {
+			char b;
+
+			close(gate[1]);
+			signal(SIGINT, SIG_IGN);
+			signal(SIGTERM, SIG_IGN);
+			setsid();
+			while (read(gate[0], &b, 1) > 0)
+				;
+			_exit(0);
+		}
+		close(gate[0]);
+	}
+	release(f);
+	if (gate[1] >= 0)
+		close(gate[1]);
+	free(f);
+}
