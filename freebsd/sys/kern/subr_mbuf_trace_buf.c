@@ -103,22 +103,49 @@ mtrace_buf_dyn_copy(struct mtrace_buf *b, struct mtrace_rec *r,
 	return (n == len ? 0 : -ENOSPC);
 }
 
+/* The last IFACE record: where the packet is now. */
+static const struct mtrace_rec *
+last_iface(const struct mtrace_buf *b)
+{
+	const struct mtrace_rec *recs = mtrace_buf_crecs(b);
+	uint16_t i;
+
+	for (i = b->mb_nrec; i > 0; i--)
+		if (recs[i - 1].mr_kind == MBT_KIND_IFACE)
+			return (&recs[i - 1]);
+	return (NULL);
+}
+
 /*
  * The packet was copied and child holds a byte copy of parent.  The copy
  * becomes a trace of its own that starts now (docs/format.md, "Lineage"):
- * it keeps parent's budget but none of its records, and parent records
- * the COPY that names it.
+ * it keeps parent's budget but none of its records except where the
+ * packet is (its last IFACE record), and parent records the COPY that
+ * names it.
  */
 void
 mtrace_buf_fork(struct mtrace_buf *parent, struct mtrace_buf *child,
     uint64_t child_id, uint64_t now_ns, uint64_t now_mono, uint16_t cpu)
 {
+	const struct mtrace_rec *where;
 	struct mtrace_rec *r;
+	int i;
 
 	(void)mtrace_buf_init(child, parent->mb_maxrec, parent->mb_arena_cap,
 	    child_id, now_ns, now_mono);
 	child->mb_parent_id = parent->mb_id;
 	child->mb_ns_token = parent->mb_ns_token;
+	where = last_iface(parent);
+	if (where != NULL &&
+	    (r = mtrace_buf_append(child, MBT_KIND_IFACE, 0, now_mono,
+	    cpu)) != NULL) {
+		r->mr_u32 = where->mr_u32;
+		r->mr_u64 = where->mr_u64;
+		for (i = 0; i < where->mr_ndyn; i++)
+			(void)mtrace_buf_dyn_copy(child, r,
+			    mtrace_buf_carena(parent) + where->mr_dyn[i].ms_off,
+			    where->mr_dyn[i].ms_len);
+	}
 	r = mtrace_buf_append(parent, MBT_KIND_COPY, 0, now_mono, cpu);
 	if (r != NULL)
 		r->mr_u64 = child_id;
@@ -174,9 +201,10 @@ mtrace_buf_to_record(const struct mtrace_buf *b, const struct mtrace_rec *r,
 	}
 	switch (r->mr_kind) {
 	case MBT_KIND_IFACE:
-		out->has_iface = 1;
+		/* Only the stack instance is known after a VNET change. */
 		out->ifindex = r->mr_u32;
 		out->ifname = span(b, r, 0);
+		out->has_iface = out->ifindex != 0 || out->ifname.len > 0;
 		out->has_ns = 1;
 		out->ns_id = r->mr_u64;
 		out->ns_name = span(b, r, 1);
@@ -225,6 +253,27 @@ mtrace_buf_to_record(const struct mtrace_buf *b, const struct mtrace_rec *r,
 }
 
 /*
+ * The kernel records the interface and the VNET only when they change
+ * (an IFACE record); every later event is named after them when encoded,
+ * so a reader sees each record's VNET without the kernel storing it
+ * again.
+ */
+static void
+name_context(const struct mtrace_buf *b, const struct mtrace_rec *ctx,
+    struct mbt_record *r)
+{
+	struct mbt_record c;
+
+	mtrace_buf_to_record(b, ctx, &c);
+	r->has_iface = c.has_iface;
+	r->ifindex = c.ifindex;
+	r->ifname = c.ifname;
+	r->has_ns = c.has_ns;
+	r->ns_id = c.ns_id;
+	r->ns_name = c.ns_name;
+}
+
+/*
  * The first n records as v3, with extra records counted as lost.  Returns
  * the trace's length or -errno; *done is how many records were encoded.
  */
@@ -232,7 +281,7 @@ static int
 encode_first(const struct mtrace_buf *b, struct mbt_encoder *e, uint8_t *out,
     size_t cap, uint16_t n, uint32_t extra_lost, uint16_t *done)
 {
-	const struct mtrace_rec *recs = mtrace_buf_crecs(b);
+	const struct mtrace_rec *recs = mtrace_buf_crecs(b), *ctx;
 	struct mbt_v3_info info;
 	struct mbt_record r;
 	uint32_t lost;
@@ -245,8 +294,13 @@ encode_first(const struct mtrace_buf *b, struct mbt_encoder *e, uint8_t *out,
 	info.origin = MBT_ORIGIN_FREEBSD;
 	info.tail_linktype = MBT_LINKTYPE_NONE;
 	error = mbt_enc_begin(e, out, cap, &info);
+	ctx = NULL;
 	for (*done = 0; error == 0 && *done < n; (*done)++) {
 		mtrace_buf_to_record(b, &recs[*done], &r);
+		if (recs[*done].mr_kind == MBT_KIND_IFACE)
+			ctx = &recs[*done];
+		else if (ctx != NULL)
+			name_context(b, ctx, &r);
 		error = mbt_enc_event(e, &r);
 		if (error != 0)
 			break;

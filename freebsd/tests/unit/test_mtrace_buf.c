@@ -129,6 +129,11 @@ test_copy(void)
 	struct mtrace_rec *r;
 	struct mbt_trace t;
 
+	r = mtrace_buf_append(parent, MBT_KIND_IFACE, 0, START_MONO + 1, 0);
+	r->mr_u32 = 4;
+	r->mr_u64 = 7;
+	mtrace_buf_dyn_copy(parent, r, "bridge0", 7);
+	mtrace_buf_dyn_copy(parent, r, "sw", 2);
 	r = mtrace_buf_append(parent, MBT_KIND_TEXT, 0, START_MONO + 1, 0);
 	mtrace_buf_dyn_copy(parent, r, "before the copy", 15);
 	memcpy(child, parent, size);
@@ -143,9 +148,17 @@ test_copy(void)
 	CHECK(t.trace_id == 0x99);
 	CHECK(t.parent_id == TRACE_ID);
 	CHECK(t.start_ns == START_NS + 50);
-	CHECK(t.nrecords == 1);
-	CHECK(str_is(t.records[0].text, "in the child"));
-	CHECK(t.records[0].time_ns == 10);
+	/* Where the copy was made, then its own record, named after it. */
+	CHECK(t.nrecords == 2);
+	if (t.nrecords == 2) {
+		CHECK(t.records[0].kind == MBT_KIND_IFACE);
+		CHECK(t.records[0].time_ns == 0 && t.records[0].cpu == 3);
+		CHECK(str_is(t.records[0].ifname, "bridge0"));
+		CHECK(t.records[0].ns_id == 7 && str_is(t.records[0].ns_name, "sw"));
+		CHECK(str_is(t.records[1].text, "in the child"));
+		CHECK(t.records[1].time_ns == 10);
+		CHECK(str_is(t.records[1].ifname, "bridge0"));
+	}
 	mbt_trace_free(&t);
 
 	parent = new_buf(8, 64);
@@ -264,10 +277,15 @@ test_every_kind(void)
 	CHECK(x[6].rule_number == 100 && str_is(x[6].rule_table, "set 3"));
 	CHECK(x[7].kind == MBT_KIND_VERDICT && x[7].has_reason);
 	CHECK(x[7].reason_code == 7 && str_is(x[7].reason, "PFIL_PASS"));
+	/* Before any IFACE record no event names an interface or a VNET. */
+	CHECK(!x[0].has_iface && !x[0].has_ns && !x[7].has_ns);
 	CHECK(x[8].kind == MBT_KIND_IFACE && !x[8].has_src);
 	CHECK(x[8].has_iface && x[8].ifindex == 3);
 	CHECK(str_is(x[8].ifname, "epair0b"));
 	CHECK(x[8].has_ns && x[8].ns_id == 12 && str_is(x[8].ns_name, "router"));
+	/* After it, every event is named after it. */
+	CHECK(x[9].has_ns && x[9].ns_id == 12 && str_is(x[9].ns_name, "router"));
+	CHECK(x[13].has_iface && str_is(x[13].ifname, "epair0b"));
 	CHECK(x[9].has_route && x[9].route_oif == 3 && x[9].route_family == 4);
 	CHECK(memcmp(x[9].route_gw, gw4, 4) == 0);
 	CHECK(x[10].route_table == 1 && x[10].route_family == 6);
@@ -278,6 +296,31 @@ test_every_kind(void)
 	CHECK(x[13].has_reason && x[13].reason_code == 2);
 	CHECK(str_is(x[13].reason, "ipfw deny"));
 out:
+	mbt_trace_free(&t);
+	free(b);
+}
+
+/* A VNET change alone: the record names the VNET, not an interface. */
+static void
+test_vnet_only(void)
+{
+	struct mtrace_buf *b = new_buf(8, 64);
+	struct mtrace_rec *r;
+	struct mbt_trace t;
+
+	r = mtrace_buf_append(b, MBT_KIND_IFACE, 0, START_MONO, 0);
+	mtrace_buf_dyn_copy(b, r, "", 0);
+	r->mr_u64 = 0;					/* the host */
+	mtrace_buf_dyn_copy(b, r, "", 0);
+	mtrace_buf_append(b, MBT_KIND_POINT, 0, START_MONO, 0);
+	mbt_trace_init(&t);
+	CHECK(round_trip(b, &t) == 0);
+	CHECK(t.nrecords == 2);
+	if (t.nrecords == 2) {
+		CHECK(!t.records[0].has_iface && t.records[0].has_ns);
+		CHECK(t.records[0].ns_id == 0 && t.records[0].ns_name.len == 0);
+		CHECK(!t.records[1].has_iface && t.records[1].has_ns);
+	}
 	mbt_trace_free(&t);
 	free(b);
 }
@@ -320,6 +363,7 @@ main(void)
 	test_arena();
 	test_copy();
 	test_every_kind();
+	test_vnet_only();
 	test_too_many_strings();
 	return (check_summary("test_mtrace_buf"));
 }
