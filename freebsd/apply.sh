@@ -85,10 +85,14 @@ mkdir -p "$src/tests/sys/net" "$src/share/man/man4" "$src/share/man/man9"
 cp "$here/tests/sys/net/mbuf_trace_test.sh" "$src/tests/sys/net/"
 insert_before "$src/tests/sys/net/Makefile" '^\.include <bsd\.test\.mk>' \
     'ATF_TESTS_SH+=	mbuf_trace_test'
-cp "$here/share/man/man4/mbuf_trace.4" "$src/share/man/man4/"
+cp "$here"/share/man/man4/*.4 "$src/share/man/man4/"
 cp "$here/share/man/man9/mtrace.9" "$src/share/man/man9/"
 insert_before "$src/share/man/man4/Makefile" '^\.include <bsd\.prog\.mk>' \
     'MAN+=	mbuf_trace.4 ng_mtrace.4'
 insert_before "$src/share/man/man9/Makefile" '^\.include <bsd\.prog\.mk>' \
     'MAN+=	mtrace.9'
+insert_before "$src/sys/modules/Makefile" '^\.include <bsd\.subdir\.mk>' \
+    'SUBDIR+=	ipfw_mtrace'
+insert_before "$src/sys/modules/netgraph/Makefile" '^\.include <bsd\.subdir\.mk>' \
+    'SUBDIR+=	mtrace'
 echo "mbuf_trace applied to $src; build a kernel with 'options MBUF_TRACE'"
