@@ -26,3 +26,10 @@ $(FB_BENCH): $(B)/obj/bench/mtrace-core.o $(FB_CORE_OBJ) $(LIBA)
 .PHONY: bench-mtrace-core
 bench-mtrace-core: $(FB_BENCH)
 	$(FB_BENCH)
+
+# Sample FreeBSD traces made by the record buffer, for the golden test.
+FB_SAMPLE     = $(B)/bin/mtrace-sample
+all: $(FB_SAMPLE)
+$(FB_SAMPLE): $(B)/obj/freebsd/tests/mtrace_sample.o $(FB_CORE_OBJ) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ $(LDLIBS)

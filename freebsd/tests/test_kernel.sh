@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# The kernel side, checked as far as this machine can: the files compile
+# (clang, syntax and types) against freebsd/check/freebsd_kpi.h, the one
+# header of the FreeBSD KPIs they use; without "options MBUF_TRACE" the
+# API leaves no call behind; style(9) basics; the man pages lint clean
+# (mandoc); the atf test parses; every patch is a well-formed diff.  Not a
+# FreeBSD build: freebsd/README.md says how to check it on FreeBSD.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+
+STAGE=$TMP/stage
+STUB=$TMP/stub
+freebsd/apply.sh -s "$STAGE" || { not_ok "stage the kernel files"; finish; exit; }
+INC=("-I$STAGE/sys" "-I$STAGE/sys/contrib/mbuftrace/include"
+    "-I$STAGE/sys/contrib/mbuftrace/compat" "-I$STUB")
+
+# Every header the kernel files include that is not one of ours is an
+# empty stub: all declarations must come from freebsd_kpi.h.
+mkdir -p "$STUB"
+find "$STAGE" freebsd/check -name '*.[ch]' -exec \
+    sed -n 's/^#include <\(.*\)>.*/\1/p' {} + | sort -u | while read -r h; do
+	found=0
+	for d in "${INC[@]}"; do
+		[ -f "${d#-I}/$h" ] && found=1
+	done
+	if [ "$found" = 0 ]; then
+		mkdir -p "$STUB/$(dirname "$h")"
+		: >"$STUB/$h"
+	fi
+done
+
+CLANG=(clang -std=gnu11 -nostdinc -ffreestanding -D_KERNEL -DDDB
+    -Wall -Wextra -Wno-unused-parameter -Wstrict-prototypes
+    -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wundef -Werror
+    -include freebsd/check/freebsd_kpi.h "${INC[@]}")
+
+for f in sys/kern/kern_mbuf_trace.c sys/kern/subr_mbuf_trace_buf.c \
+    sys/contrib/mbuftrace/encode_v3.c sys/netgraph/ng_mtrace.c \
+    sys/netpfil/ipfw/ip_fw_mtrace.c; do
+	check "kernel: $f compiles against the KPI header" \
+	    "${CLANG[@]}" -DMBUF_TRACE -fsyntax-only "$STAGE/$f"
+done
+
+# With the option every macro calls into kern_mbuf_trace.c; without it,
+# none does.
+if "${CLANG[@]}" -DMBUF_TRACE -O2 -c -o "$TMP/with.o" freebsd/check/api_use.c \
+    >"$TMP/with.log" 2>&1 &&
+    "${CLANG[@]}" -O2 -c -o "$TMP/without.o" freebsd/check/api_use.c \
+    >"$TMP/without.log" 2>&1; then
+	n=$(nm -u "$TMP/with.o" | grep -c 'mtrace_.*_at$')
+	if [ "$n" -ge 8 ]; then
+		ok "api: with MBUF_TRACE the macros call mtrace_*_at ($n functions)"
+	else
+		nm -u "$TMP/with.o" >"$TMP/nm.out"
+		not_ok "api: with MBUF_TRACE the macros call mtrace_*_at" "$TMP/nm.out"
+	fi
+	if nm "$TMP/without.o" | grep -q mtrace; then
+		nm "$TMP/without.o" >"$TMP/nm.out"
+		not_ok "api: without MBUF_TRACE nothing is left" "$TMP/nm.out"
+	else
+		ok "api: without MBUF_TRACE nothing is left"
+	fi
+else
+	cat "$TMP/with.log" "$TMP/without.log" >"$TMP/api.log"
+	not_ok "api: the macros compile with and without MBUF_TRACE" "$TMP/api.log"
+fi
+
+# style(9) basics on the kernel files: 80 columns with 8-column tabs, no
+# trailing blanks, no indentation by spaces, a function's type on the line
+# before its name.
+style_errors() {
+	awk '
+	{ line = $0; n = 0
+	  for (i = 1; i <= length(line); i++)
+		n = substr(line, i, 1) == "\t" ? n + 8 - n % 8 : n + 1
+	  if (n > 80) print FILENAME ":" FNR ": longer than 80 columns"
+	  if (line ~ /[ \t]$/) print FILENAME ":" FNR ": trailing blank"
+	  if (line ~ /^        /) print FILENAME ":" FNR ": indented by spaces"
+	  if (line == "{" && prev ~ /^[a-z_][a-z_0-9 \t*]*[ \t*][a-z_][a-z_0-9]*\(/)
+		print FILENAME ":" FNR - 1 ": type and name on one line"
+	  prev = line }' "$@"
+}
+style_errors $(find freebsd/sys freebsd/check -name '*.[ch]') >"$TMP/style.out"
+if [ -s "$TMP/style.out" ]; then
+	not_ok "style(9): columns, blanks, tabs, function types" "$TMP/style.out"
+else
+	ok "style(9): columns, blanks, tabs, function types"
+fi
+
+for man in freebsd/share/man/man4/*.4 freebsd/share/man/man9/*.9; do
+	check "mandoc -Tlint $(basename "$man")" \
+	    sh -c "! mandoc -Tlint -W warning '$man' 2>&1 | grep ."
+done
+
+check "atf test: sh -n" sh -n freebsd/tests/sys/net/mbuf_trace_test.sh
+check "apply.sh: sh -n" sh -n freebsd/apply.sh
+
+# A patch is well formed when it applies to the text its own context and
+# removed lines describe; the real check is apply.sh -n on /usr/src.
+for p in freebsd/patches/*.patch; do
+	check "patch $(basename "$p") is well formed" \
+	    python3 freebsd/check/patch_preimage.py "$p" "$TMP/pre"
+done
+# apply.sh on a tree made of what the patches expect, plus the Makefiles
+# and sys/conf files it edits: everything lands where FreeBSD wants it.
+SRC=$TMP/src
+mkdir -p "$SRC/sys/conf" "$SRC/tests/sys/net" "$SRC/share/man/man4" \
+    "$SRC/share/man/man9" "$SRC/sys/modules/netgraph"
+for p in freebsd/patches/*.patch; do
+	python3 freebsd/check/patch_preimage.py "$p" "$SRC" >/dev/null
+done
+printf 'kern/kern_mbuf.c\t\tstandard\n' >"$SRC/sys/conf/files"
+printf 'MROUTING\t\topt_mrouting.h\n' >"$SRC/sys/conf/options"
+printf 'ATF_TESTS_SH+=\tif_epair\n.include <bsd.test.mk>\n' \
+    >"$SRC/tests/sys/net/Makefile"
+for m in man4 man9; do
+	printf 'MAN=\tx.4\n.include <bsd.prog.mk>\n' >"$SRC/share/man/$m/Makefile"
+done
+for m in sys/modules sys/modules/netgraph; do
+	printf 'SUBDIR=\tx\n.include <bsd.subdir.mk>\n' >"$SRC/$m/Makefile"
+done
+if freebsd/apply.sh "$SRC" >"$TMP/apply.log" 2>&1; then
+	ok "apply.sh: installs into a FreeBSD-shaped tree"
+else
+	not_ok "apply.sh: installs into a FreeBSD-shaped tree" "$TMP/apply.log"
+fi
+check "apply.sh: new files and the encoder are in place" \
+    test -f "$SRC/sys/kern/kern_mbuf_trace.c" -a \
+    -f "$SRC/sys/contrib/mbuftrace/encode_v3.c" -a \
+    -f "$SRC/sys/contrib/mbuftrace/include/mbuftrace/format.h" -a \
+    -f "$SRC/tests/sys/net/mbuf_trace_test.sh" -a \
+    -f "$SRC/share/man/man9/mtrace.9"
+check "apply.sh: the patches were applied" \
+    grep -q 'mtrace_tag_copied(t, p);' "$SRC/sys/kern/uipc_mbuf2.c"
+check "apply.sh: sys/conf lines added once" \
+    test "$(grep -c '^kern/kern_mbuf_trace.c' "$SRC/sys/conf/files")" = 1 -a \
+    "$(grep -c '^MBUF_TRACE' "$SRC/sys/conf/options")" = 1
+check "apply.sh: the test is registered before the .include" \
+    sh -c "sed -n 2p '$SRC/tests/sys/net/Makefile' | grep -q mbuf_trace_test"
+check "apply.sh: refuses a tree the patches do not fit" \
+    sh -c "! freebsd/apply.sh -n '$SRC' >/dev/null 2>&1"
+finish
