@@ -726,7 +726,7 @@ do_diff(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	rc = opt.frame[0] != 0 ? diff_frames(&opt) : diff_flows(&opt);
-	if (rc == -EINVAL)
-		return EXIT_USAGE;
+	if (rc == -EINVAL || rc == -ENOENT)
+		return EXIT_USAGE; /* a bad filter, or no such frame */
 	return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }

@@ -140,6 +140,17 @@ example_frames(const struct mbt_path_set *set, uint8_t **count)
 	return frames;
 }
 
+/* v1 and v2 records carry no stack instance or interface. */
+static bool
+has_places(const struct mbt_path *p)
+{
+	for (size_t i = 0; i < p->nsteps; i++) {
+		if (p->steps[i].has_ns || p->steps[i].has_iface)
+			return true;
+	}
+	return false;
+}
+
 static void
 text_group(struct out *o, const struct paths_opts *opt,
     const struct mbt_path_set *set, size_t rank, size_t gi,
@@ -173,7 +184,10 @@ text_group(struct out *o, const struct paths_opts *opt,
 	out_str(o, "\n   first: ");
 	out_put(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
 	out_str(o, "\n   hops: ");
-	out_hops(o, &g->path, " > ");
+	if (has_places(&g->path))
+		out_hops(o, &g->path, " > ");
+	else
+		out_str(o, "(its records name no stack instance or interface)");
 	out_char(o, '\n');
 	if (opt->brief)
 		return;
