@@ -142,6 +142,24 @@ proto_emit(struct mbuf *m, uint8_t *buf, size_t cap)
 
 /* ---- ours: one tag per traced packet holding the record buffer ---- */
 
+/*
+ * The kernel stamps every record with sbinuptime(), a TSC read on amd64;
+ * the prototype stamped nothing.  The same read here keeps the comparison
+ * honest.
+ */
+static inline uint64_t
+clock_read(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return (__builtin_ia32_rdtsc());
+#else
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec);
+#endif
+}
+
 #define	OUR_RECORDS	64
 #define	OUR_ARENA	1024
 
@@ -185,7 +203,7 @@ our_static(struct mbuf *m, const char *s, uint16_t len, uint32_t line)
 
 	if (!mtrace_active(m) || (b = our_lookup(m)) == NULL)
 		return;
-	r = mtrace_buf_append(b, MBT_KIND_POINT, 0, line, 0);
+	r = mtrace_buf_append(b, MBT_KIND_POINT, 0, clock_read(), 0);
 	if (r == NULL)
 		return;
 	r->mr_file = __FILE__;
@@ -203,9 +221,13 @@ our_dynamic(struct mbuf *m, const char *s, uint16_t len, uint32_t line)
 
 	if (!mtrace_active(m) || (b = our_lookup(m)) == NULL)
 		return;
-	r = mtrace_buf_append(b, MBT_KIND_TEXT, 0, line, 0);
-	if (r != NULL)
-		(void)mtrace_buf_dyn_copy(b, r, s, len);
+	r = mtrace_buf_append(b, MBT_KIND_TEXT, 0, clock_read(), 0);
+	if (r == NULL)
+		return;
+	r->mr_file = __FILE__;
+	r->mr_func = __func__;
+	r->mr_line = line;
+	(void)mtrace_buf_dyn_copy(b, r, s, len);
 }
 
 static __attribute__((noinline)) int
@@ -230,23 +252,28 @@ static const char dyn[] = "epair0b in router";
 static uint8_t emitbuf[65536];
 static struct mbt_encoder enc;
 static volatile size_t sink;
+static struct mbuf m = { M_PKTHDR, NULL }, plain = { M_PKTHDR, NULL };
 
-int
-main(void)
+/* Each measurement returns ns per operation for one pass. */
+static double
+proto_static_ns(void)
 {
-	struct mbuf m = { M_PKTHDR, NULL }, plain = { M_PKTHDR, NULL };
-	double t0, proto_s, proto_d, proto_e, ours_s, ours_d, ours_st, ours_e;
-	double check;
+	double t0 = now_ns();
 	int i, j;
 
-	/* Static records. */
-	t0 = now_ns();
 	for (i = 0; i < PACKETS; i++) {
 		for (j = 0; j < RECORDS; j++)
 			proto_static(&m, text, sizeof(text));
 		tag_delete_chain(&m);
 	}
-	proto_s = (now_ns() - t0) / ((double)PACKETS * RECORDS);
+	return ((now_ns() - t0) / ((double)PACKETS * RECORDS));
+}
+
+static double
+ours_static_ns(void)
+{
+	double t0;
+	int i, j;
 
 	our_start(&m, 1);
 	t0 = now_ns();
@@ -255,16 +282,30 @@ main(void)
 		for (j = 0; j < RECORDS; j++)
 			our_static(&m, text, sizeof(text) - 1, (uint32_t)j);
 	}
-	ours_s = (now_ns() - t0) / ((double)PACKETS * RECORDS);
+	t0 = (now_ns() - t0) / ((double)PACKETS * RECORDS);
+	tag_delete_chain(&m);
+	return (t0);
+}
 
-	/* Dynamic records. */
-	t0 = now_ns();
+static double
+proto_dynamic_ns(void)
+{
+	double t0 = now_ns();
+	int i, j;
+
 	for (i = 0; i < PACKETS; i++) {
 		for (j = 0; j < RECORDS; j++)
 			proto_length(&m, dyn, sizeof(dyn));
 		tag_delete_chain(&m);
 	}
-	proto_d = (now_ns() - t0) / ((double)PACKETS * RECORDS);
+	return ((now_ns() - t0) / ((double)PACKETS * RECORDS));
+}
+
+static double
+ours_dynamic_ns(void)
+{
+	double t0;
+	int i, j;
 
 	our_start(&m, 1);
 	t0 = now_ns();
@@ -276,61 +317,142 @@ main(void)
 		for (j = 0; j < RECORDS; j++)
 			our_dynamic(&m, dyn, sizeof(dyn) - 1, (uint32_t)j);
 	}
-	ours_d = (now_ns() - t0) / ((double)PACKETS * RECORDS);
-
-	/* Emission of a whole trace of RECORDS static records. */
+	t0 = (now_ns() - t0) / ((double)PACKETS * RECORDS);
 	tag_delete_chain(&m);
+	return (t0);
+}
+
+#define	EMITS	(PACKETS / 20)
+
+static double
+proto_emit_ns(void)
+{
+	double t0;
+	int i, j;
+
 	for (j = 0; j < RECORDS; j++)
 		proto_static(&m, text, sizeof(text));
 	t0 = now_ns();
-	for (i = 0; i < PACKETS; i++)
+	for (i = 0; i < EMITS; i++)
 		sink = proto_emit(&m, emitbuf, sizeof(emitbuf));
-	proto_e = (now_ns() - t0) / PACKETS;
+	t0 = (now_ns() - t0) / EMITS;
 	tag_delete_chain(&m);
+	return (t0);
+}
+
+static double
+ours_emit_ns(void)
+{
+	double t0;
+	int i, j;
+
 	our_start(&m, 1);
 	for (j = 0; j < RECORDS; j++)
 		our_static(&m, text, sizeof(text) - 1, (uint32_t)j);
 	t0 = now_ns();
-	for (i = 0; i < PACKETS; i++)
+	for (i = 0; i < EMITS; i++)
 		sink = (size_t)mtrace_buf_encode(our_lookup(&m), &enc, emitbuf,
 		    sizeof(emitbuf));
-	ours_e = (now_ns() - t0) / PACKETS;
+	t0 = (now_ns() - t0) / EMITS;
 	tag_delete_chain(&m);
+	return (t0);
+}
 
-	/* Starting a trace: the one allocation, then freeing it. */
-	t0 = now_ns();
+/* Starting a trace: the one allocation, and freeing it. */
+static double
+ours_start_ns(void)
+{
+	double t0 = now_ns();
+	int i;
+
 	for (i = 0; i < PACKETS; i++) {
 		our_start(&m, (uint64_t)i + 1);
 		tag_delete_chain(&m);
 	}
-	ours_st = (now_ns() - t0) / PACKETS;
+	return ((now_ns() - t0) / PACKETS);
+}
 
-	/* The check on a packet nobody traces. */
-	t0 = now_ns();
+/* The check on a packet nobody traces. */
+static double
+check_ns(void)
+{
+	double t0 = now_ns();
+	int i;
+
 	for (i = 0; i < PACKETS * RECORDS; i++)
 		sink += (size_t)our_check(&plain);
-	check = (now_ns() - t0) / ((double)PACKETS * RECORDS);
+	return ((now_ns() - t0) / ((double)PACKETS * RECORDS));
+}
 
-	printf("mtrace-core: %d packets x %d records, one run\n", PACKETS,
-	    RECORDS);
+static double
+clock_ns(void)
+{
+	double t0 = now_ns();
+	int i;
+
+	for (i = 0; i < PACKETS * RECORDS; i++)
+		sink += (size_t)clock_read();
+	return ((now_ns() - t0) / ((double)PACKETS * RECORDS));
+}
+
+/*
+ * The machine is shared: each figure is the best of several passes, the
+ * two designs' passes interleaved so both see the same load.
+ */
+#define	PASSES	7
+
+static void
+best_of(double (*ours)(void), double (*peer)(void), double *o, double *p)
+{
+	double x;
+	int k;
+
+	*o = *p = 1e30;
+	for (k = 0; k < PASSES; k++) {
+		if ((x = ours()) < *o)
+			*o = x;
+		if (peer != NULL && (x = peer()) < *p)
+			*p = x;
+	}
+}
+
+static void
+row(const char *what, double ours, double peer)
+{
+	printf("%-24s %9.2f ns %13.2f ns %7.1fx\n", what, ours, peer,
+	    peer / ours);
+}
+
+int
+main(void)
+{
+	double st, pst, dy, pdy, em, pem, sta, chk, clk, none;
+
+	best_of(ours_static_ns, proto_static_ns, &st, &pst);
+	best_of(ours_dynamic_ns, proto_dynamic_ns, &dy, &pdy);
+	best_of(ours_emit_ns, proto_emit_ns, &em, &pem);
+	best_of(ours_start_ns, NULL, &sta, &none);
+	best_of(check_ns, NULL, &chk, &none);
+	best_of(clock_ns, NULL, &clk, &none);
+
+	printf("mtrace-core: %d packets x %d records, best of %d passes\n",
+	    PACKETS, RECORDS, PASSES);
 	printf("%-24s %12s %16s %8s\n", "", "record buffer", "tag per record",
 	    "ratio");
-	printf("%-24s %9.1f ns %13.1f ns %7.1fx\n", "static record", ours_s,
-	    proto_s, proto_s / ours_s);
-	printf("%-24s %9.1f ns %13.1f ns %7.1fx\n", "dynamic record", ours_d,
-	    proto_d, proto_d / ours_d);
-	printf("%-24s %9.1f ns %13.1f ns %7.1fx\n", "emit 30-record trace",
-	    ours_e, proto_e, proto_e / ours_e);
-	printf("%-24s %9.1f ns %13.1f ns %7.1fx\n", "start (+ its free)",
-	    ours_st, proto_s, proto_s / ours_st);
-	printf("%-24s %9.2f ns %13.1f ns %7.1fx\n", "check, untraced packet",
-	    check, proto_s, proto_s / check);
-	printf("(the prototype has no start and no check: every trace point "
-	    "allocates,\n so its columns for those rows are its static "
-	    "record)\n");
+	row("static record", st, pst);
+	row("dynamic record", dy, pdy);
+	row("emit 30-record trace", em, pem);
+	row("start (+ its free)", sta, pst);
+	row("check, untraced packet", chk, pst);
+	printf("%-24s %9.2f ns\n", "clock read, in each", clk);
+	printf("The prototype has no start and no check: every trace point "
+	    "allocates, so\nits column for those rows is its static record.  "
+	    "Its records carry no\ntime; ours read the clock (the line above).  "
+	    "malloc is glibc's, not\nmalloc(9); emission runs once per traced "
+	    "packet, off the packet's path.\n");
 	printf("targets: static record <= 20 ns: %s; check <= 2 ns: %s; "
 	    ">= 10x the tag-per-record static record: %s\n",
-	    ours_s <= 20 ? "met" : "NOT met", check <= 2 ? "met" : "NOT met",
-	    proto_s / ours_s >= 10 ? "met" : "NOT met");
+	    st <= 20 ? "met" : "NOT met", chk <= 2 ? "met" : "NOT met",
+	    pst / st >= 10 ? "met" : "NOT met");
 	return (0);
 }

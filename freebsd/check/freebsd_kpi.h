@@ -47,7 +47,7 @@ typedef _Bool			bool;
 /* sys/sys/stddef.h [M] */
 #define	offsetof(type, field)	__builtin_offsetof(type, field)
 
-/* sys/sys/stdarg.h [R: the file exists in main] */
+/* sys/sys/stdarg.h [R: the file exists on main] */
 typedef __builtin_va_list	va_list;
 #define	va_start(ap, last)	__builtin_va_start((ap), (last))
 #define	va_end(ap)		__builtin_va_end(ap)
@@ -172,7 +172,7 @@ m_tag_prepend(struct mbuf *m, struct m_tag *t)
 {
 	SLIST_INSERT_HEAD(&m->m_pkthdr.tags, t, m_tag_link);
 }
-/* sys/kern/uipc_mbuf.c [M] */
+/* sys/kern/uipc_mbuf.c [R] */
 void	 m_copydata(const struct mbuf *, int, int, caddr_t);
 
 /* sys/sys/counter.h [R: the static COUNTER_U64_DEFINE_EARLY form, vm_page.c] */
@@ -180,7 +180,11 @@ typedef uint64_t *counter_u64_t;
 #define	COUNTER_U64_DEFINE_EARLY(c)	counter_u64_t c
 void	counter_u64_add(counter_u64_t, int64_t);
 
-/* sys/sys/sysctl.h [K for the forms, M for the details] */
+/*
+ * sys/sys/sysctl.h [R: SYSCTL_BOOL(parent, nbr, name, access, ptr, val,
+ * descr) and its CTASSERT that ptr points to a bool; K for the other
+ * forms, M for the flag values]
+ */
 struct sysctl_oid;
 struct sysctl_req {
 	void	*newptr;
@@ -218,7 +222,10 @@ int	sysctl_handle_string(SYSCTL_HANDLER_ARGS);
 #define	SYSCTL_COUNTER_U64(parent, nbr, name, access, ptr, descr)	\
 	SYSCTL_CHECK(counter_u64_t *, ptr, descr)
 
-/* sys/sys/sdt.h [K]: the probe's arguments are evaluated for their types. */
+/*
+ * sys/sys/sdt.h [R: SDT_PROBE_DEFINEn(prov, mod, func, name, types...)]:
+ * the probe's arguments are evaluated for their types.
+ */
 #define	SDT_PROVIDER_DEFINE(prov)	extern int __CONCAT(sdt_prov_, prov)
 #define	SDT_PROBE_DEFINE2(prov, mod, func, name, t0, t1)		\
 	extern int __CONCAT(sdt_probe_, name)
@@ -238,7 +245,7 @@ void	mtx_init(struct mtx *, const char *, const char *, int);
 void	mtx_lock(struct mtx *);
 void	mtx_unlock(struct mtx *);
 
-/* sys/sys/rmlock.h [M] */
+/* sys/sys/rmlock.h [R: the _rm_* functions behind these macros; M: rm_init] */
 struct rmlock {
 	volatile uintptr_t	rm_lock;
 };
@@ -251,7 +258,10 @@ void	rm_runlock(struct rmlock *, struct rm_priotracker *);
 void	rm_wlock(struct rmlock *);
 void	rm_wunlock(struct rmlock *);
 
-/* sys/sys/taskqueue.h, sys/sys/_task.h [M] */
+/*
+ * sys/sys/taskqueue.h [R: TASK_INIT, TASKQUEUE_DECLARE(thread) as an
+ * extern pointer, taskqueue_enqueue]; sys/sys/_task.h [M]
+ */
 typedef void task_fn_t(void *context, int pending);
 struct task {
 	uint16_t	 ta_pending;
@@ -319,7 +329,7 @@ extern struct vnet *__kpi_curvnet;
 	static int (*__CONCAT(vnet_sysuninit_, ident))(const void *)	\
 	    __unused = (func)
 
-/* sys/sys/epoch.h, sys/net/if_var.h [M] */
+/* sys/sys/epoch.h [R: NET_EPOCH_ENTER/EXIT and net_epoch_preempt] */
 struct epoch_tracker {
 	void	*et_epoch;
 };
@@ -330,7 +340,7 @@ void	epoch_exit_preempt(epoch_t, struct epoch_tracker *);
 #define	NET_EPOCH_ENTER(et)	epoch_enter_preempt(net_epoch_preempt, &(et))
 #define	NET_EPOCH_EXIT(et)	epoch_exit_preempt(net_epoch_preempt, &(et))
 
-/* sys/net/if.h, sys/net/if_var.h [M: the if_t accessors of 14.x] */
+/* sys/net/if_var.h, sys/net/if.c [R: if_name(), if_getindex()]; IFNAMSIZ [K] */
 #define	IFNAMSIZ	16
 typedef struct ifnet *if_t;
 const char	*if_name(if_t);
@@ -359,8 +369,10 @@ bool		 bpf_peers_present(struct bpf_if *);
 void		 bpf_tap(struct bpf_if *, u_char *, u_int);
 
 /*
- * sys/sys/osd.h [R: @557059835 in the index, the OSD_JAIL macros];
- * sys/sys/jail.h: PR_METHOD_*, struct prison's members used [M].
+ * sys/sys/osd.h [R: osd_register(), the OSD_JAIL macros]; sys/sys/jail.h
+ * [R: PR_METHOD_CREATE 0 to ATTACH 4, as other modules register them;
+ * kern_jail.c calls CREATE then SET once a new jail is set up; M:
+ * REMOVE, PR_MAXMETHOD, PR_VNET's value, struct prison's members].
  */
 typedef void (*osd_destructor_t)(void *value);
 typedef int (*osd_method_t)(void *obj, void *data);
