@@ -9,6 +9,9 @@
  *   mkpaths jails OUT.pcap    examples/imunes/two-routers.imn, FreeBSD
  *                             VNET jails named EID.NODE as IMUNES does
  *   mkpaths mix N OUT.pcap    N packets of the lab's paths, for timing
+ *   mkpaths netns FILE.imn EID
+ *                             the namespaces of an IMUNES topology, as
+ *                             lines a test turns into `ip` commands
  * The paths follow real kernel functions in the order they run.
  */
 #include <arpa/inet.h>
@@ -18,6 +21,7 @@
 
 #include "frames.h"
 #include "mbuftrace/capture.h"
+#include "mbuftrace/imn.h"
 #include "mbuftrace/mbuftrace.h"
 
 #define T0 1767132000 /* 2025-12-30 22:00:00 UTC */
@@ -391,17 +395,95 @@ sample_jails(void)
 	jails_host(&t);
 }
 
+/* --- An IMUNES topology as network namespaces, the way IMUNES names them. --- */
+
+/* The address without its prefix length. */
+static const char *
+bare(const char *addr)
+{
+	static char buf[MBT_IMN_NAME];
+	size_t n = strcspn(addr, "/");
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)n, addr);
+	return buf;
+}
+
+/*
+ * Lines for the end-to-end test, read with libmbuftrace's own parser:
+ *   node NS NAME TYPE            a namespace EID-ID for node NAME
+ *   link NS_A IFACE_A NS_B IFACE_B
+ *   addr NS IFACE ADDR/LEN
+ *   route NS GATEWAY             hosts with one interface: the default
+ *                                route via the address at its link's end
+ */
+static int
+netns_lines(const char *path, const char *eid)
+{
+	static char text[1 << 20];
+	struct mbt_imn t;
+	char err[256];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL) {
+		perror(path);
+		return 1;
+	}
+	n = fread(text, 1, sizeof(text), f);
+	fclose(f);
+	if (mbt_imn_parse(text, n, &t, err, sizeof(err)) != 0) {
+		fprintf(stderr, "mkpaths: %s: %s\n", path, err);
+		return 1;
+	}
+	for (size_t i = 0; i < t.nnodes; i++)
+		printf("node %s-%s %s %s\n", eid, t.nodes[i].id,
+		    t.nodes[i].name, t.nodes[i].type);
+	for (size_t k = 0; k < t.nlinks; k++)
+		printf("link %s-%s %s %s-%s %s\n", eid, t.links[k].node[0],
+		    t.links[k].iface[0], eid, t.links[k].node[1],
+		    t.links[k].iface[1]);
+	for (size_t i = 0; i < t.nnodes; i++) {
+		const struct mbt_imn_node *node = &t.nodes[i];
+
+		for (size_t k = 0; k < node->nifaces; k++) {
+			const struct mbt_imn_iface *fc = &node->ifaces[k];
+			const struct mbt_imn_node *peer;
+
+			if (fc->ipv4[0] != '\0')
+				printf("addr %s-%s %s %s\n", eid, node->id,
+				    fc->name, fc->ipv4);
+			if (node->nifaces != 1 ||
+			    strcmp(node->type, "router") == 0 ||
+			    (peer = mbt_imn_node_by_id(&t, fc->peer)) == NULL)
+				continue;
+			for (size_t q = 0; q < peer->nifaces; q++) {
+				if (strcmp(peer->ifaces[q].peer, node->id) ==
+					0 &&
+				    peer->ifaces[q].ipv4[0] != '\0')
+					printf("route %s-%s %s\n", eid,
+					    node->id,
+					    bare(peer->ifaces[q].ipv4));
+			}
+		}
+	}
+	mbt_imn_free(&t);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
 	unsigned long n = 0;
 
+	if (argc == 4 && strcmp(what, "netns") == 0)
+		return netns_lines(argv[2], argv[3]);
 	if (!(argc == 3 &&
 		(strcmp(what, "lab") == 0 || strcmp(what, "jails") == 0)) &&
 	    !(argc == 4 && strcmp(what, "mix") == 0)) {
 		fprintf(stderr, "usage: mkpaths lab|jails OUT.pcap\n"
-				"       mkpaths mix COUNT OUT.pcap\n");
+				"       mkpaths mix COUNT OUT.pcap\n"
+				"       mkpaths netns FILE.imn EID\n");
 		return 2;
 	}
 	if (argc == 4)
