@@ -10,7 +10,7 @@
 LX_DIR     := build/linux
 LX_BTF     ?= /sys/kernel/btf/vmlinux
 LX_ARCH    := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
-LX_SRC     := linux/assemble.c linux/names.c linux/loader.c
+LX_SRC     := linux/assemble.c linux/names.c linux/loader.c linux/cbpf_to_ebpf.c
 LX_OBJ     := $(LX_SRC:%.c=$(B)/obj/%.o)
 LX_HDRS    := $(wildcard linux/*.h) cli/record.h
 LX_LIBS    := -lbpf -lelf -lz
@@ -39,10 +39,12 @@ $(LX_DIR)/record.skel.h: $(LX_DIR)/record.bpf.o
 $(B)/obj/linux/loader.o: $(LX_DIR)/record.skel.h
 $(B)/obj/linux/loader.o: CPPFLAGS += -I$(LX_DIR)
 $(LX_OBJ) $(B)/obj/cli/record.o $(B)/obj/cli/record_filter.o: $(LX_HDRS)
+$(B)/obj/tests/unit/test_linux_%.o: $(LX_HDRS) tests/unit/linux_packets.h
 
-# Unit tests of the linux side: the assembler and the classic BPF machine.
+# Unit tests of the linux side: the assembler, the classic BPF machine and
+# its translation to eBPF.
 $(B)/tests/test_linux_%: $(B)/obj/tests/unit/test_linux_%.o \
-		$(B)/obj/linux/assemble.o $(LIBA)
+		$(B)/obj/linux/assemble.o $(B)/obj/linux/cbpf_to_ebpf.o $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ $(LDLIBS)
 

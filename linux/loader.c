@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "cbpf_run.h"
+#include "cbpf_to_ebpf.h"
 #include "loader.h"
 #include "record.skel.h"
 
@@ -23,6 +24,7 @@ struct mbt_lx_loader {
 	struct ring_buffer *rb;
 	int nattached;
 	struct bpf_link *links[64];
+	int filter_fd; /* the translated filter, or -1 */
 };
 
 /* Effective capabilities of this process, from /proc/self/status. */
@@ -89,7 +91,9 @@ drop_absent_hooks(struct record_bpf *skel, char *missing)
 	{
 		const char *tp = bpf_program__section_name(p);
 
-		tp = strchr(tp, '/') ? strchr(tp, '/') + 1 : tp;
+		if (strchr(tp, '/') == NULL)
+			continue; /* not for a hook: tail-called */
+		tp = strchr(tp, '/') + 1;
 		snprintf(name, sizeof(name), "btf_trace_%s", tp);
 		if (btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) < 0) {
 			bpf_program__set_autoload(p, false);
@@ -106,6 +110,9 @@ set_rodata(struct record_bpf *skel, const struct mbt_lx_config *c)
 	skel->rodata->snaplen = c->snaplen;
 	skel->rodata->filter_len = c->filter != NULL ? c->filter_len : 0;
 	skel->rodata->filter_link = c->filter_link;
+	if (c->filter != NULL && c->filter_len > 0)
+		skel->rodata->filter_bytes =
+		    mbt_cbpf_bytes_needed(c->filter, c->filter_len);
 	skel->rodata->n_ifaces = c->n_ifaces;
 	memcpy((void *)skel->rodata->ifaces, c->ifaces, sizeof(c->ifaces));
 	skel->rodata->want_mark = c->want_mark;
@@ -129,6 +136,43 @@ load_filter(struct record_bpf *skel, const struct mbt_lx_config *c)
 	return 0;
 }
 
+/*
+ * Translate the filter to eBPF and put it where the hooks tail-call it.
+ * When the kernel refuses it, the hooks interpret the filter instead:
+ * slower, same answers; *missing says so.
+ */
+static void
+load_translated_filter(
+    struct mbt_lx_loader *l, const struct mbt_lx_config *c, char *missing)
+{
+	static struct bpf_insn insns[MBT_EBPF_MAX_LEN(MBT_CBPF_MAX_INSNS)];
+	int progs = bpf_map__fd(l->skel->maps.progs);
+	int done = bpf_program__fd(l->skel->progs.filter_done);
+	uint32_t key;
+	int n;
+
+	if (c->filter == NULL || c->filter_len == 0)
+		return;
+	n = mbt_cbpf_to_ebpf(c->filter, c->filter_len,
+	    bpf_map__fd(l->skel->maps.filter_in), progs, 1, insns,
+	    sizeof(insns) / sizeof(insns[0]));
+	if (n < 0) {
+		append(missing, "filter translation", strerror(-n));
+		return;
+	}
+	l->filter_fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "mbt_filter",
+	    "GPL", insns, (size_t)n, NULL);
+	key = 1;
+	if (l->filter_fd < 0 ||
+	    bpf_map_update_elem(progs, &key, &done, BPF_ANY) != 0) {
+		append(missing, "filter translation", strerror(errno));
+		return;
+	}
+	key = 0;
+	if (bpf_map_update_elem(progs, &key, &l->filter_fd, BPF_ANY) != 0)
+		append(missing, "filter translation", strerror(errno));
+}
+
 static int
 attach_all(struct mbt_lx_loader *l, char *missing)
 {
@@ -138,7 +182,8 @@ attach_all(struct mbt_lx_loader *l, char *missing)
 	{
 		struct bpf_link *link;
 
-		if (!bpf_program__autoload(p))
+		if (!bpf_program__autoload(p) ||
+		    strchr(bpf_program__section_name(p), '/') == NULL)
 			continue;
 		link = bpf_program__attach(p);
 		if (link == NULL) {
@@ -176,6 +221,7 @@ mbt_lx_load(struct mbt_lx_loader **out, const struct mbt_lx_config *c,
 	}
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return -ENOMEM;
+	l->filter_fd = -1;
 	/* libbpf's own messages (the verifier's log) only when asked. */
 	if (getenv("MBUFTRACE_DEBUG") == NULL)
 		libbpf_set_print(NULL);
@@ -198,6 +244,7 @@ mbt_lx_load(struct mbt_lx_loader **out, const struct mbt_lx_config *c,
 		    err, errlen, "cannot load the filter: %s", strerror(-rc));
 		goto fail;
 	}
+	load_translated_filter(l, c, missing);
 	l->rb = ring_buffer__new(bpf_map__fd(l->skel->maps.events),
 	    (ring_buffer_sample_fn)fn, ctx, NULL);
 	if (l->rb == NULL) {
@@ -265,6 +312,8 @@ mbt_lx_unload(struct mbt_lx_loader *l)
 	for (int i = 0; i < l->nattached; i++)
 		bpf_link__destroy(l->links[i]);
 	ring_buffer__free(l->rb);
+	if (l->filter_fd >= 0)
+		close(l->filter_fd);
 	record_bpf__destroy(l->skel);
 	free(l);
 }

@@ -34,6 +34,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile __u32 snaplen = 128;
 const volatile __u32 filter_len;  /* classic BPF instructions; 0 = all */
 const volatile __u32 filter_link; /* 1: the filter reads Ethernet frames */
+/* Bytes of the packet the filter can read at most: no need to copy more. */
+const volatile __u32 filter_bytes = MBT_LX_FILTER_BYTES;
 const volatile __u32 n_ifaces;
 const volatile struct mbt_lx_iface_match ifaces[MBT_LX_MAX_IFACES];
 const volatile __u32 want_mark, mark_value, mark_mask;
@@ -67,14 +69,43 @@ struct {
 	__type(value, struct mbt_cbpf_insn);
 } filter_prog SEC(".maps");
 
-/* Per CPU: the event being built, and the bytes the filter reads. */
+/* A hook waiting for the filter's answer (see track()). */
+struct pending {
+	__u64 skb, dev, location;
+	__s32 value;
+	__u32 reason;
+	__u8 point, end;
+};
+
+/* Per CPU: the event being built, the filter's state, a pending start. */
 struct scratch {
 	struct mbt_lx_event ev;
 	__u8 snap[MBT_LX_SNAP_MAX];
-	__u8 pkt[MBT_CBPF_PKT_MAX];
-	__u32 caplen, wirelen;
 	struct mbt_cbpf_vm vm;
+	struct pending pending;
 };
+
+/* Per CPU: the bytes the filter reads, and its answer. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mbt_lx_filter_in);
+} filter_in SEC(".maps");
+
+/*
+ * 0: the user's filter translated to eBPF by the loader; it tail-calls
+ * 1: filter_done(), which goes on where the hook left off.  Without entry
+ * 0 a hook interprets the filter itself.
+ */
+#define PROG_FILTER 0
+#define PROG_FILTER_DONE 1
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u32);
+} progs SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -108,6 +139,12 @@ struct {
 } stats SEC(".maps");
 
 __u64 next_trace_id;
+/*
+ * Traced skbs in the map, give or take: while it is 0, hooks where no trace
+ * starts return at once instead of looking the skb up.  An entry the LRU
+ * evicts is never subtracted, which only costs lookups.
+ */
+__u64 ntracked;
 
 static __always_inline void
 count(__u32 which)
@@ -190,35 +227,39 @@ copy_packet(struct sk_buff *skb, bool link, __u8 *buf, __u32 max, __u32 *orig,
 	return n;
 }
 
-/* bpf_loop() passes a stack pointer only: the state is in scratch. */
+static __always_inline struct mbt_lx_filter_in *
+get_filter_in(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&filter_in, &zero);
+}
+
+/* bpf_loop() passes a stack pointer only: the state is in the maps. */
 static long
 cbpf_callback(__u32 index, void *unused)
 {
 	struct scratch *s = get_scratch();
+	struct mbt_lx_filter_in *fi = get_filter_in();
 	struct mbt_cbpf_insn *in;
 	__u32 pc;
 
-	if (!s)
+	if (!s || !fi)
 		return 1;
 	pc = s->vm.pc;
 	in = bpf_map_lookup_elem(&filter_prog, &pc);
 	if (!in || pc >= filter_len)
 		return mbt_cbpf_reject(&s->vm);
-	return mbt_cbpf_step(&s->vm, in, s->pkt, s->caplen, s->wirelen);
+	return mbt_cbpf_step(&s->vm, in, fi->pkt, fi->caplen, fi->wirelen);
 }
 
-/* Does the user's tcpdump expression accept this packet? */
+/*
+ * The filter interpreted, for when the loader could not translate it:
+ * does it accept the bytes in fi?
+ */
 static __always_inline bool
-filter_matches(struct sk_buff *skb, struct scratch *s)
+filter_interpret(struct mbt_lx_filter_in *fi, struct scratch *s)
 {
-	__u16 linktype;
-
-	if (filter_len == 0)
-		return true;
-	s->caplen = copy_packet(
-	    skb, filter_link, s->pkt, MBT_CBPF_PKT_MAX, &s->wirelen, &linktype);
-	if (s->caplen == 0)
-		return false;
 	__builtin_memset(&s->vm, 0, sizeof(s->vm));
 	bpf_loop(MBT_CBPF_MAX_INSNS, cbpf_callback, NULL, 0);
 	return s->vm.done && s->vm.result != 0;
@@ -226,15 +267,16 @@ filter_matches(struct sk_buff *skb, struct scratch *s)
 
 /* Is this where the user wants a trace to start? */
 static __always_inline bool
-start_matches(
-    struct sk_buff *skb, struct net_device *dev, __u64 netns, struct scratch *s)
+start_matches(struct sk_buff *skb, struct net_device *dev, struct scratch *s)
 {
 	if (n_ifaces > 0) {
 		char name[16];
 		bool found = false;
+		__u64 netns;
 
 		if (!dev)
 			return false;
+		netns = dev_netns(dev);
 		BPF_CORE_READ_STR_INTO(&name, dev, name);
 		for (int i = 0; i < MBT_LX_MAX_IFACES; i++) {
 			if (i >= n_ifaces)
@@ -259,7 +301,7 @@ start_matches(
 	if (want_pid && (bpf_get_current_pid_tgid() >> 32 != pid_value ||
 			    !BPF_CORE_READ(skb, sk)))
 		return false;
-	return filter_matches(skb, s);
+	return true;
 }
 
 /* Send s->ev and snap_len bytes of s->snap; count what could not go. */
@@ -323,46 +365,14 @@ set_current(struct sk_buff *skb, struct scratch *s)
 		bpf_probe_read_kernel(&c->daddr6, 16, head + nh + 24);
 }
 
-/*
- * The one handler every skb hook calls.  may_start: a trace can start here
- * (not at hooks that only continue or end one).  end: MBT_END_* or 0.
- */
+/* Send the event of a traced skb at this hook; forget it at its end. */
 static __always_inline int
-track(struct sk_buff *skb, struct net_device *dev, __u8 point, bool may_start,
-    __u8 end, __s32 value, __u32 reason, __u64 location)
+emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
+    struct tracked *t, bool start, __u8 point, __u8 end, __s32 value,
+    __u32 reason, __u64 location)
 {
 	__u64 key = (__u64)skb;
-	struct tracked *t = bpf_map_lookup_elem(&tracked, &key);
-	struct scratch *s;
-	bool start = false;
-	__u64 netns;
 
-	if (!dev)
-		dev = BPF_CORE_READ(skb, dev);
-	if (!t) {
-		if (!may_start)
-			return 0;
-		s = get_scratch();
-		if (!s)
-			return 0;
-		netns = dev ? dev_netns(dev) : 0;
-		if (!start_matches(skb, dev, netns, s))
-			return 0;
-		struct tracked nt = {
-		    .trace_id = __sync_fetch_and_add(&next_trace_id, 1) + 1,
-		};
-		if (end == 0)
-			bpf_map_update_elem(&tracked, &key, &nt, BPF_ANY);
-		t = end == 0 ? bpf_map_lookup_elem(&tracked, &key) : &nt;
-		if (!t)
-			return 0;
-		count(STAT_STARTED);
-		start = true;
-	} else {
-		s = get_scratch();
-		if (!s)
-			return 0;
-	}
 	fill_head(s, point, t->trace_id);
 	fill_dev(s, dev);
 	s->ev.flags = (start ? MBT_LX_F_START : 0) | (end ? MBT_LX_F_END : 0);
@@ -395,37 +405,136 @@ track(struct sk_buff *skb, struct net_device *dev, __u8 point, bool may_start,
 	if (!end)
 		set_current(skb, s);
 	submit(s, end ? NULL : t);
-	if (end && !start)
-		bpf_map_delete_elem(&tracked, &key);
+	if (end && !start && bpf_map_delete_elem(&tracked, &key) == 0)
+		__sync_fetch_and_add(&ntracked, -1);
 	return 0;
 }
 
-SEC("tp_btf/netif_receive_skb")
+/* Start a trace for skb here: every start point and the filter agreed. */
+static __always_inline int
+begin(struct sk_buff *skb, struct net_device *dev, __u8 point, __u8 end,
+    __s32 value, __u32 reason, __u64 location)
+{
+	struct scratch *s = get_scratch();
+	__u64 key = (__u64)skb;
+	struct tracked nt = {
+	    .trace_id = __sync_fetch_and_add(&next_trace_id, 1) + 1,
+	};
+	struct tracked *t = &nt;
+
+	if (!s)
+		return 0;
+	/* A trace that ends where it starts needs no entry. */
+	if (end == 0) {
+		if (bpf_map_update_elem(&tracked, &key, &nt, BPF_ANY) != 0)
+			return 0;
+		__sync_fetch_and_add(&ntracked, 1);
+		if (!(t = bpf_map_lookup_elem(&tracked, &key)))
+			return 0;
+	}
+	count(STAT_STARTED);
+	return emit_event(
+	    s, skb, dev, t, true, point, end, value, reason, location);
+}
+
+/*
+ * The one handler every skb hook calls.  may_start: a trace can start here
+ * (not at hooks that only continue or end one).  end: MBT_END_* or 0.
+ * With a filter, the hook copies the packet's first bytes for it and
+ * tail-calls the translated filter, which ends in filter_done(); only when
+ * there is no translation does the hook interpret the filter itself.
+ */
+static __always_inline int
+track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
+    bool may_start, __u8 end, __s32 value, __u32 reason, __u64 location)
+{
+	__u64 key = (__u64)skb;
+	struct tracked *t = NULL;
+	struct mbt_lx_filter_in *fi;
+	struct scratch *s;
+	__u16 linktype;
+
+	if (ntracked != 0)
+		t = bpf_map_lookup_elem(&tracked, &key);
+	else if (!may_start)
+		return 0;
+	if (!dev)
+		dev = BPF_CORE_READ(skb, dev);
+	if (t) {
+		s = get_scratch();
+		return s ? emit_event(s, skb, dev, t, false, point, end, value,
+			       reason, location)
+			 : 0;
+	}
+	if (!may_start || !(s = get_scratch()) || !start_matches(skb, dev, s))
+		return 0;
+	if (filter_len == 0)
+		return begin(skb, dev, point, end, value, reason, location);
+	if (!(fi = get_filter_in()))
+		return 0;
+	fi->caplen = copy_packet(
+	    skb, filter_link, fi->pkt, filter_bytes, &fi->wirelen, &linktype);
+	if (fi->caplen == 0)
+		return 0;
+	s->pending = (struct pending){.skb = key,
+	    .dev = (__u64)dev,
+	    .location = location,
+	    .value = value,
+	    .reason = reason,
+	    .point = point,
+	    .end = end};
+	fi->result = 0;
+	bpf_tail_call(ctx, &progs, PROG_FILTER);
+	if (filter_interpret(fi, s))
+		return begin(skb, dev, point, end, value, reason, location);
+	return 0;
+}
+
+/* Where the translated filter goes on: start the pending trace if it said
+ * yes.  Not attached to any hook; only tail-called. */
+SEC("raw_tp")
+int
+BPF_PROG(filter_done)
+{
+	struct scratch *s = get_scratch();
+	struct mbt_lx_filter_in *fi = get_filter_in();
+	struct pending *p;
+
+	if (!s || !fi || !fi->result)
+		return 0;
+	p = &s->pending;
+	return begin((struct sk_buff *)p->skb, (struct net_device *)p->dev,
+	    p->point, p->end, p->value, p->reason, p->location);
+}
+
+SEC("raw_tp/netif_receive_skb")
 int
 BPF_PROG(netif_receive_skb, struct sk_buff *skb)
 {
-	return track(skb, NULL, MBT_LX_P_NETIF_RECEIVE_SKB, true, 0, 0, 0, 0);
+	return track(
+	    ctx, skb, NULL, MBT_LX_P_NETIF_RECEIVE_SKB, true, 0, 0, 0, 0);
 }
 
-SEC("tp_btf/netif_rx")
+SEC("raw_tp/netif_rx")
 int
 BPF_PROG(netif_rx, struct sk_buff *skb)
 {
-	return track(skb, NULL, MBT_LX_P_NETIF_RX, true, 0, 0, 0, 0);
+	return track(ctx, skb, NULL, MBT_LX_P_NETIF_RX, false, 0, 0, 0, 0);
 }
 
-SEC("tp_btf/net_dev_queue")
+SEC("raw_tp/net_dev_queue")
 int
 BPF_PROG(net_dev_queue, struct sk_buff *skb)
 {
-	return track(skb, NULL, MBT_LX_P_NET_DEV_QUEUE, true, 0, 0, 0, 0);
+	return track(ctx, skb, NULL, MBT_LX_P_NET_DEV_QUEUE, true, 0, 0, 0, 0);
 }
 
-SEC("tp_btf/net_dev_start_xmit")
+SEC("raw_tp/net_dev_start_xmit")
 int
 BPF_PROG(net_dev_start_xmit, struct sk_buff *skb, struct net_device *dev)
 {
-	return track(skb, dev, MBT_LX_P_NET_DEV_START_XMIT, true, 0, 0, 0, 0);
+	return track(
+	    ctx, skb, dev, MBT_LX_P_NET_DEV_START_XMIT, false, 0, 0, 0, 0);
 }
 
 /*
@@ -433,7 +542,7 @@ BPF_PROG(net_dev_start_xmit, struct sk_buff *skb, struct net_device *dev)
  * back to the stack (veth, loopback and other virtual devices, which have
  * link ops or the loopback flag): then the trace goes on in its peer.
  */
-SEC("tp_btf/net_dev_xmit")
+SEC("raw_tp/net_dev_xmit")
 int
 BPF_PROG(net_dev_xmit, struct sk_buff *skb, int rc, struct net_device *dev,
     unsigned int len)
@@ -441,79 +550,80 @@ BPF_PROG(net_dev_xmit, struct sk_buff *skb, int rc, struct net_device *dev,
 	bool leaves = rc == 0 && !BPF_CORE_READ(dev, rtnl_link_ops) &&
 		      !(BPF_CORE_READ(dev, flags) & IFF_LOOPBACK_);
 
-	return track(skb, dev, MBT_LX_P_NET_DEV_XMIT, false,
+	return track(ctx, skb, dev, MBT_LX_P_NET_DEV_XMIT, false,
 	    leaves ? MBT_END_SENT : 0, rc, 0, 0);
 }
 
-SEC("tp_btf/qdisc_enqueue")
+SEC("raw_tp/qdisc_enqueue")
 int
 BPF_PROG(qdisc_enqueue, struct Qdisc *q, const struct netdev_queue *txq,
     struct sk_buff *skb)
 {
-	return track(skb, BPF_CORE_READ(q, dev_queue, dev),
+	return track(ctx, skb, BPF_CORE_READ(q, dev_queue, dev),
 	    MBT_LX_P_QDISC_ENQUEUE, false, 0, 0, BPF_CORE_READ(q, handle), 0);
 }
 
-SEC("tp_btf/qdisc_dequeue")
+SEC("raw_tp/qdisc_dequeue")
 int
 BPF_PROG(qdisc_dequeue, struct Qdisc *q, const struct netdev_queue *txq,
     int packets, struct sk_buff *skb)
 {
 	if (!skb)
 		return 0;
-	return track(skb, BPF_CORE_READ(q, dev_queue, dev),
+	return track(ctx, skb, BPF_CORE_READ(q, dev_queue, dev),
 	    MBT_LX_P_QDISC_DEQUEUE, false, 0, packets, BPF_CORE_READ(q, handle),
 	    0);
 }
 
-SEC("tp_btf/icmp_send")
+SEC("raw_tp/icmp_send")
 int
 BPF_PROG(icmp_send, const struct sk_buff *skb, int type, int code)
 {
-	return track((struct sk_buff *)skb, NULL, MBT_LX_P_ICMP_SEND, false, 0,
-	    type << 8 | code, 0, 0);
+	return track(ctx, (struct sk_buff *)skb, NULL, MBT_LX_P_ICMP_SEND,
+	    false, 0, type << 8 | code, 0, 0);
 }
 
-SEC("tp_btf/udp_fail_queue_rcv_skb")
+SEC("raw_tp/udp_fail_queue_rcv_skb")
 int
 BPF_PROG(udp_fail_queue_rcv_skb, int rc, struct sock *sk, struct sk_buff *skb)
 {
-	return track(
-	    skb, NULL, MBT_LX_P_UDP_FAIL_QUEUE_RCV_SKB, false, 0, rc, 0, 0);
+	return track(ctx, skb, NULL, MBT_LX_P_UDP_FAIL_QUEUE_RCV_SKB, false, 0,
+	    rc, 0, 0);
 }
 
-SEC("tp_btf/sock_rcvqueue_full")
+SEC("raw_tp/sock_rcvqueue_full")
 int
 BPF_PROG(sock_rcvqueue_full, struct sock *sk, struct sk_buff *skb)
 {
-	return track(skb, NULL, MBT_LX_P_SOCK_RCVQUEUE_FULL, false, 0, 0, 0, 0);
+	return track(
+	    ctx, skb, NULL, MBT_LX_P_SOCK_RCVQUEUE_FULL, false, 0, 0, 0, 0);
 }
 
 /* A process read the packet's data: it was delivered. */
-SEC("tp_btf/skb_copy_datagram_iovec")
+SEC("raw_tp/skb_copy_datagram_iovec")
 int
 BPF_PROG(skb_copy_datagram_iovec, const struct sk_buff *skb, int len)
 {
-	return track((struct sk_buff *)skb, NULL,
+	return track(ctx, (struct sk_buff *)skb, NULL,
 	    MBT_LX_P_SKB_COPY_DATAGRAM_IOVEC, false, MBT_END_DELIVERED, len, 0,
 	    0);
 }
 
-SEC("tp_btf/kfree_skb")
+SEC("raw_tp/kfree_skb")
 int
 BPF_PROG(
     kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_reason reason)
 {
-	return track(skb, NULL, MBT_LX_P_KFREE_SKB, true, MBT_END_DROPPED, 0,
-	    reason, (__u64)location);
+	return track(ctx, skb, NULL, MBT_LX_P_KFREE_SKB, true, MBT_END_DROPPED,
+	    0, reason, (__u64)location);
 }
 
-SEC("tp_btf/consume_skb")
+SEC("raw_tp/consume_skb")
 int
 BPF_PROG(consume_skb, struct sk_buff *skb, void *location)
 {
-	return track(skb, NULL, MBT_LX_P_CONSUME_SKB, false, MBT_END_CONSUMED,
-	    0, 0, (__u64)location);
+	return track(ctx, skb, NULL, MBT_LX_P_CONSUME_SKB, false,
+	    MBT_END_CONSUMED, 0, 0, (__u64)location);
 }
 
 /* A route lookup: attributed to the traced skb just seen on this CPU. */
@@ -550,7 +660,7 @@ route_event(__u8 point, __u32 table, struct net_device *dev, __s32 err,
 	return 0;
 }
 
-SEC("tp_btf/fib_table_lookup")
+SEC("raw_tp/fib_table_lookup")
 int
 BPF_PROG(fib_table_lookup, u32 tb_id, const struct flowi4 *flp,
     const struct fib_nh_common *nhc, int err)
@@ -568,7 +678,7 @@ BPF_PROG(fib_table_lookup, u32 tb_id, const struct flowi4 *flp,
 	    gw ? &gw : NULL, &daddr);
 }
 
-SEC("tp_btf/fib6_table_lookup")
+SEC("raw_tp/fib6_table_lookup")
 int
 BPF_PROG(fib6_table_lookup, const struct net *net,
     const struct fib6_result *res, struct fib6_table *table,

@@ -97,6 +97,19 @@ struct mbt_lx_iface_match {
 	char name[16];
 };
 
+/*
+ * The bytes a hook hands to the translated filter (linux/cbpf_to_ebpf.c),
+ * and its answer; the value of a one-entry per-CPU array.
+ */
+#define MBT_LX_FILTER_BYTES 256
+struct mbt_lx_filter_in {
+	mbt_u8 pkt[MBT_LX_FILTER_BYTES];
+	mbt_u32 caplen;	 /* bytes of pkt present */
+	mbt_u32 wirelen; /* the packet's length from the same header */
+	mbt_u32 result;	 /* set by the filter: 1 = match */
+	mbt_u32 pad;
+};
+
 /* One classic BPF instruction, as struct bpf_insn of <pcap/bpf.h>. */
 struct mbt_cbpf_insn {
 	mbt_u16 code;
