@@ -73,6 +73,7 @@ typedef __builtin_va_list	va_list;
 #define	ENOSPC		28
 #define	ENOTCONN	57
 #define	EOPNOTSUPP	45
+#define	EBUSY		16
 
 /* sys/sys/systm.h, sys/sys/libkern.h [M] */
 void	*memcpy(void *, const void *, size_t);
@@ -295,6 +296,9 @@ sbttons(sbintime_t sbt)
 
 /* machine/atomic.h [M] */
 uint64_t	atomic_fetchadd_64(volatile uint64_t *, uint64_t);
+void		atomic_add_int(volatile u_int *, u_int);
+void		atomic_subtract_int(volatile u_int *, u_int);
+u_int		atomic_load_int(volatile u_int *);
 
 /* sys/sys/pcpu.h [S]: curcpu is PCPU_GET(cpuid), a u_int. */
 extern u_int	__kpi_curcpu;

@@ -89,6 +89,7 @@ static struct task mtrace_emit_task;
 static struct mbt_encoder *mtrace_enc;
 static uint8_t *mtrace_out;
 static uint64_t mtrace_id_base;
+static u_int mtrace_live;	/* traces started or copied, not yet freed */
 static int mtrace_osd_slot;
 
 static COUNTER_U64_DEFINE_EARLY(mtrace_started);
@@ -141,6 +142,8 @@ SYSCTL_PROC(_kern_mbuf_trace, OID_AUTO, interfaces,
 SYSCTL_UINT(_kern_mbuf_trace, OID_AUTO, socket_cookie, CTLFLAG_RW,
     &mtrace_so_cookie, 0,
     "Trace what sockets with this SO_USER_COOKIE send (0: none)");
+SYSCTL_UINT(_kern_mbuf_trace, OID_AUTO, live, CTLFLAG_RD, &mtrace_live, 0,
+    "Traces alive: on a packet, or waiting to be emitted");
 SYSCTL_COUNTER_U64(_kern_mbuf_trace, OID_AUTO, started, CTLFLAG_RD,
     &mtrace_started, "Traces started");
 SYSCTL_COUNTER_U64(_kern_mbuf_trace, OID_AUTO, emitted, CTLFLAG_RD,
@@ -270,6 +273,7 @@ mtrace_lookup(struct mbuf *m)
 	 */
 	if (__predict_false(t->m_tag_free != mtrace_tag_free)) {
 		t->m_tag_free = mtrace_tag_free;
+		atomic_add_int(&mtrace_live, 1);
 		mt->mt_buf.mb_parent_id = mt->mt_buf.mb_id;
 		mt->mt_buf.mb_id = mtrace_new_id();
 		mt->mt_buf.mb_nrec = 0;
@@ -370,6 +374,7 @@ mtrace_start_at(struct mbuf *m, bool point, const char *file, int line,
 	(void)mtrace_buf_init(&mt->mt_buf, nrec, arena, mtrace_new_id(),
 	    (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec, mtrace_now());
 	m_tag_prepend(m, t);
+	atomic_add_int(&mtrace_live, 1);
 	counter_u64_add(mtrace_started, 1);
 	r = mtrace_rec(m, MBT_KIND_POINT, 0, file, line, func, &b);
 	if (r != NULL) {
@@ -561,10 +566,29 @@ mtrace_tag_copied(struct m_tag *from, struct m_tag *to)
 	parent = (struct mtrace_tag *)from;
 	child = (struct mtrace_tag *)to;
 	to->m_tag_free = mtrace_tag_free;
+	atomic_add_int(&mtrace_live, 1);
 	nanotime(&ts);
 	mtrace_buf_fork(&parent->mt_buf, &child->mt_buf, mtrace_new_id(),
 	    (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec, mtrace_now(),
 	    curcpu);
+}
+
+/* The end of a trace's memory: it no longer holds any static string. */
+static void
+mtrace_tag_release(struct m_tag *t)
+{
+	m_tag_free_default(t);
+	atomic_subtract_int(&mtrace_live, 1);
+}
+
+/*
+ * Whether traces may still point into a module's text: start points built
+ * as modules refuse to unload while this is true (see mtrace(9)).
+ */
+bool
+mtrace_busy(void)
+{
+	return (atomic_load_int(&mtrace_live) != 0);
 }
 
 /*
@@ -583,7 +607,7 @@ mtrace_tag_free(struct m_tag *t)
 	mt = (struct mtrace_tag *)t;
 	b = &mt->mt_buf;
 	if (mtrace_bpf == NULL || !bpf_peers_present(mtrace_bpf)) {
-		m_tag_free_default(t);
+		mtrace_tag_release(t);
 		return;
 	}
 	if (!b->mb_ended)
@@ -599,7 +623,7 @@ mtrace_tag_free(struct m_tag *t)
 	mtx_unlock(&mtrace_emit_mtx);
 	if (!queued) {
 		counter_u64_add(mtrace_emit_dropped, 1);
-		m_tag_free_default(t);
+		mtrace_tag_release(t);
 		return;
 	}
 	taskqueue_enqueue(taskqueue_thread, &mtrace_emit_task);
@@ -629,7 +653,7 @@ mtrace_emit(void *arg __unused, int pending __unused)
 			counter_u64_add(mtrace_emitted, 1);
 		} else
 			counter_u64_add(mtrace_emit_dropped, 1);
-		m_tag_free_default(&mt->mt_tag);
+		mtrace_tag_release(&mt->mt_tag);
 	}
 }
 

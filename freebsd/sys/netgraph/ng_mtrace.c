@@ -27,6 +27,7 @@ struct ng_mtrace_priv {
 };
 typedef struct ng_mtrace_priv *priv_p;
 
+static int		ng_mtrace_mod_event(module_t, int, void *);
 static ng_constructor_t	ng_mtrace_constructor;
 static ng_newhook_t	ng_mtrace_newhook;
 static ng_rcvdata_t	ng_mtrace_rcvdata;
@@ -36,6 +37,7 @@ static ng_disconnect_t	ng_mtrace_disconnect;
 static struct ng_type ng_mtrace_typestruct = {
 	.version =	NG_ABI_VERSION,
 	.name =		NG_MTRACE_NODE_TYPE,
+	.mod_event =	ng_mtrace_mod_event,
 	.constructor =	ng_mtrace_constructor,
 	.newhook =	ng_mtrace_newhook,
 	.rcvdata =	ng_mtrace_rcvdata,
@@ -43,6 +45,23 @@ static struct ng_type ng_mtrace_typestruct = {
 	.disconnect =	ng_mtrace_disconnect,
 };
 NETGRAPH_INIT(mtrace, &ng_mtrace_typestruct);
+
+/*
+ * Traces keep pointers to this module's strings (file and function names)
+ * until they are emitted, so it stays while any trace is alive.
+ */
+static int
+ng_mtrace_mod_event(module_t mod __unused, int event, void *data __unused)
+{
+	switch (event) {
+	case MOD_LOAD:
+		return (0);
+	case MOD_UNLOAD:
+		return (mtrace_busy() ? EBUSY : 0);
+	default:
+		return (EOPNOTSUPP);
+	}
+}
 
 static int
 ng_mtrace_constructor(node_p node)

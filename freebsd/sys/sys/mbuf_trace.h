@@ -82,6 +82,7 @@ void	mtrace_route_at(struct mbuf *, u_int, struct ifnet *, int, int,
 void	mtrace_end_at(struct mbuf *, int, u_int, const char *,
 	    MTRACE_SITE_ARGS);
 void	mtrace_tag_copied(struct m_tag *, struct m_tag *);
+bool	mtrace_busy(void);
 
 /*
  * The author's API.  mtrace_start() honours kern.mbuf_trace.start_anywhere;

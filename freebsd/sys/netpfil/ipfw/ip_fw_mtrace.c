@@ -67,13 +67,18 @@ vnet_ipfw_mtrace_uninit(const void *arg __unused)
 	return (0);
 }
 
+/*
+ * Traces keep pointers to this module's strings (file and function names)
+ * until they are emitted, so it stays while any trace is alive.
+ */
 static int
 ipfw_mtrace_modevent(module_t mod __unused, int type, void *unused __unused)
 {
 	switch (type) {
 	case MOD_LOAD:
-	case MOD_UNLOAD:
 		return (0);
+	case MOD_UNLOAD:
+		return (mtrace_busy() ? EBUSY : 0);
 	default:
 		return (EOPNOTSUPP);
 	}
