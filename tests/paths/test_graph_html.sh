@@ -3,7 +3,8 @@
 # The HTML page of `mbuftrace graph` in headless Chromium (Debian's
 # chromium): it opens on a packet given in its address, highlights and
 # numbers that packet's hops on the IMUNES drawing, shows its sequence,
-# and logs no error to the console.  A screenshot is kept in
+# logs no error to the console, and answers a person's clicks and hovers
+# (tests/paths/html_interact.mjs, when Node is there).  A screenshot is kept in
 # build/paths/ for a person to look at.  Chromium gets no network: its
 # background services are off and the page loads nothing.
 set -u
@@ -68,6 +69,26 @@ chrome --window-size=1300,900 --screenshot="$ROOT/build/paths/graph-lab.png" \
 	"file://$TMP/lab.html#frame=5" >/dev/null 2>&1
 check "a screenshot was taken (build/paths/graph-lab.png)" \
 	test -s build/paths/graph-lab.png
+
+# What a person does with it: pick a path, hover a hop, copy a source
+# location, pick a frame (Node drives Chromium through its DevTools port).
+if command -v node >/dev/null &&
+	node --experimental-websocket -e 'new WebSocket("ws://127.0.0.1:9")' \
+		>/dev/null 2>&1; then
+	rm -rf "$TMP/profile"
+	timeout 120 node --experimental-websocket tests/paths/html_interact.mjs \
+		"$CHROMIUM" "file://$TMP/lab.html" "$TMP/profile" >"$TMP/interact" 2>&1
+	while read -r verdict what; do
+		case $verdict in
+		PASS) ok "page: $what" ;;
+		*) echo "$what" >"$TMP/why"; not_ok "page: $verdict $what" "$TMP/why" ;;
+		esac
+	done <"$TMP/interact"
+	grep -q '^PASS no error on the console' "$TMP/interact" ||
+		not_ok "page: the interaction script ran to its end" "$TMP/interact"
+else
+	skip "no Node with a WebSocket (node --experimental-websocket): the page's interactions"
+fi
 
 # 20,000 packets: one entry per path, one number per frame.
 "$MKPATHS" mix 20000 "$TMP/mix.pcap"
