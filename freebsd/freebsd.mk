@@ -33,3 +33,38 @@ all: $(FB_SAMPLE)
 $(FB_SAMPLE): $(B)/obj/freebsd/tests/mtrace_sample.o $(FB_CORE_OBJ) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# kern_mbuf_trace.c itself, run on simulated KPIs (freebsd/tests/sim):
+# compiled as the syntax check compiles it, against freebsd_kpi.h with
+# every other kernel header an empty stub, malloc(9) renamed away from
+# libc's, and linked with the userland build of the record buffer.
+FB_GLUE       = $(B)/tests/test_kern_glue
+FB_STUB       = $(B)/freebsd/stub
+FB_KERN_SRC  := freebsd/sys/kern/kern_mbuf_trace.c
+FB_KCFLAGS   := -std=gnu11 -nostdinc -ffreestanding -D_KERNEL -DMBUF_TRACE \
+		-Dmalloc=sim_kmalloc -Dfree=sim_kfree \
+		-include freebsd/check/freebsd_kpi.h -Ifreebsd/sys -Iinclude \
+		-Ifreebsd/sys/contrib/mbuftrace/compat
+all: $(FB_GLUE)
+
+$(FB_STUB)/.stamp: $(FB_KERN_SRC) $(wildcard freebsd/sys/sys/*.h)
+	@rm -rf $(FB_STUB) && mkdir -p $(FB_STUB)
+	@for h in $$(sed -n 's/^#include <\(.*\)>.*/\1/p' $(FB_KERN_SRC) \
+	    freebsd/sys/sys/*.h freebsd/sys/contrib/mbuftrace/compat/*.h); do \
+		[ -f freebsd/sys/$$h ] || [ -f include/$$h ] || \
+		[ -f freebsd/sys/contrib/mbuftrace/compat/$$h ] || \
+		{ mkdir -p $(FB_STUB)/$$(dirname $$h) && : >$(FB_STUB)/$$h; }; \
+	done
+	@touch $@
+
+$(B)/obj/freebsd/tests/sim/kern_sim.o: freebsd/tests/sim/kern_sim.c \
+    freebsd/tests/sim/kern_sim.h $(FB_KERN_SRC) freebsd/check/freebsd_kpi.h \
+    $(FB_STUB)/.stamp $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(FB_KCFLAGS) -I$(FB_STUB) $(CFLAGS) $(WARN) $(EXTRA_CFLAGS) \
+		-c -o $@ $<
+
+$(FB_GLUE): $(B)/obj/freebsd/tests/unit/test_kern_glue.o \
+    $(B)/obj/freebsd/tests/sim/kern_sim.o $(FB_CORE_OBJ) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ $(LDLIBS)

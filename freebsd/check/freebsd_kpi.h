@@ -66,6 +66,7 @@ typedef __builtin_va_list	va_list;
 
 /* sys/sys/errno.h [M: the values are FreeBSD's] */
 #define	EPERM		1
+#define	ENOENT		2
 #define	ENXIO		6
 #define	ENOMEM		12
 #define	EEXIST		17
@@ -158,6 +159,8 @@ struct pkthdr {
 	int32_t			len;
 };
 struct mbuf {
+	caddr_t			m_data;
+	int32_t			m_len;
 	int			m_flags;
 	struct pkthdr		m_pkthdr;
 };
@@ -178,7 +181,7 @@ void	 m_copydata(const struct mbuf *, int, int, caddr_t);
 
 /* sys/sys/counter.h [R: the static COUNTER_U64_DEFINE_EARLY form, vm_page.c] */
 typedef uint64_t *counter_u64_t;
-#define	COUNTER_U64_DEFINE_EARLY(c)	counter_u64_t c
+#define	COUNTER_U64_DEFINE_EARLY(c)	counter_u64_t c = (uint64_t[1]){ 0 }
 void	counter_u64_add(counter_u64_t, int64_t);
 
 /*

@@ -316,20 +316,23 @@ mtrace_rec(struct mbuf *m, int kind, int detail, const char *file, int line,
 	struct mtrace_buf *b;
 	struct mtrace_rec *r;
 	uint64_t now;
+	uint32_t lost;
 
 	if ((b = mtrace_lookup(m)) == NULL)
 		return (NULL);
 	now = mtrace_now();
+	lost = b->mb_lost;
 #ifdef VIMAGE
 	if (b->mb_ns_token != (uintptr_t)curvnet && kind != MBT_KIND_IFACE &&
 	    (r = mtrace_buf_append(b, MBT_KIND_IFACE, 0, now, curcpu)) != NULL)
 		mtrace_note_iface(b, r, NULL);
 #endif
 	r = mtrace_buf_append(b, kind, detail, now, curcpu);
-	if (r == NULL) {
-		counter_u64_add(mtrace_lost, 1);
+	/* The buffer counts what it could not keep; so does the sysctl. */
+	if (b->mb_lost != lost)
+		counter_u64_add(mtrace_lost, b->mb_lost - lost);
+	if (r == NULL)
 		return (NULL);
-	}
 	if (kind == MBT_KIND_POINT || mtrace_source_position) {
 		r->mr_file = file;
 		r->mr_line = line;

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Tests of sys/kern/kern_mbuf_trace.c itself, run on the simulated KPIs of
+ * freebsd/tests/sim/kern_sim.c: start points, records across VNETs, the
+ * persistent tag across an epair, copies as child traces, budgets, drops,
+ * emission only to a listener, counters, and that every trace it emits
+ * decodes with libmbuftrace as what happened.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <mbuftrace/mbuftrace.h>
+
+#include "../sim/kern_sim.h"
+#include "../../../tests/unit/check.h"
+
+void *
+sim_libc_alloc(size_t size)
+{
+	return (malloc(size));
+}
+
+void
+sim_libc_free(void *p)
+{
+	free(p);
+}
+
+static const uint8_t frame[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x0b, 0x02, 0x00, 0x00, 0x00, 0x00, 0x0a,
+	0x08, 0x00, 0x45, 0x00, 0x00, 0x1c, 0x12, 0x34, 0x00, 0x00, 0x40, 0x01,
+	0xe4, 0x82, 0xc0, 0x00, 0x02, 0x01, 0xc0, 0x00, 0x02, 0x02, 0x08, 0x00,
+	0xf7, 0xfe, 0x00, 0x01, 0x00, 0x00,
+};
+
+static int vnet_a, vnet_b;	/* their addresses stand for two VNETs */
+static struct ifnet *epair0a, *epair0b;
+
+static int
+str_is(struct mbt_str s, const char *want)
+{
+	return (s.len == strlen(want) && memcmp(s.ptr, want, s.len) == 0);
+}
+
+/* Decode capture i into t; 0 when it decoded entirely. */
+static int
+decode(int i, struct mbt_trace *t)
+{
+	uint32_t len;
+	const uint8_t *p = sim_capture(i, &len);
+
+	mbt_trace_init(t);
+	return (mbt_decode(p, len, len, t));
+}
+
+/* Free m with someone listening, run the emitter, decode what came out. */
+static int
+end_and_read(struct mbuf *m, struct mbt_trace *t)
+{
+	int before = sim_ncaptured();
+
+	sim_set_listener(1);
+	sim_mbuf_free(m);
+	if (sim_run_emitter() != 1)
+		return (-1);
+	return (decode(before, t));
+}
+
+static void
+test_off_and_anywhere(void)
+{
+	struct mbuf *m = sim_mbuf(frame, sizeof(frame));
+
+	sim_set_enable(0);
+	CHECK(sim_start_point(m) != 0);
+	CHECK(sim_ntags(m) == 0);
+	sim_set_enable(1);
+	/* mtrace_start() in the code waits for start_anywhere. */
+	CHECK(sim_start(m) != 0 && sim_ntags(m) == 0);
+	sim_set_start_anywhere(1);
+	CHECK(sim_start(m) == 0 && sim_ntags(m) == 1);
+	CHECK(sim_start(m) != 0 && sim_ntags(m) == 1);	/* one trace only */
+	sim_set_start_anywhere(0);
+	sim_set_listener(0);
+	sim_mbuf_free(m);
+	CHECK(sim_run_emitter() == 0);		/* nobody listens */
+	CHECK(sim_live() == 0);
+}
+
+/*
+ * A ping from jail a to jail b and back over an epair, the interface
+ * start point on epair0a: the trace survives both crossings and names
+ * each record's VNET in order.
+ */
+static void
+test_ping_two_vnets(void)
+{
+	static const uint8_t gw[4] = { 192, 0, 2, 254 };
+	struct mbuf *m = sim_mbuf(frame, sizeof(frame));
+	struct mbt_trace t;
+	const struct mbt_record *r;
+	uint64_t started = sim_counter("started");
+	size_t i, n;
+	char seq[64] = "";
+
+	CHECK(sim_sysctl_ifaces("epair0a") == 0);
+	sim_enter_vnet(&vnet_a);
+	sim_ether_output(m, epair0a);
+	CHECK(sim_counter("started") == started + 1);
+	sim_strip_nonpersistent(m);		/* if_epair.c */
+	CHECK(sim_ntags(m) == 1);
+	sim_enter_vnet(&vnet_b);
+	sim_ether_input(m, epair0b);
+	sim_ip_input(m);
+	sim_ipfw_verdict(m, 1);
+	sim_answer(m, 0);
+	sim_route(m, 0, epair0b, 0, gw);
+	sim_ether_output(m, epair0b);
+	sim_strip_nonpersistent(m);
+	sim_enter_vnet(&vnet_a);
+	sim_ether_input(m, epair0a);
+	sim_ip_input(m);
+	sim_delivered(m);
+	CHECK(sim_sysctl_ifaces("") == 0);
+
+	CHECK(end_and_read(m, &t) == 0);
+	CHECK(t.format == MBT_FORMAT_V3 && t.origin == MBT_ORIGIN_FREEBSD);
+	CHECK(t.trace_id != 0 && t.parent_id == 0);
+	CHECK(t.start_ns == 1767225600000000000ULL);
+	CHECK(t.lost == 0 && t.tail_linktype == MBT_LINKTYPE_NONE);
+	/* Every record names its VNET; the sequence of VNETs is a, b, a. */
+	for (i = 0, n = 0; i < t.nrecords; i++) {
+		r = &t.records[i];
+		CHECK(r->has_ns);
+		if (r->has_ns && (n == 0 || seq[n - 1] != r->ns_name.ptr[0]) &&
+		    n < sizeof(seq) - 1 && r->ns_name.len == 1)
+			seq[n++] = r->ns_name.ptr[0];
+	}
+	CHECK_STR(seq, "aba");
+	/* The first records: where it started, and what it looked like. */
+	CHECK(t.nrecords > 5);
+	if (t.nrecords > 5) {
+		CHECK(t.records[0].kind == MBT_KIND_IFACE);
+		CHECK(t.records[1].kind == MBT_KIND_POINT &&
+		    str_is(t.records[1].text, "trace started"));
+		CHECK(str_is(t.records[1].func, "sim_ether_output"));
+		CHECK(t.records[2].kind == MBT_KIND_IFACE &&
+		    str_is(t.records[2].ifname, "epair0a") &&
+		    t.records[2].ifindex == 2);
+		CHECK(t.records[3].kind == MBT_KIND_PACKET &&
+		    t.records[3].pkt_len == sizeof(frame) &&
+		    memcmp(t.records[3].pkt, frame, sizeof(frame)) == 0);
+	}
+	/* Some facts on the way, and the end. */
+	for (i = 0, n = 0; i < t.nrecords; i++) {
+		r = &t.records[i];
+		n += r->kind == MBT_KIND_VERDICT && r->detail == MBT_VERDICT_PASS &&
+		    str_is(r->reason, "ipfw");
+		n += r->kind == MBT_KIND_TEXT &&
+		    str_is(r->text, "icmp_input: answered in place, type 0");
+		n += r->kind == MBT_KIND_ROUTE && r->route_oif == 3 &&
+		    r->route_family == 4 && memcmp(r->route_gw, gw, 4) == 0;
+		n += r->kind == MBT_KIND_IFACE && str_is(r->ifname, "epair0b") &&
+		    str_is(r->ns_name, "b");
+	}
+	CHECK(n == 5);	/* epair0b twice: in and out */
+	r = &t.records[t.nrecords - 1];
+	CHECK(r->kind == MBT_KIND_END && r->detail == MBT_END_DELIVERED);
+	CHECK(sim_counter("emitted") >= 1 && sim_live() == 0);
+	mbt_trace_free(&t);
+}
+
+/* Patch 01's hook: the copy is a child; without it, the copy adopts. */
+static void
+test_copies(void)
+{
+	struct mbuf *m = sim_mbuf(frame, sizeof(frame)), *c, *u;
+	struct mbt_trace p, k, a;
+
+	sim_enter_vnet(&vnet_b);
+	CHECK(sim_start_point(m) == 0);
+	sim_static(m, "before the copy");
+	c = sim_mbuf_copy(m, 1);
+	CHECK(sim_live() == 2);
+	sim_static(c, "in the copy");
+	u = sim_mbuf_copy(m, 0);		/* a copy the hook missed */
+	sim_static(u, "in the other copy");
+	CHECK(sim_live() == 3);
+	CHECK(sim_busy());
+	CHECK(end_and_read(m, &p) == 0);
+	CHECK(end_and_read(c, &k) == 0);
+	CHECK(end_and_read(u, &a) == 0);
+	CHECK(k.parent_id == p.trace_id && k.trace_id != p.trace_id);
+	CHECK(a.parent_id == p.trace_id && a.trace_id != k.trace_id);
+	/* The parent says whom it copied; the hooked child starts there. */
+	CHECK(p.nrecords >= 3 && p.records[p.nrecords - 2].kind ==
+	    MBT_KIND_COPY && p.records[p.nrecords - 2].related_id == k.trace_id);
+	CHECK(k.nrecords >= 2 && str_is(k.records[k.nrecords - 2].text,
+	    "in the copy"));
+	CHECK(k.records[0].has_ns && str_is(k.records[0].ns_name, "b"));
+	CHECK(a.nrecords >= 2 && str_is(a.records[a.nrecords - 2].text,
+	    "in the other copy"));
+	CHECK(!sim_busy());
+	mbt_trace_free(&p);
+	mbt_trace_free(&k);
+	mbt_trace_free(&a);
+}
+
+/* The budget: what does not fit is counted, the end always fits. */
+static void
+test_budget_and_drop(void)
+{
+	struct mbuf *m = sim_mbuf(frame, sizeof(frame));
+	uint64_t lost = sim_counter("records_lost");
+	struct mbt_trace t;
+	int i;
+
+	CHECK(sim_sysctl_uint("records", 1) != 0);	/* below the minimum */
+	CHECK(sim_sysctl_uint("records", 513) != 0);
+	CHECK(sim_sysctl_uint("records", 6) == 0);
+	CHECK(sim_sysctl_uint("arena", 20) == 0);
+	sim_enter_vnet(&vnet_b);
+	CHECK(sim_start_point(m) == 0);
+	sim_dynamic(m, "a dynamic string longer than the arena");
+	for (i = 0; i < 10; i++)
+		sim_ip_input(m);
+	sim_drop(m, "test: dropped here");
+	sim_ip_input(m);			/* after the end: ignored */
+	CHECK(end_and_read(m, &t) == 0);
+	CHECK(t.nrecords == 6);
+	CHECK((t.flags & MBT_V3_F_LOST) != 0 && t.lost >= 7);
+	CHECK(sim_counter("records_lost") - lost == t.lost);
+	CHECK(t.nrecords == 6 && t.records[5].kind == MBT_KIND_END &&
+	    t.records[5].detail == MBT_END_DROPPED &&
+	    str_is(t.records[5].reason, "test: dropped here") &&
+	    str_is(t.records[5].func, "sim_drop"));
+	/* The dynamic text was cut to the arena, the VNET name kept first. */
+	CHECK(t.nrecords == 6 && t.records[2].kind == MBT_KIND_TEXT &&
+	    t.records[2].text.len > 0 && t.records[2].text.len < 20);
+	CHECK(sim_sysctl_uint("records", 64) == 0);
+	CHECK(sim_sysctl_uint("arena", 1024) == 0);
+	mbt_trace_free(&t);
+}
+
+/* A full emit queue drops traces and counts them. */
+static void
+test_emit_queue(void)
+{
+	struct mbuf *m1 = sim_mbuf(frame, sizeof(frame));
+	struct mbuf *m2 = sim_mbuf(frame, sizeof(frame));
+	uint64_t dropped = sim_counter("emit_dropped");
+
+	CHECK(sim_start_point(m1) == 0 && sim_start_point(m2) == 0);
+	CHECK(sim_sysctl_uint("emit_queue_max", 1) == 0);
+	sim_set_listener(1);
+	sim_mbuf_free(m1);
+	sim_mbuf_free(m2);
+	CHECK(sim_counter("emit_dropped") == dropped + 1);
+	CHECK(sim_run_emitter() == 1);
+	CHECK(sim_live() == 0);
+	CHECK(sim_sysctl_uint("emit_queue_max", 1024) == 0);
+}
+
+static void
+test_iface_list(void)
+{
+	CHECK(sim_sysctl_ifaces("em0, epair0b,vtnet0") == 0);
+	CHECK(sim_sysctl_ifaces("an_interface_name_too_long") != 0);
+	CHECK(sim_sysctl_ifaces("a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q") != 0);
+	CHECK(sim_sysctl_ifaces("") == 0);
+}
+
+int
+main(void)
+{
+	sim_init();
+	CHECK(sim_jail_created(&vnet_a, 1, "a", 1) == 0);
+	CHECK(sim_jail_created(&vnet_b, 2, "b", 1) == 0);
+	epair0a = sim_ifnet("epair0a", 2);
+	epair0b = sim_ifnet("epair0b", 3);
+	test_off_and_anywhere();
+	test_ping_two_vnets();
+	test_copies();
+	test_budget_and_drop();
+	test_emit_queue();
+	test_iface_list();
+	sim_clear_captures();
+	return (check_summary("test_kern_glue"));
+}
