@@ -85,6 +85,9 @@ mkdir -p "$src/tests/sys/net" "$src/share/man/man4" "$src/share/man/man9"
 cp "$here/tests/sys/net/mbuf_trace_test.sh" "$src/tests/sys/net/"
 insert_before "$src/tests/sys/net/Makefile" '^\.include <bsd\.test\.mk>' \
     'ATF_TESTS_SH+=	mbuf_trace_test'
+# The test changes kern.mbuf_trace.*, which every VNET shares.
+insert_before "$src/tests/sys/net/Makefile" '^\.include <bsd\.test\.mk>' \
+    'TEST_METADATA.mbuf_trace_test+=	is_exclusive="true"'
 cp "$here"/share/man/man4/*.4 "$src/share/man/man4/"
 cp "$here/share/man/man9/mtrace.9" "$src/share/man/man9/"
 insert_before "$src/share/man/man4/Makefile" '^\.include <bsd\.prog\.mk>' \

@@ -41,7 +41,7 @@ $(FB_SAMPLE): $(B)/obj/freebsd/tests/mtrace_sample.o $(FB_CORE_OBJ) $(LIBA)
 FB_GLUE       = $(B)/tests/test_kern_glue
 FB_STUB       = $(B)/freebsd/stub
 FB_KERN_SRC  := freebsd/sys/kern/kern_mbuf_trace.c
-FB_KCFLAGS   := -std=gnu11 -nostdinc -ffreestanding -D_KERNEL -DMBUF_TRACE \
+FB_KCFLAGS   := -std=gnu11 -nostdinc -ffreestanding -D_KERNEL -DMBUF_TRACE -DDDB \
 		-Dmalloc=sim_kmalloc -Dfree=sim_kfree \
 		-include freebsd/check/freebsd_kpi.h -Ifreebsd/sys -Iinclude \
 		-Ifreebsd/sys/contrib/mbuftrace/compat

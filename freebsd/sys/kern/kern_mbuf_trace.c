@@ -716,29 +716,41 @@ mtrace_init(void *arg __unused)
 SYSINIT(mtrace_init, SI_SUB_PROTO_FIREWALL, SI_ORDER_ANY, mtrace_init, NULL);
 
 #ifdef DDB
+static const char *const db_mtrace_kinds[] = {
+	"?", "point", "text", "packet", "rule", "verdict", "iface", "end",
+	"route", "copy",
+};
+
 static void
 db_mtrace_print(const struct mtrace_buf *b)
 {
 	const struct mtrace_rec *r;
-	const uint8_t *arena;
+	const char *arena;
 	uint16_t i;
 
-	arena = mtrace_buf_carena(b);
+	arena = (const char *)mtrace_buf_carena(b);
 	db_printf("trace %#jx parent %#jx: %u of %u records, %u lost\n",
 	    (uintmax_t)b->mb_id, (uintmax_t)b->mb_parent_id, b->mb_nrec,
 	    b->mb_maxrec, b->mb_lost);
 	for (i = 0; i < b->mb_nrec && !db_pager_quit; i++) {
 		r = &mtrace_buf_crecs(b)[i];
-		db_printf("%3u +%ju cpu%u kind %u/%u", i, (uintmax_t)r->mr_time,
-		    r->mr_cpu, r->mr_kind, r->mr_detail);
+		db_printf("%3u +%ju cpu%u %s/%u", i, (uintmax_t)r->mr_time,
+		    r->mr_cpu, r->mr_kind <= MBT_KIND_MAX ?
+		    db_mtrace_kinds[r->mr_kind] : "?", r->mr_detail);
 		if (r->mr_file != NULL)
 			db_printf(" %s:%u %s", r->mr_file, r->mr_line,
 			    r->mr_func != NULL ? r->mr_func : "");
-		if (r->mr_text != NULL)
+		if (r->mr_kind == MBT_KIND_IFACE && r->mr_ndyn == 2)
+			db_printf(" if %u %.*s vnet of jail %ju %.*s",
+			    r->mr_u32, r->mr_dyn[0].ms_len,
+			    arena + r->mr_dyn[0].ms_off, (uintmax_t)r->mr_u64,
+			    r->mr_dyn[1].ms_len, arena + r->mr_dyn[1].ms_off);
+		else if (r->mr_text != NULL)
 			db_printf(" %.*s", r->mr_text_len, r->mr_text);
-		else if (r->mr_ndyn > 0 && r->mr_kind != MBT_KIND_PACKET)
+		else if (r->mr_ndyn > 0 && r->mr_kind != MBT_KIND_PACKET &&
+		    r->mr_kind != MBT_KIND_ROUTE)
 			db_printf(" %.*s", r->mr_dyn[0].ms_len,
-			    (const char *)arena + r->mr_dyn[0].ms_off);
+			    arena + r->mr_dyn[0].ms_off);
 		if (r->mr_name != NULL)
 			db_printf(" (%s)", r->mr_name);
 		db_printf("\n");

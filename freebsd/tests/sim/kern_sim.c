@@ -252,6 +252,26 @@ osd_register(u_int type __unused, osd_destructor_t d __unused,
 	return (1);
 }
 
+bool db_pager_quit;
+static char sim_ddb_out[4096];
+static size_t sim_ddb_len;
+
+int
+db_printf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(sim_ddb_out + sim_ddb_len,
+	    sizeof(sim_ddb_out) - sim_ddb_len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sim_ddb_len = MIN(sim_ddb_len + (size_t)n,
+		    sizeof(sim_ddb_out) - 1);
+	return (n);
+}
+
 uint32_t
 arc4random(void)
 {
@@ -501,6 +521,16 @@ int
 sim_busy(void)
 {
 	return (mtrace_busy());
+}
+
+/* What "show mtrace <addr>" prints in ddb(4). */
+const char *
+sim_ddb_show_mtrace(struct mbuf *m)
+{
+	sim_ddb_len = 0;
+	sim_ddb_out[0] = '\0';
+	db_show_mtrace((db_expr_t)(uintptr_t)m, true, 1, NULL);
+	return (sim_ddb_out);
 }
 
 /* ---- trace points, written as the patches write them ---- */

@@ -6,6 +6,7 @@
  * emission only to a listener, counters, and that every trace it emits
  * decodes with libmbuftrace as what happened.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -261,6 +262,28 @@ test_emit_queue(void)
 	CHECK(sim_sysctl_uint("emit_queue_max", 1024) == 0);
 }
 
+/* ddb's "show mtrace <addr>": the trace as stored, or why there is none. */
+static void
+test_ddb(void)
+{
+	struct mbuf *m = sim_mbuf(frame, sizeof(frame));
+	const char *out;
+
+	sim_enter_vnet(&vnet_b);
+	CHECK(strstr(sim_ddb_show_mtrace(m), "carries no trace") != NULL);
+	CHECK(sim_start_point(m) == 0);
+	sim_static(m, "seen by ddb");
+	out = sim_ddb_show_mtrace(m);
+	CHECK(strstr(out, "trace 0x") != NULL);
+	CHECK(strstr(out, "records, 0 lost") != NULL);
+	CHECK(strstr(out, "sim_static seen by ddb") != NULL);
+	CHECK(strstr(out, "iface/0 if 0  vnet of jail 2 b") != NULL);
+	if (getenv("SHOW_DDB") != NULL)
+		fputs(out, stderr);
+	sim_set_listener(0);
+	sim_mbuf_free(m);
+}
+
 static void
 test_iface_list(void)
 {
@@ -284,6 +307,7 @@ main(void)
 	test_budget_and_drop();
 	test_emit_queue();
 	test_iface_list();
+	test_ddb();
 	sim_clear_captures();
 	return (check_summary("test_kern_glue"));
 }
