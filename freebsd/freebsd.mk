@@ -47,9 +47,11 @@ FB_KCFLAGS   := -std=gnu11 -nostdinc -ffreestanding -D_KERNEL -DMBUF_TRACE -DDDB
 		-Ifreebsd/sys/contrib/mbuftrace/compat
 all: $(FB_GLUE)
 
-$(FB_STUB)/.stamp: $(FB_KERN_SRC) $(wildcard freebsd/sys/sys/*.h)
+FB_SIM_SRC   := $(FB_KERN_SRC) freebsd/sys/netpfil/ipfw/ip_fw_mtrace.c \
+		freebsd/sys/netgraph/ng_mtrace.c
+$(FB_STUB)/.stamp: $(FB_SIM_SRC) $(wildcard freebsd/sys/sys/*.h)
 	@rm -rf $(FB_STUB) && mkdir -p $(FB_STUB)
-	@for h in $$(sed -n 's/^#include <\(.*\)>.*/\1/p' $(FB_KERN_SRC) \
+	@for h in $$(sed -n 's/^#include <\(.*\)>.*/\1/p' $(FB_SIM_SRC) \
 	    freebsd/sys/sys/*.h freebsd/sys/contrib/mbuftrace/compat/*.h); do \
 		[ -f freebsd/sys/$$h ] || [ -f include/$$h ] || \
 		[ -f freebsd/sys/contrib/mbuftrace/compat/$$h ] || \
@@ -57,14 +59,15 @@ $(FB_STUB)/.stamp: $(FB_KERN_SRC) $(wildcard freebsd/sys/sys/*.h)
 	done
 	@touch $@
 
-$(B)/obj/freebsd/tests/sim/kern_sim.o: freebsd/tests/sim/kern_sim.c \
-    freebsd/tests/sim/kern_sim.h $(FB_KERN_SRC) freebsd/check/freebsd_kpi.h \
+$(B)/obj/freebsd/tests/sim/%.o: freebsd/tests/sim/%.c \
+    freebsd/tests/sim/kern_sim.h $(FB_SIM_SRC) freebsd/check/freebsd_kpi.h \
     $(FB_STUB)/.stamp $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(FB_KCFLAGS) -I$(FB_STUB) $(CFLAGS) $(WARN) $(EXTRA_CFLAGS) \
 		-c -o $@ $<
 
 $(FB_GLUE): $(B)/obj/freebsd/tests/unit/test_kern_glue.o \
-    $(B)/obj/freebsd/tests/sim/kern_sim.o $(FB_CORE_OBJ) $(LIBA)
+    $(B)/obj/freebsd/tests/sim/kern_sim.o \
+    $(B)/obj/freebsd/tests/sim/startpoints_sim.o $(FB_CORE_OBJ) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ $(LDLIBS)

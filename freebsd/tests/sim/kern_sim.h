@@ -55,4 +55,14 @@ void	 sim_ipfw_verdict(struct mbuf *m, int pass);
 int	 sim_start(struct mbuf *m);
 int	 sim_start_point(struct mbuf *m);
 
+/* The start-point modules (startpoints_sim.c). */
+int	 sim_ipfw_load(void);
+int	 sim_ipfw_unload(void);
+int	 sim_ipfw_match(struct mbuf *m, int ours, int *done);
+int	 sim_ng_setup(int connect_out);
+int	 sim_ng_newhook(const char *name);
+int	 sim_ng_input(struct mbuf *m, struct mbuf **out);
+int	 sim_ng_unload(void);
+void	 sim_ng_shutdown(void);
+
 #endif /* KERN_SIM_H */

@@ -262,6 +262,83 @@ test_emit_queue(void)
 	CHECK(sim_sysctl_uint("emit_queue_max", 1024) == 0);
 }
 
+/*
+ * "ipfw add 100 eaction mtrace ...": the action starts a trace, records
+ * ipfw's rule, and lets ipfw go on to the next rule; it ignores other
+ * actions' opcodes; the module stays while traces are alive.
+ */
+static void
+test_ipfw_action(void)
+{
+	struct mbuf *m = sim_mbuf(frame, sizeof(frame));
+	struct mbuf *other = sim_mbuf(frame, sizeof(frame));
+	struct mbt_trace t;
+	int done;
+
+	CHECK(sim_ipfw_load() == 0);
+	sim_enter_vnet(&vnet_b);
+	CHECK(sim_ipfw_match(other, 0, &done) == 0 && done == 0);
+	CHECK(sim_ntags(other) == 0);
+	CHECK(sim_ipfw_match(m, 1, &done) == 0 && done == 0);
+	CHECK(sim_ntags(m) == 1);
+	CHECK(sim_ipfw_unload() != 0);		/* a trace is alive */
+	CHECK(end_and_read(m, &t) == 0);
+	CHECK(t.nrecords == 4);
+	if (t.nrecords == 4) {
+		CHECK(str_is(t.records[1].func, "ipfw_mtrace"));
+		CHECK(t.records[2].kind == MBT_KIND_RULE && t.records[2].has_rule);
+		CHECK(t.records[2].fw == MBT_FW_IPFW &&
+		    t.records[2].detail == MBT_VERDICT_CONTINUE);
+		CHECK(t.records[3].kind == MBT_KIND_END);
+	}
+	CHECK(sim_ipfw_unload() == 0);
+	sim_set_listener(0);
+	sim_mbuf_free(other);
+	mbt_trace_free(&t);
+}
+
+/* An ng_mtrace node between two hooks: traces what crosses it. */
+static void
+test_ng_node(void)
+{
+	struct mbuf *m = sim_mbuf(frame, sizeof(frame)), *out;
+	struct mbt_trace t;
+
+	CHECK(sim_ng_setup(1) == 0);
+	CHECK(sim_ng_newhook("in") != 0);	/* taken */
+	CHECK(sim_ng_newhook("sideways") != 0);
+	sim_enter_vnet(&vnet_a);
+	CHECK(sim_ng_input(m, &out) == 0 && out == m);
+	CHECK(sim_ntags(m) == 1);
+	CHECK(sim_ng_unload() != 0);		/* a trace is alive */
+	CHECK(end_and_read(m, &t) == 0);
+	CHECK(t.nrecords == 4);
+	if (t.nrecords == 4) {
+		CHECK(t.records[2].kind == MBT_KIND_RULE &&
+		    t.records[2].fw == MBT_FW_NETGRAPH &&
+		    t.records[2].rule_number == 42 &&
+		    t.records[2].detail == MBT_VERDICT_PASS);
+		CHECK(str_is(t.records[2].ns_name, "a"));
+	}
+	mbt_trace_free(&t);
+	CHECK(sim_ng_unload() == 0);
+	sim_ng_shutdown();
+
+	/* With nothing on "out" the packet is dropped, and says so. */
+	m = sim_mbuf(frame, sizeof(frame));
+	CHECK(sim_ng_setup(0) == 0);
+	sim_set_listener(1);
+	CHECK(sim_ng_input(m, &out) != 0 && out == NULL);
+	CHECK(sim_run_emitter() == 1);
+	CHECK(decode(sim_ncaptured() - 1, &t) == 0);
+	CHECK(t.nrecords >= 1 && t.records[t.nrecords - 1].kind == MBT_KIND_END &&
+	    t.records[t.nrecords - 1].detail == MBT_END_DROPPED &&
+	    str_is(t.records[t.nrecords - 1].reason,
+	    "ng_mtrace: other hook not connected"));
+	mbt_trace_free(&t);
+	sim_ng_shutdown();
+}
+
 /* ddb's "show mtrace <addr>": the trace as stored, or why there is none. */
 static void
 test_ddb(void)
@@ -308,6 +385,8 @@ main(void)
 	test_emit_queue();
 	test_iface_list();
 	test_ddb();
+	test_ipfw_action();
+	test_ng_node();
 	sim_clear_captures();
 	return (check_summary("test_kern_glue"));
 }
