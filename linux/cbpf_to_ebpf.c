@@ -273,8 +273,104 @@ translate_one(
 	}
 }
 
+/* The skb's fields are read in one block into the stack, below M[]. */
+#define BLOCK_OFF (-200)
+#define BLOCK_MAX 128
+#define SKB R9
+
+struct skb_block {
+	uint32_t lo, len; /* of the block in struct sk_buff */
+};
+
+static struct skb_block
+block_of(const struct mbt_skb_layout *l, bool link)
+{
+	const uint32_t off[] = {l->head, l->data, l->tail, l->len, l->protocol,
+	    link ? l->mac_header : l->network_header};
+	const uint32_t size[] = {8, 8, 4, 4, 2, 2};
+	uint32_t lo = UINT32_MAX, hi = 0;
+
+	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+		lo = off[i] < lo ? off[i] : lo;
+		hi = off[i] + size[i] > hi ? off[i] + size[i] : hi;
+	}
+	return (struct skb_block){lo, hi - lo};
+}
+
+/* dst = the skb field at offset off, from the block on the stack. */
 static void
-prologue(struct emitter *e, int in_map_fd)
+field(struct emitter *e, uint8_t dst, uint8_t size, uint32_t off,
+    struct skb_block b)
+{
+	emit(e, BPF_LDX | BPF_MEM | size, dst, R10,
+	    (int16_t)(BLOCK_OFF + (int)(off - b.lo)), 0);
+}
+
+/*
+ * Copy the packet's first bytes into the map, as the hooks' copy_packet()
+ * does: from the network header of an IPv4 or IPv6 packet, or from the
+ * link header; caplen and wirelen as libpcap would see them.
+ */
+static int
+copy_from_skb(struct emitter *e, const struct mbt_skb_layout *l, bool link,
+    uint32_t bytes)
+{
+	struct skb_block b = block_of(l, link);
+
+	if (b.len > BLOCK_MAX)
+		return -E2BIG;
+	emit(e, BPF_LDX | BPF_MEM | BPF_DW, SKB, R6, 0, 0); /* args[0] */
+	emit(e, BPF_ALU64 | BPF_MOV | BPF_X, R1, R10, 0, 0);
+	emit(e, BPF_ALU64 | BPF_ADD | BPF_K, R1, 0, 0, BLOCK_OFF);
+	emit(e, BPF_ALU64 | BPF_MOV | BPF_K, R2, 0, 0, (int32_t)b.len);
+	emit(e, BPF_ALU64 | BPF_MOV | BPF_X, R3, SKB, 0, 0);
+	emit(e, BPF_ALU64 | BPF_ADD | BPF_K, R3, 0, 0, (int32_t)b.lo);
+	emit(e, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_probe_read_kernel);
+	emit_jump(e, BPF_JMP | BPF_JNE | BPF_K, R0, 0, 0, T_EXIT, 0);
+	field(e, R4, BPF_H, link ? l->mac_header : l->network_header, b);
+	if (link) {
+		emit_jump(
+		    e, BPF_JMP | BPF_JEQ | BPF_K, R4, 0, 0xffff, T_EXIT, 0);
+	} else { /* IPv4 or IPv6 only: htons(0x0800), htons(0x86dd) */
+		field(e, R5, BPF_H, l->protocol, b);
+		emit(e, BPF_JMP | BPF_JEQ | BPF_K, R5, 0, 1, 0x0008);
+		emit_jump(
+		    e, BPF_JMP | BPF_JNE | BPF_K, R5, 0, 0xdd86, T_EXIT, 0);
+	}
+	/* R5 = data - head; the header must lie within the data. */
+	field(e, R5, BPF_DW, l->data, b);
+	field(e, R1, BPF_DW, l->head, b);
+	emit(e, BPF_ALU64 | BPF_SUB | BPF_X, R5, R1, 0, 0);
+	field(e, R2, BPF_W, l->tail, b);
+	emit_jump(e, BPF_JMP | BPF_JGT | BPF_X, R4, R2, 0, T_EXIT, 0);
+	field(e, R3, BPF_W, l->len, b);
+	emit(e, BPF_ALU64 | BPF_ADD | BPF_X, R3, R5, 0, 0); /* data + len */
+	emit_jump(e, BPF_JMP | BPF_JGT | BPF_X, R4, R3, 0, T_EXIT, 0);
+	emit(e, BPF_ALU64 | BPF_SUB | BPF_X, R3, R4, 0, 0); /* wirelen */
+	emit(e, BPF_STX | BPF_MEM | BPF_W, PKT, R3,
+	    offsetof(struct mbt_lx_filter_in, wirelen), 0);
+	/* CAPLEN = min(tail - off, wirelen, bytes), then copy that much. */
+	emit(e, BPF_ALU64 | BPF_MOV | BPF_X, CAPLEN, R2, 0, 0);
+	emit(e, BPF_ALU64 | BPF_SUB | BPF_X, CAPLEN, R4, 0, 0);
+	emit(e, BPF_JMP | BPF_JLE | BPF_X, CAPLEN, R3, 1, 0);
+	emit(e, BPF_ALU64 | BPF_MOV | BPF_X, CAPLEN, R3, 0, 0);
+	emit(e, BPF_JMP | BPF_JLE | BPF_K, CAPLEN, 0, 1, (int32_t)bytes);
+	emit(e, BPF_ALU64 | BPF_MOV | BPF_K, CAPLEN, 0, 0, (int32_t)bytes);
+	emit_jump(e, BPF_JMP | BPF_JEQ | BPF_K, CAPLEN, 0, 0, T_EXIT, 0);
+	emit(e, BPF_STX | BPF_MEM | BPF_W, PKT, CAPLEN,
+	    offsetof(struct mbt_lx_filter_in, caplen), 0);
+	emit(e, BPF_ALU64 | BPF_MOV | BPF_X, R3, R1, 0, 0);
+	emit(e, BPF_ALU64 | BPF_ADD | BPF_X, R3, R4, 0, 0); /* head + off */
+	emit(e, BPF_ALU64 | BPF_MOV | BPF_X, R1, PKT, 0, 0);
+	emit(e, BPF_ALU64 | BPF_MOV | BPF_X, R2, CAPLEN, 0, 0);
+	emit(e, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_probe_read_kernel);
+	emit_jump(e, BPF_JMP | BPF_JNE | BPF_K, R0, 0, 0, T_EXIT, 0);
+	return 0;
+}
+
+static int
+prologue(struct emitter *e, int in_map_fd, const struct mbt_skb_layout *skb,
+    bool link, uint32_t bytes)
 {
 	emit(e, BPF_ALU64 | BPF_MOV | BPF_X, R6, R1, 0, 0);
 	emit(e, BPF_ST | BPF_MEM | BPF_W, R10, 0, KEY_OFF, 0);
@@ -284,13 +380,22 @@ prologue(struct emitter *e, int in_map_fd)
 	emit(e, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem);
 	emit_jump(e, BPF_JMP | BPF_JEQ | BPF_K, R0, 0, 0, T_EXIT, 0);
 	emit(e, BPF_ALU64 | BPF_MOV | BPF_X, PKT, R0, 0, 0);
-	emit(e, BPF_LDX | BPF_MEM | BPF_W, CAPLEN, PKT,
-	    offsetof(struct mbt_lx_filter_in, caplen), 0);
+	if (skb != NULL) {
+		int rc = copy_from_skb(e, skb, link, bytes);
+
+		if (rc != 0)
+			return rc;
+	} else {
+		emit(e, BPF_LDX | BPF_MEM | BPF_DW, SKB, R6, 0, 0);
+		emit(e, BPF_LDX | BPF_MEM | BPF_W, CAPLEN, PKT,
+		    offsetof(struct mbt_lx_filter_in, caplen), 0);
+	}
 	for (int i = 0; i < MBT_CBPF_MEMWORDS / 2; i++)
 		emit(e, BPF_ST | BPF_MEM | BPF_DW, R10, 0,
 		    (int16_t)(MEM_OFF + 8 * i), 0);
 	emit(e, BPF_ALU | BPF_MOV | BPF_K, A, 0, 0, 0);
 	emit(e, BPF_ALU | BPF_MOV | BPF_K, X, 0, 0, 0);
+	return 0;
 }
 
 /*
@@ -340,7 +445,8 @@ count_fixups(const struct emitter *e, enum target_kind kind)
 
 int
 mbt_cbpf_to_ebpf(const struct mbt_cbpf_insn *in, size_t n, int in_map_fd,
-    int progs_fd, int cont_index, struct bpf_insn *out, size_t cap)
+    const struct mbt_skb_layout *skb, bool link, uint32_t bytes,
+    struct bpf_insn *out, size_t cap)
 {
 	static struct emitter e;
 	size_t start[MBT_CBPF_MAX_INSNS];
@@ -357,7 +463,10 @@ mbt_cbpf_to_ebpf(const struct mbt_cbpf_insn *in, size_t n, int in_map_fd,
 	e.nfix = 0;
 	e.out = out;
 	e.cap = cap;
-	prologue(&e, in_map_fd);
+	if (bytes == 0 || bytes > PKT_MAX)
+		return -EINVAL;
+	if ((rc = prologue(&e, in_map_fd, skb, link, bytes)) != 0)
+		return rc;
 	for (size_t pc = 0; pc < n; pc++) {
 		start[pc] = e.len;
 		if (reach[pc] && (rc = translate_one(&e, &in[pc], pc, n)) != 0)
@@ -368,22 +477,19 @@ mbt_cbpf_to_ebpf(const struct mbt_cbpf_insn *in, size_t n, int in_map_fd,
 		emit_jump(&e, BPF_JMP | BPF_JA, 0, 0, 0, T_REJECT, 0);
 	nreject = count_fixups(&e, T_REJECT);
 	naccept = count_fixups(&e, T_ACCEPT);
+	/* A rejection only returns; a match says which skb it was. */
 	if (nreject > 0) {
 		reject = e.len;
 		emit(&e, BPF_ALU64 | BPF_MOV | BPF_K, R0, 0, 0, 0);
-		if (naccept > 0)
-			emit(&e, BPF_JMP | BPF_JA, 0, 0, 1, 0);
+		emit(&e, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	}
 	if (naccept > 0) {
 		accept = e.len;
-		emit(&e, BPF_ALU64 | BPF_MOV | BPF_K, R0, 0, 0, 1);
+		emit(&e, BPF_ST | BPF_MEM | BPF_W, PKT, 0,
+		    offsetof(struct mbt_lx_filter_in, result), 1);
+		emit(&e, BPF_STX | BPF_MEM | BPF_DW, PKT, SKB,
+		    offsetof(struct mbt_lx_filter_in, start_skb), 0);
 	}
-	emit(&e, BPF_STX | BPF_MEM | BPF_W, PKT, R0,
-	    offsetof(struct mbt_lx_filter_in, result), 0);
-	emit(&e, BPF_ALU64 | BPF_MOV | BPF_X, R1, R6, 0, 0);
-	emit_map_fd(&e, R2, progs_fd);
-	emit(&e, BPF_ALU64 | BPF_MOV | BPF_K, R3, 0, 0, cont_index);
-	emit(&e, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_tail_call);
 	exit_at = e.len;
 	emit(&e, BPF_ALU64 | BPF_MOV | BPF_K, R0, 0, 0, 0);
 	emit(&e, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);

@@ -8,23 +8,35 @@
 #define MBT_LINUX_CBPF_TO_EBPF_H
 
 #include <linux/bpf.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "record_event.h"
 
+/* Where the fields the filter's prologue reads are in struct sk_buff, as
+ * this kernel's BTF says.  Sizes: head, data 8; tail, len 4; the rest 2. */
+struct mbt_skb_layout {
+	uint32_t head, data, tail, len, protocol, network_header, mac_header;
+};
+
 /*
- * The program made is of type BPF_PROG_TYPE_RAW_TRACEPOINT.  It looks up
- * entry 0 of the per-CPU array in_map_fd (struct mbt_lx_filter_in: the
- * packet bytes the hook copied), runs the filter on them, stores 1 (match)
- * or 0 in its result, then tail-calls entry cont_index of the program
- * array progs_fd with its own context, so that the hook goes on.
+ * The program made is of type BPF_PROG_TYPE_RAW_TRACEPOINT, for a
+ * tracepoint whose first argument is the skb.  It copies up to bytes bytes
+ * of the packet (from its network header, or its link header when link)
+ * into entry 0 of the per-CPU array in_map_fd (struct mbt_lx_filter_in),
+ * runs the filter on them, and on a match sets result to 1 and start_skb
+ * to the skb: the hook's own program, attached after it, starts the trace.
+ *
+ * With skb NULL (for tests) the prologue copies nothing: the bytes, caplen
+ * and wirelen are already in the map.
  *
  * Writes at most cap instructions to out; returns how many, or -EINVAL for
  * an instruction the kernel's filter machine would also refuse, -E2BIG.
  */
 int mbt_cbpf_to_ebpf(const struct mbt_cbpf_insn *in, size_t n, int in_map_fd,
-    int progs_fd, int cont_index, struct bpf_insn *out, size_t cap);
+    const struct mbt_skb_layout *skb, bool link, uint32_t bytes,
+    struct bpf_insn *out, size_t cap);
 
 /*
  * How many bytes from the start of the packet the filter can ever read
@@ -33,6 +45,6 @@ int mbt_cbpf_to_ebpf(const struct mbt_cbpf_insn *in, size_t n, int in_map_fd,
 uint32_t mbt_cbpf_bytes_needed(const struct mbt_cbpf_insn *in, size_t n);
 
 /* Enough room for any filter of n instructions. */
-#define MBT_EBPF_MAX_LEN(n) (40 + 12 * (n))
+#define MBT_EBPF_MAX_LEN(n) (120 + 12 * (n))
 
 #endif /* MBT_LINUX_CBPF_TO_EBPF_H */

@@ -24,8 +24,13 @@ struct mbt_lx_loader {
 	struct ring_buffer *rb;
 	int nattached;
 	struct bpf_link *links[64];
-	int filter_fd; /* the translated filter, or -1 */
+	/* The translated filter's programs and their links, per start hook. */
+	int filter_fds[3], filter_links[3];
 };
+
+/* The hooks where traces start: the translated filter runs before each. */
+static const char *const start_hooks[3] = {
+    "netif_receive_skb", "net_dev_queue", "kfree_skb"};
 
 /* Effective capabilities of this process, from /proc/self/status. */
 static uint64_t
@@ -66,6 +71,18 @@ check_privileges(char *err, size_t errlen)
 	    : !bpf	     ? "CAP_BPF"
 			     : "CAP_PERFMON");
 	return -EPERM;
+}
+
+static void
+close_translated_filter(struct mbt_lx_loader *l)
+{
+	for (int i = 0; i < 3; i++) {
+		if (l->filter_links[i] >= 0)
+			close(l->filter_links[i]);
+		if (l->filter_fds[i] >= 0)
+			close(l->filter_fds[i]);
+		l->filter_links[i] = l->filter_fds[i] = -1;
+	}
 }
 
 static void
@@ -136,41 +153,113 @@ load_filter(struct record_bpf *skel, const struct mbt_lx_config *c)
 	return 0;
 }
 
+/* The bit offset of member name in struct type_id, looking into
+ * anonymous members; -ENOENT when absent, -EINVAL for a bitfield. */
+static int
+member_offset(
+    const struct btf *btf, int type_id, const char *name, uint32_t *bits)
+{
+	const struct btf_type *t = btf__type_by_id(btf, (uint32_t)type_id);
+	const struct btf_member *m;
+
+	if (t == NULL || !btf_is_composite(t))
+		return -ENOENT;
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++) {
+		const char *mname = btf__name_by_offset(btf, m[i].name_off);
+		uint32_t inner;
+
+		if (mname != NULL && strcmp(mname, name) == 0) {
+			if (btf_member_bitfield_size(t, (uint32_t)i) != 0)
+				return -EINVAL;
+			*bits = btf_member_bit_offset(t, (uint32_t)i);
+			return 0;
+		}
+		if ((mname == NULL || mname[0] == '\0') &&
+		    member_offset(btf, btf__resolve_type(btf, m[i].type), name,
+			&inner) == 0) {
+			*bits = btf_member_bit_offset(t, (uint32_t)i) + inner;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* Where struct sk_buff keeps what the translated filter reads. */
+static int
+skb_layout(struct mbt_skb_layout *l)
+{
+	const char *names[] = {"head", "data", "tail", "len", "protocol",
+	    "network_header", "mac_header"};
+	uint32_t *fields[] = {&l->head, &l->data, &l->tail, &l->len,
+	    &l->protocol, &l->network_header, &l->mac_header};
+	struct btf *btf = btf__load_vmlinux_btf();
+	int id, rc = 0;
+
+	if (btf == NULL)
+		return -ENOENT;
+	id = btf__find_by_name_kind(btf, "sk_buff", BTF_KIND_STRUCT);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && rc == 0;
+	     i++) {
+		uint32_t bits = 0;
+
+		rc = id < 0 ? -ENOENT : member_offset(btf, id, names[i], &bits);
+		if (rc == 0 && bits % 8 != 0)
+			rc = -EINVAL;
+		*fields[i] = bits / 8;
+	}
+	btf__free(btf);
+	return rc;
+}
+
 /*
- * Translate the filter to eBPF and put it where the hooks tail-call it.
- * When the kernel refuses it, the hooks interpret the filter instead:
- * slower, same answers; *missing says so.
+ * Translate the filter to eBPF and attach it to each start hook ahead of
+ * the hook's own program, which then only has to read its answer.  When
+ * the kernel refuses it, the hooks interpret the filter instead: slower,
+ * the same answers; *missing says so.
  */
 static void
-load_translated_filter(
+attach_translated_filter(
     struct mbt_lx_loader *l, const struct mbt_lx_config *c, char *missing)
 {
 	static struct bpf_insn insns[MBT_EBPF_MAX_LEN(MBT_CBPF_MAX_INSNS)];
-	int progs = bpf_map__fd(l->skel->maps.progs);
-	int done = bpf_program__fd(l->skel->progs.filter_done);
-	uint32_t key;
-	int n;
+	struct mbt_skb_layout layout;
+	int n, rc = 0, in_map = bpf_map__fd(l->skel->maps.filter_in);
 
 	if (c->filter == NULL || c->filter_len == 0)
 		return;
-	n = mbt_cbpf_to_ebpf(c->filter, c->filter_len,
-	    bpf_map__fd(l->skel->maps.filter_in), progs, 1, insns,
-	    sizeof(insns) / sizeof(insns[0]));
-	if (n < 0) {
-		append(missing, "filter translation", strerror(-n));
+	/* For tests of the interpreter, and a way out should a translation
+	 * ever be wrong. */
+	if (getenv("MBUFTRACE_INTERPRET") != NULL) {
+		append(missing, "filter translation",
+		    "MBUFTRACE_INTERPRET is set");
 		return;
 	}
-	l->filter_fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "mbt_filter",
-	    "GPL", insns, (size_t)n, NULL);
-	key = 1;
-	if (l->filter_fd < 0 ||
-	    bpf_map_update_elem(progs, &key, &done, BPF_ANY) != 0) {
-		append(missing, "filter translation", strerror(errno));
+	if ((rc = skb_layout(&layout)) == 0) {
+		n = mbt_cbpf_to_ebpf(c->filter, c->filter_len, in_map, &layout,
+		    c->filter_link, l->skel->rodata->filter_bytes, insns,
+		    sizeof(insns) / sizeof(insns[0]));
+		rc = n < 0 ? n : 0;
+	}
+	for (int i = 0; i < 3 && rc == 0; i++) {
+		l->filter_fds[i] = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT,
+		    "mbt_filter", "GPL", insns, (size_t)n, NULL);
+		if (l->filter_fds[i] < 0) {
+			rc = -errno;
+			break;
+		}
+		l->filter_links[i] =
+		    bpf_raw_tracepoint_open(start_hooks[i], l->filter_fds[i]);
+		if (l->filter_links[i] < 0)
+			rc = -errno;
+	}
+	if (rc == 0) {
+		l->skel->bss->filter_external = 1;
 		return;
 	}
-	key = 0;
-	if (bpf_map_update_elem(progs, &key, &l->filter_fd, BPF_ANY) != 0)
-		append(missing, "filter translation", strerror(errno));
+	append(
+	    missing, "filter translation (interpreted instead)", strerror(-rc));
+	close_translated_filter(l);
 }
 
 static int
@@ -221,7 +310,8 @@ mbt_lx_load(struct mbt_lx_loader **out, const struct mbt_lx_config *c,
 	}
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return -ENOMEM;
-	l->filter_fd = -1;
+	for (int i = 0; i < 3; i++)
+		l->filter_fds[i] = l->filter_links[i] = -1;
 	/* libbpf's own messages (the verifier's log) only when asked. */
 	if (getenv("MBUFTRACE_DEBUG") == NULL)
 		libbpf_set_print(NULL);
@@ -244,7 +334,7 @@ mbt_lx_load(struct mbt_lx_loader **out, const struct mbt_lx_config *c,
 		    err, errlen, "cannot load the filter: %s", strerror(-rc));
 		goto fail;
 	}
-	load_translated_filter(l, c, missing);
+	attach_translated_filter(l, c, missing);
 	l->rb = ring_buffer__new(bpf_map__fd(l->skel->maps.events),
 	    (ring_buffer_sample_fn)fn, ctx, NULL);
 	if (l->rb == NULL) {
@@ -312,8 +402,7 @@ mbt_lx_unload(struct mbt_lx_loader *l)
 	for (int i = 0; i < l->nattached; i++)
 		bpf_link__destroy(l->links[i]);
 	ring_buffer__free(l->rb);
-	if (l->filter_fd >= 0)
-		close(l->filter_fd);
+	close_translated_filter(l);
 	record_bpf__destroy(l->skel);
 	free(l);
 }

@@ -69,20 +69,11 @@ struct {
 	__type(value, struct mbt_cbpf_insn);
 } filter_prog SEC(".maps");
 
-/* A hook waiting for the filter's answer (see track()). */
-struct pending {
-	__u64 skb, dev, location;
-	__s32 value;
-	__u32 reason;
-	__u8 point, end;
-};
-
-/* Per CPU: the event being built, the filter's state, a pending start. */
+/* Per CPU: the event being built, and the interpreter's state. */
 struct scratch {
 	struct mbt_lx_event ev;
 	__u8 snap[MBT_LX_SNAP_MAX];
 	struct mbt_cbpf_vm vm;
-	struct pending pending;
 };
 
 /* Per CPU: the bytes the filter reads, and its answer. */
@@ -94,18 +85,11 @@ struct {
 } filter_in SEC(".maps");
 
 /*
- * 0: the user's filter translated to eBPF by the loader; it tail-calls
- * 1: filter_done(), which goes on where the hook left off.  Without entry
- * 0 a hook interprets the filter itself.
+ * Set by the loader when the filter runs translated to eBPF in programs of
+ * its own, attached to the start hooks before these: they leave a match in
+ * filter_in.start_skb.  Otherwise the hooks interpret the filter.
  */
-#define PROG_FILTER 0
-#define PROG_FILTER_DONE 1
-struct {
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, 2);
-	__type(key, __u32);
-	__type(value, __u32);
-} progs SEC(".maps");
+__u32 filter_external;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -440,9 +424,6 @@ begin(struct sk_buff *skb, struct net_device *dev, __u8 point, __u8 end,
 /*
  * The one handler every skb hook calls.  may_start: a trace can start here
  * (not at hooks that only continue or end one).  end: MBT_END_* or 0.
- * With a filter, the hook copies the packet's first bytes for it and
- * tail-calls the translated filter, which ends in filter_done(); only when
- * there is no translation does the hook interpret the filter itself.
  */
 static __always_inline int
 track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
@@ -450,13 +431,27 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 {
 	__u64 key = (__u64)skb;
 	struct tracked *t = NULL;
-	struct mbt_lx_filter_in *fi;
+	struct mbt_lx_filter_in *fi = NULL;
+	bool matched = filter_len == 0;
 	struct scratch *s;
 	__u16 linktype;
 
+	/*
+	 * The translated filter ran just before us on this CPU and left its
+	 * match in start_skb.  Take it now, whatever follows, so that it
+	 * cannot outlive this skb and start a trace for the next one to get
+	 * the same address.
+	 */
+	if (may_start && filter_len != 0 && (fi = get_filter_in()) &&
+	    filter_external) {
+		matched = fi->start_skb == key;
+		fi->start_skb = 0;
+	}
 	if (ntracked != 0)
 		t = bpf_map_lookup_elem(&tracked, &key);
 	else if (!may_start)
+		return 0;
+	if (!t && (!may_start || (filter_external && !matched)))
 		return 0;
 	if (!dev)
 		dev = BPF_CORE_READ(skb, dev);
@@ -466,45 +461,17 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 			       reason, location)
 			 : 0;
 	}
-	if (!may_start || !(s = get_scratch()) || !start_matches(skb, dev, s))
+	if (!(s = get_scratch()) || !start_matches(skb, dev, s))
 		return 0;
-	if (filter_len == 0)
-		return begin(skb, dev, point, end, value, reason, location);
-	if (!(fi = get_filter_in()))
-		return 0;
-	fi->caplen = copy_packet(
-	    skb, filter_link, fi->pkt, filter_bytes, &fi->wirelen, &linktype);
-	if (fi->caplen == 0)
-		return 0;
-	s->pending = (struct pending){.skb = key,
-	    .dev = (__u64)dev,
-	    .location = location,
-	    .value = value,
-	    .reason = reason,
-	    .point = point,
-	    .end = end};
-	fi->result = 0;
-	bpf_tail_call(ctx, &progs, PROG_FILTER);
-	if (filter_interpret(fi, s))
-		return begin(skb, dev, point, end, value, reason, location);
-	return 0;
-}
-
-/* Where the translated filter goes on: start the pending trace if it said
- * yes.  Not attached to any hook; only tail-called. */
-SEC("raw_tp")
-int
-BPF_PROG(filter_done)
-{
-	struct scratch *s = get_scratch();
-	struct mbt_lx_filter_in *fi = get_filter_in();
-	struct pending *p;
-
-	if (!s || !fi || !fi->result)
-		return 0;
-	p = &s->pending;
-	return begin((struct sk_buff *)p->skb, (struct net_device *)p->dev,
-	    p->point, p->end, p->value, p->reason, p->location);
+	if (filter_len != 0 && !filter_external) {
+		if (!fi)
+			return 0;
+		fi->caplen = copy_packet(skb, filter_link, fi->pkt,
+		    filter_bytes, &fi->wirelen, &linktype);
+		if (fi->caplen == 0 || !filter_interpret(fi, s))
+			return 0;
+	}
+	return begin(skb, dev, point, end, value, reason, location);
 }
 
 SEC("raw_tp/netif_receive_skb")
@@ -547,9 +514,12 @@ int
 BPF_PROG(net_dev_xmit, struct sk_buff *skb, int rc, struct net_device *dev,
     unsigned int len)
 {
-	bool leaves = rc == 0 && !BPF_CORE_READ(dev, rtnl_link_ops) &&
-		      !(BPF_CORE_READ(dev, flags) & IFF_LOOPBACK_);
+	bool leaves;
 
+	if (ntracked == 0)
+		return 0; /* no trace starts here: nothing to look at */
+	leaves = rc == 0 && !BPF_CORE_READ(dev, rtnl_link_ops) &&
+		 !(BPF_CORE_READ(dev, flags) & IFF_LOOPBACK_);
 	return track(ctx, skb, dev, MBT_LX_P_NET_DEV_XMIT, false,
 	    leaves ? MBT_END_SENT : 0, rc, 0, 0);
 }

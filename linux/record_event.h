@@ -108,6 +108,7 @@ struct mbt_lx_filter_in {
 	mbt_u32 wirelen; /* the packet's length from the same header */
 	mbt_u32 result;	 /* set by the filter: 1 = match */
 	mbt_u32 pad;
+	mbt_u64 start_skb; /* set by the filter: the skb it matched */
 };
 
 /* One classic BPF instruction, as struct bpf_insn of <pcap/bpf.h>. */
