@@ -220,6 +220,8 @@ int	sysctl_handle_string(SYSCTL_HANDLER_ARGS);
 	SYSCTL_CHECK(bool *, ptr, descr)
 #define	SYSCTL_UINT(parent, nbr, name, access, ptr, val, descr)	\
 	SYSCTL_CHECK(u_int *, ptr, descr)
+#define	SYSCTL_INT(parent, nbr, name, access, ptr, val, descr)		\
+	SYSCTL_CHECK(int *, ptr, descr)
 #define	SYSCTL_PROC(parent, nbr, name, access, ptr, arg, handler, fmt,	\
     descr)								\
 	SYSCTL_CHECK(sysctl_handler_t *, handler, descr)

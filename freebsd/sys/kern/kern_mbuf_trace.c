@@ -69,6 +69,7 @@ CTASSERT(sizeof(struct mtrace_tag) - sizeof(struct m_tag) +
 
 bool mtrace_enabled = false;
 u_int mtrace_so_cookie = 0;
+int mtrace_pflog_unit = -1;
 static bool mtrace_source_position = true;
 static bool mtrace_start_anywhere = false;
 static u_int mtrace_records = 64;
@@ -142,6 +143,9 @@ SYSCTL_PROC(_kern_mbuf_trace, OID_AUTO, interfaces,
 SYSCTL_UINT(_kern_mbuf_trace, OID_AUTO, socket_cookie, CTLFLAG_RW,
     &mtrace_so_cookie, 0,
     "Trace what sockets with this SO_USER_COOKIE send (0: none)");
+SYSCTL_INT(_kern_mbuf_trace, OID_AUTO, pflog_unit, CTLFLAG_RW,
+    &mtrace_pflog_unit, 0,
+    "Trace what pf rules log to this pflog(4) unit (-1: none)");
 SYSCTL_UINT(_kern_mbuf_trace, OID_AUTO, live, CTLFLAG_RD, &mtrace_live, 0,
     "Traces alive: on a packet, or waiting to be emitted");
 SYSCTL_COUNTER_U64(_kern_mbuf_trace, OID_AUTO, started, CTLFLAG_RD,

@@ -52,6 +52,7 @@ struct mbuf;
 
 extern bool	mtrace_enabled;
 extern u_int	mtrace_so_cookie;
+extern int	mtrace_pflog_unit;
 
 /*
  * The test every trace point makes before anything else: is tracing on,
