@@ -3,8 +3,10 @@
  * The smallest fentry program, on ip_rcv: tests/vm/test_vm.sh loads it to
  * prove that the guest kernel allows what the host kernel refuses.
  */
-#include <bpf/bpf_helpers.h>
+/* linux/bpf.h first: bpf_helpers.h uses its types. */
 #include <linux/bpf.h>
+
+#include <bpf/bpf_helpers.h>
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
