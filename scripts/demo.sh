@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# `make demo`: mbuftrace's main job on the sample capture this project ships
-# (samples/demo.pcap, made by build/bin/mktrace demo) and, when it is there,
-# on the prototype author's own FreeBSD capture in ../shared.
+# `make demo`: mbuftrace's main job.  First live: linux/demo.sh builds a
+# small namespace topology, records a ping and a blocked packet with eBPF,
+# prints both paths and removes the topology.  Then reading: the sample
+# capture this project ships (samples/demo.pcap, made by mktrace demo) and,
+# when it is there, the prototype author's own FreeBSD capture in ../shared.
 set -eu
 cd "$(dirname "$0")/.."
 MBT=build/bin/mbuftrace
@@ -10,6 +12,10 @@ SHARED=../shared/captures/mbuf-tracing-part3.pcap
 LUA=wireshark/mbuf_trace.lua
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+if [ -x linux/demo.sh ] || [ -f linux/demo.sh ]; then
+	bash linux/demo.sh || say "(the live demo failed: see above)"
+fi
 
 say "mbuftrace read samples/demo.pcap   (paths across Linux namespaces and FreeBSD VNET jails)"
 "$MBT" read samples/demo.pcap
