@@ -42,6 +42,7 @@ static const char *const point_names[MBT_LX_P_MAX + 1] = {
     [MBT_LX_P_SKB_COPY_DATAGRAM_IOVEC] = "skb_copy_datagram_iovec",
     [MBT_LX_P_KFREE_SKB] = "kfree_skb",
     [MBT_LX_P_CONSUME_SKB] = "consume_skb",
+    [MBT_LX_P_SK_DATA_READY] = "sk_data_ready",
 };
 
 const char *
@@ -211,6 +212,9 @@ point_text(const struct mbt_lx_event *ev, char *text, size_t size)
 		break;
 	case MBT_LX_P_SOCK_RCVQUEUE_FULL:
 		snprintf(text, size, "socket receive queue full");
+		break;
+	case MBT_LX_P_SK_DATA_READY:
+		snprintf(text, size, "queued to a socket");
 		break;
 	case MBT_LX_P_SKB_COPY_DATAGRAM_IOVEC:
 		snprintf(text, size, "%d bytes read by pid %" PRIu32, ev->value,

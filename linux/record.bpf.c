@@ -13,6 +13,7 @@
 #include "vmlinux.h"
 
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
@@ -52,6 +53,8 @@ struct tracked {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	/* LRU lists per CPU: an update takes no global lock. */
+	__uint(map_flags, BPF_F_NO_COMMON_LRU);
 	__uint(max_entries, 16384);
 	__type(key, __u64);
 	__type(value, struct tracked);
@@ -100,7 +103,7 @@ struct {
 
 /* Per CPU: the traced skb seen last, for hooks that have no skb. */
 struct current {
-	__u64 trace_id, time_ns;
+	__u64 trace_id, time_ns, skb, netns, dev;
 	__u32 daddr4;
 	__u32 pad;
 	__u8 daddr6[16];
@@ -342,6 +345,9 @@ set_current(struct sk_buff *skb, struct scratch *s)
 	if (!c)
 		return;
 	c->trace_id = s->ev.trace_id;
+	c->skb = (__u64)skb;
+	c->netns = s->ev.netns;
+	c->dev = (__u64)BPF_CORE_READ(skb, dev);
 	c->time_ns = s->ev.time_ns;
 	if (s->ev.protocol == ETH_P_IP_BE)
 		bpf_probe_read_kernel(&c->daddr4, 4, head + nh + 16);
@@ -594,6 +600,57 @@ BPF_PROG(consume_skb, struct sk_buff *skb, void *location)
 {
 	return track(ctx, skb, NULL, MBT_LX_P_CONSUME_SKB, false,
 	    MBT_END_CONSUMED, 0, 0, (__u64)location);
+}
+
+/*
+ * Data was queued to a socket.  The tracepoint names only the socket: the
+ * packet is the traced skb just seen on this CPU, if the socket now owns
+ * it.  This is the end of a packet delivered to a socket that no hook
+ * would otherwise see: UDP and ping sockets free a packet that was read
+ * without a tracepoint, and its address is soon another packet's.
+ */
+/*
+ * Is skb the packet just queued to sk?  In the same namespace; for UDP and
+ * TCP, which do not set skb->sk, the socket's port is the packet's
+ * destination port; for others (ping, raw) the socket owns the skb, which
+ * a raw socket's copy does not make true of the original.
+ */
+static __always_inline bool
+socket_owns(const struct sock *sk, struct sk_buff *skb, struct current *c)
+{
+	__u16 proto = BPF_CORE_READ(sk, sk_protocol);
+	__u16 port, dport;
+
+	if (BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) != c->netns)
+		return false;
+	if (proto != 6 && proto != 17)
+		return (__u64)BPF_CORE_READ(skb, sk) == (__u64)sk;
+	port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	if (bpf_probe_read_kernel(&dport, 2,
+		BPF_CORE_READ(skb, head) +
+		    BPF_CORE_READ(skb, transport_header) + 2) != 0)
+		return false;
+	return bpf_ntohs(dport) == port;
+}
+
+SEC("raw_tp/sk_data_ready")
+int
+BPF_PROG(sk_data_ready, const struct sock *sk)
+{
+	__u32 zero = 0;
+	struct current *c;
+	struct sk_buff *skb;
+
+	if (ntracked == 0 || !(c = bpf_map_lookup_elem(&current, &zero)) ||
+	    !c->skb || bpf_ktime_get_ns() - c->time_ns > ROUTE_WINDOW_NS)
+		return 0;
+	skb = (struct sk_buff *)c->skb;
+	if (!socket_owns(sk, skb, c))
+		return 0;
+	c->skb = 0;
+	/* The skb has left its device: say where it was last. */
+	return track(ctx, skb, (struct net_device *)c->dev,
+	    MBT_LX_P_SK_DATA_READY, false, MBT_END_DELIVERED, 0, 0, 0);
 }
 
 /* A route lookup: attributed to the traced skb just seen on this CPU. */

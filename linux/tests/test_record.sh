@@ -208,6 +208,21 @@ query "closed port: icmp_send type 3 code 3 in h2, then the end" \
 	"$TMP/closed.json" \
 	'any(r.get("func") == "icmp_send" and r["text"].endswith("type 3 code 3") and r["ns"].endswith("h2") for r in traces[0]["records"]) and last(traces[0])["kind"] == "end" and last(traces[0])["ns"].endswith("h2")'
 
+# 4b. UDP to a socket that listens: delivered to it in h2.
+in_ns "$H2" python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.0.2.2", 7002)); s.settimeout(10); sys.stdout.write("ready\n")
+sys.stdout.flush(); s.recv(100)' >"$TMP/listen.out" 2>&1 &
+listener=$!
+for _ in $(seq 1 50); do grep -q ready "$TMP/listen.out" && break; sleep 0.1; done
+start_record "$TMP/deliver.json" --json -c 1 udp port 7002
+in_ns "$H1" bash -c 'echo x >/dev/udp/10.0.2.2/7002'
+wait "$REC_PID"
+REC_PID=
+wait "$listener"
+query "listening port: delivered to the socket in h2" "$TMP/deliver.json" \
+	'len(traces) == 1 and last(traces[0])["end"] == "delivered" and last(traces[0])["ns"].endswith("h2") and last(traces[0])["func"] == "sk_data_ready"'
+
 # 5. -i: the trace starts where asked, not where the packet was first.
 start_record "$TMP/iface.json" --json -c 1 -i "eth0@$R1" icmp and host 10.0.1.1
 in_ns "$H1" busybox ping -c1 -W2 10.0.2.2 >/dev/null
