@@ -44,6 +44,9 @@ static const char graph_usage[] =
     "                       opens on it)\n"
     "  --match FILTER       only packets whose first snapshot matches the\n"
     "                       tcpdump filter FILTER\n"
+    "  --sequence           draw instead the records of frame N (else of the\n"
+    "                       commonest path) in time order, in lanes per stack\n"
+    "                       instance and subsystem (dot or svg)\n"
     "  -h, --help           this text\n";
 
 enum format { F_NONE, F_DOT, F_SVG, F_HTML };
@@ -52,6 +55,7 @@ struct graph_opts {
 	const char *file, *out, *topology, *match;
 	enum format format;
 	uint64_t frame;
+	bool sequence;
 };
 
 static enum format
@@ -69,7 +73,7 @@ format_named(const char *s)
 static int
 parse_graph_opts(int argc, char **argv, struct graph_opts *opt)
 {
-	enum { O_FORMAT = 256, O_TOPOLOGY, O_FRAME, O_MATCH };
+	enum { O_FORMAT = 256, O_TOPOLOGY, O_FRAME, O_MATCH, O_SEQUENCE };
 	static const struct option longopts[] = {
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
@@ -78,6 +82,7 @@ parse_graph_opts(int argc, char **argv, struct graph_opts *opt)
 	    {"topology", required_argument, NULL, O_TOPOLOGY},
 	    {"frame", required_argument, NULL, O_FRAME},
 	    {"match", required_argument, NULL, O_MATCH},
+	    {"sequence", no_argument, NULL, O_SEQUENCE},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dot;
@@ -92,6 +97,7 @@ parse_graph_opts(int argc, char **argv, struct graph_opts *opt)
 		case 'o': opt->out = optarg; break;
 		case O_TOPOLOGY: opt->topology = optarg; break;
 		case O_MATCH: opt->match = optarg; break;
+		case O_SEQUENCE: opt->sequence = true; break;
 		case O_FORMAT:
 			if ((opt->format = format_named(optarg)) == F_NONE) {
 				cli_error("--format dot, svg or html, not '%s'",
@@ -129,6 +135,12 @@ parse_graph_opts(int argc, char **argv, struct graph_opts *opt)
 		opt->format = format_named(dot + 1);
 	if (opt->format == F_NONE)
 		opt->format = F_DOT;
+	if (opt->sequence && opt->format == F_HTML) {
+		cli_error(
+		    "--sequence draws DOT or SVG; the HTML page shows the "
+		    "sequence of the packet you pick");
+		return EXIT_USAGE;
+	}
 	if (cli_json && opt->out == NULL) {
 		cli_error("--json describes what was drawn: give the drawing a "
 			  "file with -o");
@@ -213,14 +225,17 @@ write_svg(const struct graph_opts *opt, const struct graph *g)
 		return -EIO;
 	}
 	out_init(&o, f);
-	graph_write_dot(&o, g);
+	if (opt->sequence)
+		graph_write_sequence(&o, g);
+	else
+		graph_write_dot(&o, g);
 	out_flush(&o);
 	rc = o.error != 0 || fclose(f) != 0 ? -EIO : 0;
 	if (rc != 0)
 		cli_error("writing the drawing for Graphviz failed");
 	else
 		rc = run_graphviz(dotfile, opt->out ? opt->out : "/dev/stdout",
-		    g->topo != NULL);
+		    g->topo != NULL && !opt->sequence);
 	unlink(dotfile);
 	return rc;
 }
@@ -239,7 +254,9 @@ write_drawing(const struct graph_opts *opt, const struct graph *g)
 		return -EIO;
 	}
 	out_init(&o, f);
-	if (opt->format == F_DOT)
+	if (opt->sequence)
+		graph_write_sequence(&o, g);
+	else if (opt->format == F_DOT)
 		graph_write_dot(&o, g);
 	else
 		graph_write_html(&o, g, opt->file);

@@ -66,6 +66,8 @@ struct g_place graph_step_place(
 const char *graph_lane(const struct mbt_step *s);
 
 int graph_write_dot(struct out *o, const struct graph *g);
+/* The chosen packet's (else the commonest path's) records in lanes. */
+int graph_write_sequence(struct out *o, const struct graph *g);
 int graph_write_html(struct out *o, const struct graph *g, const char *title);
 /* The page around the data (graph_page.c). */
 extern const char graph_page_head[], graph_page_tail[];

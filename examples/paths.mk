@@ -8,5 +8,5 @@
 # expands FUZZ_LINK when it runs, so this later assignment is the one used.)
 PATHS_CLI := cli/paths.c cli/paths_load.c cli/diff.c cli/expect.c \
 	cli/expect_report.c cli/graph.c cli/graph_model.c cli/graph_dot.c \
-	cli/graph_html.c cli/graph_page.c
+	cli/graph_html.c cli/graph_page.c cli/graph_seq.c
 FUZZ_LINK := $(filter-out $(PATHS_CLI),$(FUZZ_LINK))

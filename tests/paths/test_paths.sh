@@ -116,6 +116,10 @@ golden "graph: jails matched to two-routers.imn by EID.ID, host unmatched" 0 \
 	graph-jails.json "$MBT" graph --json -o "$TMP/jails.dot" \
 	--topology examples/imunes/two-routers.imn "$TMP/jails.pcap"
 check_golden "graph: the jails' DOT" "$TMP/jails.dot" "$G/graph-jails.dot"
+golden "graph --sequence: frame 5's records in lanes, its drop shaded" 0 \
+	graph-sequence.dot "$MBT" graph --sequence --frame 5 "$TMP/lab.pcap"
+golden "graph --sequence is not for HTML" 2 graph-sequence-html.txt \
+	"$MBT" graph --sequence -o "$TMP/x.html" "$TMP/lab.pcap"
 golden "graph: a broken topology names its line" 2 graph-bad-imn.txt \
 	"$MBT" graph --topology tests/paths/lab.expect "$TMP/lab.pcap"
 golden "graph: --frame of no traced packet" 2 graph-noframe.txt \
