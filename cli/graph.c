@@ -291,11 +291,13 @@ summary(const struct graph_opts *opt, const struct graph *g)
 		out_u64(&o, g->nhops);
 	} else {
 		snprintf(buf, sizeof(buf),
-		    "%s: %llu packets, %zu distinct "
-		    "paths, %zu hops, %zu stack instances",
+		    "%s: %llu packet%s, %zu distinct path%s, %zu hop%s, %zu "
+		    "stack instance%s",
 		    opt->out ? opt->out : "drawn",
-		    (unsigned long long)g->packets, g->set->ngroups, g->nhops,
-		    g->nstacks);
+		    (unsigned long long)g->packets, g->packets == 1 ? "" : "s",
+		    g->set->ngroups, g->set->ngroups == 1 ? "" : "s", g->nhops,
+		    g->nhops == 1 ? "" : "s", g->nstacks,
+		    g->nstacks == 1 ? "" : "s");
 		out_str(&o, buf);
 	}
 	for (int list = 0; list < 2 && g->topo != NULL; list++) {

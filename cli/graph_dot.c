@@ -202,8 +202,9 @@ graph_write_dot(struct out *o, const struct graph *g)
 	out_str(o,
 	    "digraph mbuftrace {\n\tgraph [rankdir=LR, fontname=\"DejaVu "
 	    "Sans\", labelloc=t, label=\"");
-	snprintf(buf, sizeof(buf), "%llu traced packets, %zu distinct paths",
-	    (unsigned long long)g->packets, g->set->ngroups);
+	snprintf(buf, sizeof(buf), "%llu traced packet%s, %zu distinct path%s",
+	    (unsigned long long)g->packets, g->packets == 1 ? "" : "s",
+	    g->set->ngroups, g->set->ngroups == 1 ? "" : "s");
 	out_str(o, buf);
 	if (chosen != NULL) {
 		snprintf(buf, sizeof(buf),

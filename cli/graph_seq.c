@@ -120,8 +120,9 @@ graph_write_sequence(struct out *o, const struct graph *g)
 		   "ROWSPAN=\"2\">time</TD>");
 	for (size_t k = 0; k < n;) {
 		size_t span = 1;
-		const char *name =
-		    c[k].stack == SIZE_MAX ? "?" : g->stacks[c[k].stack].name;
+		const char *name = c[k].stack == SIZE_MAX
+				       ? "(no stack named)"
+				       : g->stacks[c[k].stack].name;
 
 		while (k + span < n && c[k + span].stack == c[k].stack)
 			span++;

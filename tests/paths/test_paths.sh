@@ -47,6 +47,14 @@ golden "paths --json" 0 paths-lab.json \
 	"$MBT" paths --json --limit 2 "$TMP/lab.pcap"
 golden "paths: v2, three packets one path" 0 paths-v2.txt \
 	"$MBT" paths "$TMP/v2.pcap"
+golden "expect: v2 traces, by the prototype's function names, in order" 0 \
+	expect-v2-ok.txt "$MBT" expect "$TMP/v2.pcap" --through IFQ_ENQUEUE \
+	--through if_dequeue --in-order
+golden "expect: v2 traces, the other order fails" 1 expect-v2-order.txt \
+	"$MBT" expect "$TMP/v2.pcap" --through if_dequeue --through IFQ_ENQUEUE \
+	--in-order
+golden "graph --sequence: v2, no stack named" 0 graph-sequence-v2.dot \
+	"$MBT" graph --sequence "$TMP/v2.pcap"
 golden "paths: v1 little-endian" 0 paths-v1.txt \
 	"$MBT" paths --brief "$TMP/v1.pcap"
 golden "paths: broken traces count with the steps before their fault" 0 \
