@@ -151,11 +151,34 @@ add_hop(struct graph *g, struct g_place from, struct g_place to, uint64_t n)
 	return 0;
 }
 
+/* Which canvas, in the order canvases first appear among the nodes. */
+static double
+canvas_index(const struct mbt_imn *t, const struct mbt_imn_node *node)
+{
+	size_t first = 0, n = 0;
+
+	while (strcmp(t->nodes[first].canvas, node->canvas) != 0)
+		first++; /* stops at node itself at the latest */
+	for (size_t i = 0; i < first; i++) {
+		bool seen = false;
+
+		for (size_t k = 0; k < i && !seen; k++)
+			seen =
+			    strcmp(t->nodes[k].canvas, t->nodes[i].canvas) == 0;
+		n += !seen;
+	}
+	return (double)n;
+}
+
 static int
 from_topology(struct graph *g)
 {
 	const struct mbt_imn *t = g->topo;
 
+	double width = 0;
+
+	for (size_t i = 0; i < t->nnodes; i++)
+		width = t->nodes[i].x > width ? t->nodes[i].x : width;
 	for (size_t i = 0; i < t->nnodes; i++) {
 		const struct mbt_imn_node *node = &t->nodes[i];
 		size_t s = add_stack(g, node->name);
@@ -163,7 +186,9 @@ from_topology(struct graph *g)
 		if (s == SIZE_MAX)
 			return -ENOMEM;
 		g->stacks[s].node = node;
-		g->stacks[s].x = node->x;
+		/* IMUNES's canvases are pages: drawn side by side. */
+		g->stacks[s].x =
+		    node->x + canvas_index(t, node) * (width + 200);
 		g->stacks[s].y = node->y;
 		for (size_t k = 0; k < node->nifaces; k++)
 			add_port(&g->stacks[s], node->ifaces[k].name);

@@ -128,6 +128,9 @@ golden "graph --sequence: frame 5's records in lanes, its drop shaded" 0 \
 	graph-sequence.dot "$MBT" graph --sequence --frame 5 "$TMP/lab.pcap"
 golden "graph --sequence is not for HTML" 2 graph-sequence-html.txt \
 	"$MBT" graph --sequence -o "$TMP/x.html" "$TMP/lab.pcap"
+golden "graph: a second IMUNES canvas is drawn beside the first" 0 \
+	graph-two-canvases.dot "$MBT" graph --topology \
+	tests/paths/two-canvases.imn "$TMP/lab.pcap"
 golden "graph: a broken topology names its line" 2 graph-bad-imn.txt \
 	"$MBT" graph --topology tests/paths/lab.expect "$TMP/lab.pcap"
 golden "graph: --frame of no traced packet" 2 graph-noframe.txt \
