@@ -332,7 +332,7 @@ test_vnet_only(void)
 static void
 test_too_many_strings(void)
 {
-	static char names[300][16];
+	static char names[300][24];
 	struct mtrace_buf *b = new_buf(301, 0);
 	struct mtrace_rec *r;
 	struct mbt_trace t;

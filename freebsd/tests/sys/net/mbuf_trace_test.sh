@@ -28,6 +28,11 @@ mtrace_two_jails()
 	vnet_mkjail b ${epair}b
 	jexec a ifconfig ${epair}a 192.0.2.1/24 up
 	jexec b ifconfig ${epair}b 192.0.2.2/24 up
+	# A loaded ipfw denies by default in every VNET.
+	if kldstat -q -m ipfw; then
+		mtrace_ipfw_open a
+		mtrace_ipfw_open b
+	fi
 }
 
 # Capture traces on the host while a command runs.
@@ -122,10 +127,8 @@ ipfw_start_point_body()
 	mtrace_init
 	mtrace_need_ipfw
 	mtrace_two_jails
-	mtrace_ipfw_open a
 	jexec b ipfw add 100 eaction mtrace icmp from any to 192.0.2.2 \
 	    icmptypes 8 >/dev/null
-	mtrace_ipfw_open b
 
 	mtrace_capture_start
 	atf_check -s exit:0 -o ignore jexec a ping -c 2 192.0.2.2
@@ -156,10 +159,8 @@ drop_says_why_body()
 	mtrace_init
 	mtrace_need_ipfw
 	mtrace_two_jails
-	mtrace_ipfw_open a
 	jexec b ipfw add 100 eaction mtrace ip from any to any >/dev/null
 	jexec b ipfw add 200 deny icmp from any to any >/dev/null
-	mtrace_ipfw_open b
 
 	mtrace_capture_start
 	atf_check -s exit:2 -o ignore jexec a ping -c 1 -t 2 192.0.2.2
