@@ -23,6 +23,9 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/* Makes a pointer kept as a number a BTF pointer again (read only). */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
 #define IFF_LOOPBACK_ 0x8
 #define ETH_P_IP_BE 0x0008   /* htons(0x0800) */
 #define ETH_P_IPV6_BE 0xdd86 /* htons(0x86dd) */
@@ -153,7 +156,7 @@ get_scratch(void)
 static __always_inline __u64
 dev_netns(struct net_device *dev)
 {
-	return BPF_CORE_READ(dev, nd_net.net, ns.inum);
+	return dev->nd_net.net->ns.inum;
 }
 
 static __always_inline bool
@@ -177,23 +180,23 @@ static __always_inline __u32
 copy_packet(struct sk_buff *skb, bool link, __u8 *buf, __u32 max, __u32 *orig,
     __u16 *linktype)
 {
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u32 data_off = BPF_CORE_READ(skb, data) - head;
-	__u32 tail = BPF_CORE_READ(skb, tail);
-	__u32 len = BPF_CORE_READ(skb, len);
-	__u16 proto = BPF_CORE_READ(skb, protocol);
+	unsigned char *head = skb->head;
+	__u32 data_off = skb->data - head;
+	__u32 tail = skb->tail;
+	__u32 len = skb->len;
+	__u16 proto = skb->protocol;
 	__u32 off, n;
 
 	*orig = 0;
 	if (link) {
-		off = BPF_CORE_READ(skb, mac_header);
+		off = skb->mac_header;
 		*linktype = MBT_LINKTYPE_ETHERNET;
 		if (off == MAC_HEADER_UNSET)
 			return 0;
 	} else {
 		if (proto != ETH_P_IP_BE && proto != ETH_P_IPV6_BE)
 			return 0;
-		off = BPF_CORE_READ(skb, network_header);
+		off = skb->network_header;
 		*linktype = MBT_LINKTYPE_RAW;
 	}
 	if (off > tail || off > data_off + len)
@@ -264,7 +267,7 @@ start_matches(struct sk_buff *skb, struct net_device *dev, struct scratch *s)
 		if (!dev)
 			return false;
 		netns = dev_netns(dev);
-		BPF_CORE_READ_STR_INTO(&name, dev, name);
+		__builtin_memcpy(name, dev->name, sizeof(name));
 		for (int i = 0; i < MBT_LX_MAX_IFACES; i++) {
 			if (i >= n_ifaces)
 				break;
@@ -278,15 +281,14 @@ start_matches(struct sk_buff *skb, struct net_device *dev, struct scratch *s)
 		if (!found)
 			return false;
 	}
-	if (want_mark && (BPF_CORE_READ(skb, mark) & mark_mask) != mark_value)
+	if (want_mark && (skb->mark & mark_mask) != mark_value)
 		return false;
-	if (want_nftrace && !BPF_CORE_READ_BITFIELD_PROBED(skb, nf_trace))
+	if (want_nftrace && !BPF_CORE_READ_BITFIELD(skb, nf_trace))
 		return false;
-	if (self_pid && bpf_get_current_pid_tgid() >> 32 == self_pid &&
-	    BPF_CORE_READ(skb, sk))
+	if (self_pid && bpf_get_current_pid_tgid() >> 32 == self_pid && skb->sk)
 		return false;
-	if (want_pid && (bpf_get_current_pid_tgid() >> 32 != pid_value ||
-			    !BPF_CORE_READ(skb, sk)))
+	if (want_pid &&
+	    (bpf_get_current_pid_tgid() >> 32 != pid_value || !skb->sk))
 		return false;
 	return true;
 }
@@ -328,9 +330,9 @@ fill_dev(struct scratch *s, struct net_device *dev)
 {
 	if (!dev)
 		return;
-	s->ev.ifindex = BPF_CORE_READ(dev, ifindex);
+	s->ev.ifindex = dev->ifindex;
 	s->ev.netns = dev_netns(dev);
-	BPF_CORE_READ_STR_INTO(&s->ev.ifname, dev, name);
+	__builtin_memcpy(s->ev.ifname, dev->name, sizeof(s->ev.ifname));
 }
 
 /* Remember a traced skb's destination for route lookups on this CPU. */
@@ -339,15 +341,15 @@ set_current(struct sk_buff *skb, struct scratch *s)
 {
 	__u32 zero = 0;
 	struct current *c = bpf_map_lookup_elem(&current, &zero);
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u16 nh = BPF_CORE_READ(skb, network_header);
+	unsigned char *head = skb->head;
+	__u16 nh = skb->network_header;
 
 	if (!c)
 		return;
 	c->trace_id = s->ev.trace_id;
 	c->skb = (__u64)skb;
 	c->netns = s->ev.netns;
-	c->dev = (__u64)BPF_CORE_READ(skb, dev);
+	c->dev = (__u64)skb->dev;
 	c->time_ns = s->ev.time_ns;
 	if (s->ev.protocol == ETH_P_IP_BE)
 		bpf_probe_read_kernel(&c->daddr4, 4, head + nh + 16);
@@ -370,9 +372,9 @@ emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
 	s->ev.value = value;
 	s->ev.reason = reason;
 	s->ev.location = location;
-	s->ev.pkt_len = BPF_CORE_READ(skb, len);
-	s->ev.mark = BPF_CORE_READ(skb, mark);
-	s->ev.protocol = BPF_CORE_READ(skb, protocol);
+	s->ev.pkt_len = skb->len;
+	s->ev.mark = skb->mark;
+	s->ev.protocol = skb->protocol;
 	if (start || end) {
 		__u32 orig;
 		__u16 lt = 0;
@@ -460,7 +462,7 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 	if (!t && (!may_start || (filter_external && !matched)))
 		return 0;
 	if (!dev)
-		dev = BPF_CORE_READ(skb, dev);
+		dev = skb->dev;
 	if (t) {
 		s = get_scratch();
 		return s ? emit_event(s, skb, dev, t, false, point, end, value,
@@ -480,7 +482,7 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 	return begin(skb, dev, point, end, value, reason, location);
 }
 
-SEC("raw_tp/netif_receive_skb")
+SEC("tp_btf/netif_receive_skb")
 int
 BPF_PROG(netif_receive_skb, struct sk_buff *skb)
 {
@@ -488,21 +490,21 @@ BPF_PROG(netif_receive_skb, struct sk_buff *skb)
 	    ctx, skb, NULL, MBT_LX_P_NETIF_RECEIVE_SKB, true, 0, 0, 0, 0);
 }
 
-SEC("raw_tp/netif_rx")
+SEC("tp_btf/netif_rx")
 int
 BPF_PROG(netif_rx, struct sk_buff *skb)
 {
 	return track(ctx, skb, NULL, MBT_LX_P_NETIF_RX, false, 0, 0, 0, 0);
 }
 
-SEC("raw_tp/net_dev_queue")
+SEC("tp_btf/net_dev_queue")
 int
 BPF_PROG(net_dev_queue, struct sk_buff *skb)
 {
 	return track(ctx, skb, NULL, MBT_LX_P_NET_DEV_QUEUE, true, 0, 0, 0, 0);
 }
 
-SEC("raw_tp/net_dev_start_xmit")
+SEC("tp_btf/net_dev_start_xmit")
 int
 BPF_PROG(net_dev_start_xmit, struct sk_buff *skb, struct net_device *dev)
 {
@@ -515,7 +517,7 @@ BPF_PROG(net_dev_start_xmit, struct sk_buff *skb, struct net_device *dev)
  * back to the stack (veth, loopback and other virtual devices, which have
  * link ops or the loopback flag): then the trace goes on in its peer.
  */
-SEC("raw_tp/net_dev_xmit")
+SEC("tp_btf/net_dev_xmit")
 int
 BPF_PROG(net_dev_xmit, struct sk_buff *skb, int rc, struct net_device *dev,
     unsigned int len)
@@ -524,34 +526,33 @@ BPF_PROG(net_dev_xmit, struct sk_buff *skb, int rc, struct net_device *dev,
 
 	if (ntracked == 0)
 		return 0; /* no trace starts here: nothing to look at */
-	leaves = rc == 0 && !BPF_CORE_READ(dev, rtnl_link_ops) &&
-		 !(BPF_CORE_READ(dev, flags) & IFF_LOOPBACK_);
+	leaves =
+	    rc == 0 && !dev->rtnl_link_ops && !(dev->flags & IFF_LOOPBACK_);
 	return track(ctx, skb, dev, MBT_LX_P_NET_DEV_XMIT, false,
 	    leaves ? MBT_END_SENT : 0, rc, 0, 0);
 }
 
-SEC("raw_tp/qdisc_enqueue")
+SEC("tp_btf/qdisc_enqueue")
 int
 BPF_PROG(qdisc_enqueue, struct Qdisc *q, const struct netdev_queue *txq,
     struct sk_buff *skb)
 {
-	return track(ctx, skb, BPF_CORE_READ(q, dev_queue, dev),
-	    MBT_LX_P_QDISC_ENQUEUE, false, 0, 0, BPF_CORE_READ(q, handle), 0);
+	return track(ctx, skb, q->dev_queue->dev, MBT_LX_P_QDISC_ENQUEUE, false,
+	    0, 0, q->handle, 0);
 }
 
-SEC("raw_tp/qdisc_dequeue")
+SEC("tp_btf/qdisc_dequeue")
 int
 BPF_PROG(qdisc_dequeue, struct Qdisc *q, const struct netdev_queue *txq,
     int packets, struct sk_buff *skb)
 {
 	if (!skb)
 		return 0;
-	return track(ctx, skb, BPF_CORE_READ(q, dev_queue, dev),
-	    MBT_LX_P_QDISC_DEQUEUE, false, 0, packets, BPF_CORE_READ(q, handle),
-	    0);
+	return track(ctx, skb, q->dev_queue->dev, MBT_LX_P_QDISC_DEQUEUE, false,
+	    0, packets, q->handle, 0);
 }
 
-SEC("raw_tp/icmp_send")
+SEC("tp_btf/icmp_send")
 int
 BPF_PROG(icmp_send, const struct sk_buff *skb, int type, int code)
 {
@@ -559,7 +560,7 @@ BPF_PROG(icmp_send, const struct sk_buff *skb, int type, int code)
 	    false, 0, type << 8 | code, 0, 0);
 }
 
-SEC("raw_tp/udp_fail_queue_rcv_skb")
+SEC("tp_btf/udp_fail_queue_rcv_skb")
 int
 BPF_PROG(udp_fail_queue_rcv_skb, int rc, struct sock *sk, struct sk_buff *skb)
 {
@@ -567,7 +568,7 @@ BPF_PROG(udp_fail_queue_rcv_skb, int rc, struct sock *sk, struct sk_buff *skb)
 	    rc, 0, 0);
 }
 
-SEC("raw_tp/sock_rcvqueue_full")
+SEC("tp_btf/sock_rcvqueue_full")
 int
 BPF_PROG(sock_rcvqueue_full, struct sock *sk, struct sk_buff *skb)
 {
@@ -576,7 +577,7 @@ BPF_PROG(sock_rcvqueue_full, struct sock *sk, struct sk_buff *skb)
 }
 
 /* A process read the packet's data: it was delivered. */
-SEC("raw_tp/skb_copy_datagram_iovec")
+SEC("tp_btf/skb_copy_datagram_iovec")
 int
 BPF_PROG(skb_copy_datagram_iovec, const struct sk_buff *skb, int len)
 {
@@ -585,7 +586,7 @@ BPF_PROG(skb_copy_datagram_iovec, const struct sk_buff *skb, int len)
 	    0);
 }
 
-SEC("raw_tp/kfree_skb")
+SEC("tp_btf/kfree_skb")
 int
 BPF_PROG(
     kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_reason reason)
@@ -594,7 +595,7 @@ BPF_PROG(
 	    0, reason, (__u64)location);
 }
 
-SEC("raw_tp/consume_skb")
+SEC("tp_btf/consume_skb")
 int
 BPF_PROG(consume_skb, struct sk_buff *skb, void *location)
 {
@@ -624,16 +625,15 @@ socket_owns(const struct sock *sk, struct sk_buff *skb, struct current *c)
 	if (BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) != c->netns)
 		return false;
 	if (proto != 6 && proto != 17)
-		return (__u64)BPF_CORE_READ(skb, sk) == (__u64)sk;
+		return (__u64)skb->sk == (__u64)sk;
 	port = BPF_CORE_READ(sk, __sk_common.skc_num);
-	if (bpf_probe_read_kernel(&dport, 2,
-		BPF_CORE_READ(skb, head) +
-		    BPF_CORE_READ(skb, transport_header) + 2) != 0)
+	if (bpf_probe_read_kernel(
+		&dport, 2, skb->head + skb->transport_header + 2) != 0)
 		return false;
 	return bpf_ntohs(dport) == port;
 }
 
-SEC("raw_tp/sk_data_ready")
+SEC("tp_btf/sk_data_ready")
 int
 BPF_PROG(sk_data_ready, const struct sock *sk)
 {
@@ -644,12 +644,16 @@ BPF_PROG(sk_data_ready, const struct sock *sk)
 	if (ntracked == 0 || !(c = bpf_map_lookup_elem(&current, &zero)) ||
 	    !c->skb || bpf_ktime_get_ns() - c->time_ns > ROUTE_WINDOW_NS)
 		return 0;
-	skb = (struct sk_buff *)c->skb;
+	/* A BTF pointer, so that it reads like the hooks' own. */
+	skb = bpf_rdonly_cast(
+	    (void *)c->skb, bpf_core_type_id_kernel(struct sk_buff));
 	if (!socket_owns(sk, skb, c))
 		return 0;
 	c->skb = 0;
 	/* The skb has left its device: say where it was last. */
-	return track(ctx, skb, (struct net_device *)c->dev,
+	return track(ctx, skb,
+	    bpf_rdonly_cast(
+		(void *)c->dev, bpf_core_type_id_kernel(struct net_device)),
 	    MBT_LX_P_SK_DATA_READY, false, MBT_END_DELIVERED, 0, 0, 0);
 }
 
@@ -687,7 +691,7 @@ route_event(__u8 point, __u32 table, struct net_device *dev, __s32 err,
 	return 0;
 }
 
-SEC("raw_tp/fib_table_lookup")
+SEC("tp_btf/fib_table_lookup")
 int
 BPF_PROG(fib_table_lookup, u32 tb_id, const struct flowi4 *flp,
     const struct fib_nh_common *nhc, int err)
@@ -697,15 +701,15 @@ BPF_PROG(fib_table_lookup, u32 tb_id, const struct flowi4 *flp,
 	struct net_device *dev = NULL;
 
 	if (nhc && err == 0) {
-		dev = BPF_CORE_READ(nhc, nhc_dev);
-		if (BPF_CORE_READ(nhc, nhc_gw_family) == 2 /* AF_INET */)
-			gw = BPF_CORE_READ(nhc, nhc_gw.ipv4);
+		dev = nhc->nhc_dev;
+		if (nhc->nhc_gw_family == 2 /* AF_INET */)
+			gw = nhc->nhc_gw.ipv4;
 	}
 	return route_event(MBT_LX_P_FIB_TABLE_LOOKUP, tb_id, dev, err, 4,
 	    gw ? &gw : NULL, &daddr);
 }
 
-SEC("raw_tp/fib6_table_lookup")
+SEC("tp_btf/fib6_table_lookup")
 int
 BPF_PROG(fib6_table_lookup, const struct net *net,
     const struct fib6_result *res, struct fib6_table *table,
@@ -713,13 +717,13 @@ BPF_PROG(fib6_table_lookup, const struct net *net,
 {
 	struct in6_addr daddr = BPF_CORE_READ(flp, daddr);
 	struct in6_addr gw = {0};
-	struct fib6_nh *nh = BPF_CORE_READ(res, nh);
+	struct fib6_nh *nh = res->nh;
 	struct net_device *dev =
-	    nh ? BPF_CORE_READ(nh, nh_common.nhc_dev) : NULL;
-	bool has_gw = nh && BPF_CORE_READ(nh, nh_common.nhc_gw_family) != 0;
+	    nh ? nh->nh_common.nhc_dev : NULL;
+	bool has_gw = nh && nh->nh_common.nhc_gw_family != 0;
 
 	if (has_gw)
-		gw = BPF_CORE_READ(nh, nh_common.nhc_gw.ipv6);
+		gw = nh->nh_common.nhc_gw.ipv6;
 	return route_event(MBT_LX_P_FIB6_TABLE_LOOKUP,
 	    table ? BPF_CORE_READ(table, tb6_id) : 0, dev, dev ? 0 : -101, 6,
 	    has_gw ? &gw : NULL, &daddr);
