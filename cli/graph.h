@@ -36,6 +36,12 @@ struct g_hop { /* traced traffic from one place to the next */
 	uint64_t count;
 };
 
+/* A stack instance as the traces name it, and the stack it is drawn as. */
+struct g_alias {
+	char ns[G_NAME];
+	size_t stack;
+};
+
 struct graph {
 	const struct mbt_path_set *set;
 	const struct mbt_imn *topo; /* NULL without --topology */
@@ -49,6 +55,9 @@ struct graph {
 	size_t chosen;	  /* the group highlighted, SIZE_MAX for none */
 	uint64_t frame;	  /* the frame that chose it, 0 for none */
 	uint64_t packets; /* in the set */
+	/* Filled while the model is built; lookups only afterwards. */
+	struct g_alias *aliases;
+	size_t naliases;
 };
 
 /* Build the model; returns 0 or -ENOMEM (reported). */

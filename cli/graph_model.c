@@ -14,15 +14,6 @@
 #include "cli.h"
 #include "graph.h"
 
-/* Stacks as traces name them, when that differs from the drawn name. */
-struct alias {
-	char ns[G_NAME];
-	size_t stack;
-};
-
-static struct alias *aliases;
-static size_t naliases;
-
 static size_t
 add_stack(struct graph *g, const char *name)
 {
@@ -54,12 +45,12 @@ static size_t
 stack_for(struct graph *g, const char *ns)
 {
 	const struct mbt_imn_node *node;
-	struct alias *a;
+	struct g_alias *a;
 	size_t s = SIZE_MAX;
 
-	for (size_t i = 0; i < naliases; i++) {
-		if (strcmp(aliases[i].ns, ns) == 0)
-			return aliases[i].stack;
+	for (size_t i = 0; i < g->naliases; i++) {
+		if (strcmp(g->aliases[i].ns, ns) == 0)
+			return g->aliases[i].stack;
 	}
 	if (g->topo != NULL &&
 	    (node = mbt_imn_node_for_ns(g->topo, ns, strlen(ns))) != NULL) {
@@ -70,12 +61,12 @@ stack_for(struct graph *g, const char *ns)
 	}
 	if (s == SIZE_MAX)
 		s = add_stack(g, ns);
-	a = realloc(aliases, (naliases + 1) * sizeof(*a));
+	a = realloc(g->aliases, (g->naliases + 1) * sizeof(*a));
 	if (s == SIZE_MAX || a == NULL)
 		return SIZE_MAX;
-	aliases = a;
-	snprintf(a[naliases].ns, G_NAME, "%s", ns);
-	a[naliases++].stack = s;
+	g->aliases = a;
+	snprintf(a[g->naliases].ns, G_NAME, "%s", ns);
+	a[g->naliases++].stack = s;
 	return s;
 }
 
@@ -337,9 +328,7 @@ graph_free(struct graph *g)
 	free(g->links);
 	free(g->hops);
 	free(g->order);
-	free(aliases);
-	aliases = NULL;
-	naliases = 0;
+	free(g->aliases);
 	memset(g, 0, sizeof(*g));
 }
 
