@@ -15,8 +15,8 @@
 #include "paths.h"
 
 static const char diff_usage[] =
-    "usage: mbuftrace diff [-j|--json] [--match FILTER] FILE [FRAME_A "
-    "FRAME_B]\n"
+    "usage: mbuftrace diff [-j|--json] [--match FILTER] [-y|--side-by-side]\n"
+    "                      [--width N] FILE [FRAME_A FRAME_B]\n"
     "\n"
     "With two frame numbers: their paths aligned step by step, and where\n"
     "and why they part.  Without: the packets of each flow (protocol,\n"
@@ -26,11 +26,16 @@ static const char diff_usage[] =
     "  -j, --json           one JSON document\n"
     "  --match FILTER       without frames: only packets whose first\n"
     "                       snapshot matches the tcpdump filter FILTER\n"
+    "  -y, --side-by-side   with frames: A's steps on the left, B's on the\n"
+    "                       right, on one line each\n"
+    "  --width N            columns of each side with -y (default 70)\n"
     "  -h, --help           this text\n";
 
 struct diff_opts {
 	const char *file, *match;
 	uint64_t frame[2];
+	bool side_by_side;
+	size_t width; /* of each side, with side_by_side */
 };
 
 static int
@@ -49,21 +54,36 @@ parse_frame(const char *s, uint64_t *v)
 static int
 parse_diff_opts(int argc, char **argv, struct diff_opts *opt)
 {
-	enum { O_MATCH = 256 };
+	enum { O_MATCH = 256, O_WIDTH };
 	static const struct option longopts[] = {
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"match", required_argument, NULL, O_MATCH},
+	    {"side-by-side", no_argument, NULL, 'y'},
+	    {"width", required_argument, NULL, O_WIDTH},
 	    {NULL, 0, NULL, 0},
 	};
+	char *end;
 	int c, left;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jhy", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': cli_json = true; break;
 		case 'h': fputs(diff_usage, stdout); return -1;
 		case O_MATCH: opt->match = optarg; break;
+		case 'y': opt->side_by_side = true; break;
+		case O_WIDTH:
+			opt->width = strtoul(optarg, &end, 10);
+			if (*optarg < '1' || *optarg > '9' || *end != '\0' ||
+			    opt->width < 20 || opt->width > 1000) {
+				cli_error(
+				    "--width takes 20 to 1000 columns, not "
+				    "'%s'",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		default:
 			cli_error(
 			    "unknown or incomplete option '%s' (see --help)",
@@ -237,6 +257,59 @@ text_pairs(
 	}
 }
 
+/* One side's text in exactly width columns: cut with "...", or padded. */
+static void
+out_cell(struct out *o, const char *text, size_t len, size_t width)
+{
+	if (len > width) {
+		out_put(o, text, width - 3);
+		out_str(o, "...");
+	} else {
+		out_put(o, text, len);
+		out_spaces(o, width - len);
+	}
+}
+
+/* A's steps on the left, B's on the right; '|' between differing ones. */
+static void
+text_side_by_side(struct out *o, const struct side *s,
+    const struct mbt_pair *pairs, size_t n, size_t width)
+{
+	char buf[1024];
+
+	out_str(o, "\n    A  ");
+	out_cell(o, "", 0, width);
+	out_str(o, "      B\n");
+	for (size_t k = 0; k < n; k++) {
+		const struct mbt_pair *p = &pairs[k];
+		bool same = p->a != SIZE_MAX && p->b != SIZE_MAX &&
+			    mbt_step_same(&s[0].p, p->a, &s[1].p, p->b);
+		size_t len = 0;
+
+		out_num(o, p->a);
+		out_str(o, "  ");
+		if (p->a != SIZE_MAX)
+			len = step_text(&s[0].p.steps[p->a], buf, sizeof(buf));
+		out_cell(o, buf,
+		    p->a != SIZE_MAX
+			? (len < sizeof(buf) ? len : sizeof(buf) - 1)
+			: 0,
+		    width);
+		out_str(o, same		      ? "   "
+			   : p->a == SIZE_MAX ? " > "
+			   : p->b == SIZE_MAX ? " < "
+					      : " | ");
+		out_num(o, p->b);
+		if (p->b != SIZE_MAX) {
+			out_str(o, "  ");
+			len = step_text(&s[1].p.steps[p->b], buf, sizeof(buf));
+			out_put(
+			    o, buf, len < sizeof(buf) ? len : sizeof(buf) - 1);
+		}
+		out_char(o, '\n');
+	}
+}
+
 static void
 json_side(struct out *o, const char *key, const struct side *s)
 {
@@ -345,7 +418,11 @@ diff_frames(const struct diff_opts *opt)
 		} else {
 			text_side(&o, "A", &s[0]);
 			text_side(&o, "B", &s[1]);
-			text_pairs(&o, s, pairs, (size_t)n);
+			if (opt->side_by_side)
+				text_side_by_side(&o, s, pairs, (size_t)n,
+				    opt->width ? opt->width : 70);
+			else
+				text_pairs(&o, s, pairs, (size_t)n);
 			out_char(&o, '\n');
 			if (part.same) {
 				out_str(&o, "The two paths are the same.\n");
@@ -720,6 +797,11 @@ do_diff(int argc, char **argv)
 
 	if (rc != 0)
 		return rc < 0 ? EXIT_OK : rc;
+	if (opt.frame[0] == 0 && (opt.side_by_side || opt.width != 0)) {
+		cli_error("-y and --width show two frames side by side: give "
+			  "FRAME_A FRAME_B");
+		return EXIT_USAGE;
+	}
 	if (opt.frame[0] != 0 && opt.match != NULL) {
 		cli_error("--match chooses packets for the flows; with two "
 			  "frames it has nothing to do");

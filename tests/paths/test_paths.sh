@@ -65,6 +65,10 @@ golden "paths: a filter that does not compile" 2 paths-badfilter.txt \
 # diff: two frames aligned, and each flow's odd packets.
 golden "diff 1 5: the ping router1 could not deliver" 0 diff-1-5.txt \
 	"$MBT" diff "$TMP/lab.pcap" 1 5
+golden "diff -y: side by side" 0 diff-1-5-y.txt \
+	"$MBT" diff -y --width 60 "$TMP/lab.pcap" 1 5
+golden "diff -y needs two frames" 2 diff-y-noframes.txt \
+	"$MBT" diff -y "$TMP/lab.pcap"
 golden "diff 1 3: a ping and a dropped datagram" 0 diff-1-3.txt \
 	"$MBT" diff "$TMP/lab.pcap" 1 3
 golden "diff 1 2: the same path" 0 diff-1-2.txt \
