@@ -5,8 +5,9 @@
 # file by libmbuftrace's own parser (mkpaths netns) and removed on exit,
 # even on failure.  `mbuftrace record` traces a ping from pc1 to pc2
 # through router1, and UDP that router1's nftables drops; then `expect`
-# must hold (and fail where it should) and `graph` must put every traced
-# namespace on its node of the drawing.  Traffic stays between these
+# must hold (and fail where it should), `diff` must say where the two
+# kinds of packet part, and `graph` must put every traced namespace on its
+# node of the drawing.  Traffic stays between these
 # namespaces.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -128,6 +129,13 @@ expect_rc "expect: ...and so it is not delivered in pc2 (exit 1)" 1 \
 	--match 'udp dst port 33434' --ends "delivered@$EID-n2"
 expect_rc "expect: the pings never pass router1's eth2 (exit 1)" 1 \
 	--match 'icmp[icmptype] == icmp-echo' --through "$EID-n1:eth2"
+
+# Why the last packet (UDP, dropped) went otherwise than the first (ping).
+last=$("$MBT" paths --json "$TMP/t.pcap" 2>/dev/null |
+	grep -oE '"packets":[0-9]+' | head -1 | cut -d: -f2)
+"$MBT" diff "$TMP/t.pcap" 1 "${last:-1}" >"$TMP/diff.txt" 2>&1
+check "diff: the first ping and the last datagram part in router1" \
+	grep -qE "^They part at .*(dropped|router1|$EID-n1)" "$TMP/diff.txt"
 
 "$MBT" graph --json --topology examples/imunes/lab.imn -o "$TMP/t.html" \
 	"$TMP/t.pcap" >"$TMP/graph.json" 2>&1
