@@ -167,18 +167,22 @@ nomem:
 
 /* The drop that follows a parting explains it better than the step. */
 static void
-add_drop(
-    const struct mbt_path *a, const struct mbt_path *b, char *why, size_t size)
+add_drop(const struct mbt_path *a, const struct mbt_path *b,
+    struct mbt_parting *part)
 {
 	const struct mbt_path *p[2] = {a, b};
+	const size_t at[2] = {part->a, part->b};
+	char *why = part->why;
+	size_t size = sizeof(part->why);
 
 	for (int k = 0; k < 2; k++) {
 		const struct mbt_step *s;
 		char where[128];
 		size_t n = strlen(why);
 
+		/* Not when the parting step is the drop itself. */
 		if (p[k]->end != MBT_END_DROPPED ||
-		    p[1 - k]->end == MBT_END_DROPPED)
+		    p[1 - k]->end == MBT_END_DROPPED || at[k] == p[k]->end_step)
 			continue;
 		s = &p[k]->steps[p[k]->end_step];
 		mbt_step_where(s, where, sizeof(where));
@@ -400,7 +404,7 @@ diff_frames(const struct diff_opts *opt)
 	if (rc == 0) {
 		mbt_path_parting(&s[0].p, &s[1].p, pairs, (size_t)n, &part);
 		if (!part.same)
-			add_drop(&s[0].p, &s[1].p, part.why, sizeof(part.why));
+			add_drop(&s[0].p, &s[1].p, &part);
 		out_init(&o, stdout);
 		if (cli_json) {
 			json_side(&o, "{\"a\"", &s[0]);
@@ -677,7 +681,7 @@ report_flows(const struct mbt_path_set *set, struct flows *f,
 			}
 			mbt_path_parting(a, b, pairs, (size_t)n, &part);
 			free(pairs);
-			add_drop(a, b, part.why, sizeof(part.why));
+			add_drop(a, b, &part);
 			if (cli_json) {
 				out_str(
 				    &o, first ? "{\"flow\":" : ",{\"flow\":");

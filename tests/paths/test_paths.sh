@@ -73,6 +73,8 @@ golden "diff 1 3: a ping and a dropped datagram" 0 diff-1-3.txt \
 	"$MBT" diff "$TMP/lab.pcap" 1 3
 golden "diff 1 2: the same path" 0 diff-1-2.txt \
 	"$MBT" diff "$TMP/lab.pcap" 1 2
+golden "diff: FreeBSD jails, ipfw 100 passes one ping and 200 drops another" 0 \
+	diff-jails-1-3.txt "$MBT" diff "$TMP/jails.pcap" 1 3
 golden "diff: odd packets of their flow" 0 diff-flows.txt \
 	"$MBT" diff "$TMP/lab.pcap"
 golden "diff --json: odd packets" 0 diff-flows.json \
