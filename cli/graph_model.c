@@ -118,6 +118,11 @@ graph_path_places(const struct graph *g, const struct mbt_path *p, size_t *n)
 		    (*n > 0 && same_place(v[*n - 1], pl)))
 			continue;
 		v[(*n)++] = pl;
+		/* A B A B is A B: a sender's stack logs that its transmit
+		 * completed after the receiver got the packet. */
+		if (*n >= 4 && same_place(v[*n - 1], v[*n - 3]) &&
+		    same_place(v[*n - 2], v[*n - 4]))
+			*n -= 2;
 	}
 	return v;
 }

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -91,22 +92,32 @@ step_text(const struct mbt_step *s, char *buf, size_t size)
 	return n + mbt_record_text(s->rec, buf + n, size - n);
 }
 
-/* Calls fn for each location of p, repeats folded. */
+/*
+ * Calls fn for each location of p, repeats folded, and A B A B folded to
+ * A B: a sender's stack logs that its transmit completed after the
+ * receiver got the packet.
+ */
 static void
 each_hop(
     const struct mbt_path *p, void (*fn)(void *, const char *, bool), void *arg)
 {
-	char prev[256] = "", cur[256];
-	bool first = true;
+	char(*v)[128] = malloc((p->nsteps + 1) * sizeof(*v));
+	size_t n = 0;
 
+	if (v == NULL)
+		return;
 	for (size_t i = 0; i < p->nsteps; i++) {
-		mbt_step_where(&p->steps[i], cur, sizeof(cur));
-		if (cur[0] == '\0' || strcmp(cur, prev) == 0)
+		mbt_step_where(&p->steps[i], v[n], sizeof(v[n]));
+		if (v[n][0] == '\0' || (n > 0 && strcmp(v[n], v[n - 1]) == 0))
 			continue;
-		fn(arg, cur, first);
-		first = false;
-		memcpy(prev, cur, sizeof(prev));
+		n++;
+		if (n >= 4 && strcmp(v[n - 1], v[n - 3]) == 0 &&
+		    strcmp(v[n - 2], v[n - 4]) == 0)
+			n -= 2;
 	}
+	for (size_t i = 0; i < n; i++)
+		fn(arg, v[i], i == 0);
+	free(v);
 }
 
 struct hop_out {

@@ -103,6 +103,9 @@ check "record wrote the traces (exit $rc)" test -s "$TMP/t.pcap"
 
 "$MBT" paths --brief "$TMP/t.pcap" >"$TMP/paths.txt" 2>&1
 check "paths reads them" grep -q "distinct path" "$TMP/paths.txt"
+check "paths: the ping's hops are pc1, router1 in and out, pc2" grep -qx \
+	"   hops: $EID-n0:eth0 > $EID-n1:eth0 > $EID-n1:eth1 > $EID-n2:eth0" \
+	"$TMP/paths.txt"
 
 # expect_rc NAME STATUS ARGS...: expect's exit status; its account shown
 # when it is not the one wanted.
