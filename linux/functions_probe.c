@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -29,6 +30,15 @@ struct probe {
 	struct mbt_lx_names names;
 	uint64_t events, bad;
 };
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static void
 usage(void)
@@ -129,8 +139,9 @@ main(int argc, char **argv)
 	struct ring_buffer *rb;
 	struct mbt_lx_fn *f;
 	struct in_addr a;
-	bool do_list = false, wait_detach = false;
+	bool do_list = false, wait_detach = false, bg;
 	char err[512];
+	double t0;
 	int o, rc;
 
 	while ((o = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -186,7 +197,11 @@ main(int argc, char **argv)
 	fflush(stdout);
 	fprintf(stderr, "functions-probe: %llu events, %llu malformed\n",
 	    (unsigned long long)p.events, (unsigned long long)p.bad);
+	bg = !wait_detach && strcmp(mbt_lx_fn_mode_name(f), "fentry") == 0;
+	t0 = now();
 	mbt_lx_fn_detach(f, !wait_detach);
+	fprintf(stderr, "functions-probe: detached in %.2f s%s\n", now() - t0,
+	    bg ? " (the links are released in the background)" : "");
 	mbt_lx_namer_free(&namer);
 	return rc;
 }

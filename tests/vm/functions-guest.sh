@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Runs inside the VM for tests/vm/test_functions.sh: builds two hosts and a
+# router in namespaces (mbt-a - mbt-r - mbt-b), traces a forwarded ping
+# and then one the router drops (forwarding off) with every function, then
+# a narrowed run, and leaves each run's output in the directory $1.
+set -u
+out=$1
+probe=build/bin/functions-probe
+[ -d "$out" ] || { echo "no directory $out" >&2; exit 1; }
+
+for ns in mbt-a mbt-r mbt-b; do ip netns add $ns; done
+ip link add a0 netns mbt-a type veth peer name r0 netns mbt-r
+ip link add r1 netns mbt-r type veth peer name b0 netns mbt-b
+ip -n mbt-a addr add 10.99.0.1/24 dev a0
+ip -n mbt-r addr add 10.99.0.254/24 dev r0
+ip -n mbt-r addr add 10.99.1.254/24 dev r1
+ip -n mbt-b addr add 10.99.1.2/24 dev b0
+for l in mbt-a:a0 mbt-r:r0 mbt-r:r1 mbt-b:b0; do
+	ip -n "${l%%:*}" link set "${l#*:}" up
+done
+ip -n mbt-a route add default via 10.99.0.254
+ip -n mbt-b route add default via 10.99.1.254
+ip netns exec mbt-r sysctl -qw net.ipv4.ip_forward=1
+# Neighbours resolved first, so the traced pings go straight through.
+ip netns exec mbt-a busybox ping -c 1 -W 3 10.99.1.2 >/dev/null
+
+$probe --daddr 10.99.1.2 -- sh -c '
+	ip netns exec mbt-a busybox ping -c 1 -W 3 10.99.1.2
+	ip netns exec mbt-r sysctl -qw net.ipv4.ip_forward=0
+	ip netns exec mbt-a busybox ping -c 1 -W 1 10.99.1.2
+	true' >"$out/path" 2>"$out/path.err"
+echo "rc $?" >>"$out/path.err"
+ip netns exec mbt-r sysctl -qw net.ipv4.ip_forward=1
+bpftool link show >"$out/links-after"
+
+$probe --functions '^(ip|icmp)_' --daddr 10.99.1.2 -- \
+	ip netns exec mbt-a busybox ping -c 1 -W 3 10.99.1.2 \
+	>"$out/narrow" 2>"$out/narrow.err"
+echo "rc $?" >>"$out/narrow.err"

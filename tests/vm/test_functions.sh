@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Full-function tracing (linux/functions*) in Debian's stock kernels: the
+# mode each kernel allows, a forwarded packet's functions in the order the
+# kernel calls them across three namespaces, a dropped packet's last
+# function with its reason, --functions narrowing, nothing left attached,
+# and a clear refusal on the host.  The guest side is functions-guest.sh.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+
+RUN=tests/vm/run
+KERNELS=${MBT_VM_KERNELS:-6.1 6.12}
+PROBE=build/bin/functions-probe
+
+if [ "$(id -u)" != 0 ]; then
+	skip "the VM suite needs root (to install qemu and fetch the kernels)"
+	finish
+	exit
+fi
+if [ ! -x $PROBE ]; then
+	not_ok "$PROBE is built (make all)"
+	finish
+	exit
+fi
+
+# in_order FILE PATTERN...: the patterns match lines of FILE in this order.
+in_order() {
+	local file=$1
+	shift
+	awk -v pats="$(printf '%s\n' "$@")" '
+		BEGIN { n = split(pats, p, "\n"); i = 1 }
+		i <= n && $0 ~ p[i] { i++ }
+		END { exit !(i > n) }' "$file"
+}
+
+for k in $KERNELS; do
+	d=build/vm/functions-$k
+	# Made on the host: the guest only writes into it.
+	rm -rf "$d" && mkdir -p "$d"
+	if ! $RUN --kernel "$k" \
+		tests/vm/functions-guest.sh "$d" >"$TMP/run" 2>&1; then
+		not_ok "$k: the guest script ran" "$TMP/run"
+		continue
+	fi
+	case $k in 6.1) mode=fentry ;; *) mode=kprobe-multi ;; esac
+	# "MODE: N of M functions attached in S s"
+	read -r n m < <(sed -nE "s/.*: $mode: ([0-9]+) of ([0-9]+) functions.*/\1 \2/p" \
+		"$d/path.err")
+	if [ -n "$n" ] && [ "$m" -gt 900 ] && [ $((n * 100 / m)) -ge 90 ]; then
+		ok "$k: $mode attaches $n of the $m functions that take an skb"
+	else
+		not_ok "$k: $mode attaches to the functions that take an skb" \
+			"$d/path.err"
+	fi
+
+	# The first ping, forwarded by mbt-r, as the kernel calls its functions.
+	grep '^trace 1 ' "$d/path" >"$TMP/fwd"
+	check "$k: a forwarded packet's functions in order across namespaces" \
+		in_order "$TMP/fwd" ' if a0 ip_finish_output2$' \
+		' if a0 __dev_queue_xmit$' ' if r0 ip_rcv$' \
+		' if r0 ip_forward$' ' if r1 ip_output$|if r0 ip_output$' \
+		' if r1 __dev_queue_xmit$' ' if b0 ip_rcv$' \
+		' if b0 icmp_rcv$' ' if b0 end consumed$'
+	# Three namespaces (a, r, b), and each interface in only one of them.
+	awk '$8 != "-" { print $6, $8 }' "$TMP/fwd" | sort -u >"$TMP/ifns"
+	if [ "$(awk '{ print $1 }' "$TMP/ifns" | sort -u | wc -l)" = 3 ] &&
+		[ -z "$(awk '{ print $2 }' "$TMP/ifns" | sort | uniq -d)" ]; then
+		ok "$k: the forwarded path crosses three namespaces, an interface in one"
+	else
+		not_ok "$k: the forwarded path crosses three namespaces" "$TMP/ifns"
+	fi
+
+	# The second, dropped by mbt-r with forwarding off.
+	grep '^trace 2 ' "$d/path" >"$TMP/drop"
+	if tail -n 1 "$TMP/drop" |
+		grep -qE ' if r0 end drop [A-Z_]+ \([0-9]+\) in [a-z_0-9]+$' &&
+		in_order "$TMP/drop" ' if r0 ip_rcv$' ' if r0 ip_route_input' \
+			' if r0 end drop'; then
+		ok "$k: a dropped packet ends in the router: $(tail -n 1 "$TMP/drop" | cut -d' ' -f9-)"
+	else
+		not_ok "$k: a dropped packet ends in the router with its reason" \
+			"$TMP/drop"
+	fi
+
+	if grep -q '^trace' "$d/narrow" &&
+		! grep '^trace' "$d/narrow" | grep -vE ' ((ip|icmp)_[a-z_0-9]+( \(start\))?|end [a-z].*)$' |
+		grep -q . && grep -q ' if r0 ip_forward$' "$d/narrow"; then
+		ok "$k: --functions '^(ip|icmp)_' traces only those"
+	else
+		not_ok "$k: --functions narrows the functions" "$d/narrow"
+	fi
+
+	if [ $mode = kprobe-multi ]; then
+		check "$k: nothing is left attached after the probe exits" \
+			test "$(grep -c 'kprobe_multi\|tracing' "$d/links-after")" = 0
+	else
+		# fentry's links go away one grace period each: the probe
+		# hands them to a child instead of making the user wait.
+		check "$k: the probe does not wait for fentry's detach" \
+			grep -qE 'detached in 0\.[0-9]+ s \(the links are released' \
+			"$d/path.err"
+	fi
+done
+
+# Where the kernel allows neither (the host), it says so and fails.
+$PROBE --daddr 10.99.1.2 -- true >"$TMP/host" 2>&1
+rc=$?
+if [ $rc = 3 ] && grep -q "not available on this kernel" "$TMP/host"; then
+	ok "the host kernel: a clear refusal ($(uname -r))"
+elif [ $rc = 0 ]; then
+	skip "the host kernel ($(uname -r)) allows full-function tracing"
+else
+	echo "rc $rc" >>"$TMP/host"
+	not_ok "the host kernel: a clear refusal" "$TMP/host"
+fi
+
+finish
