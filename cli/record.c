@@ -67,7 +67,7 @@ static const char record_usage[] =
     "  -s SNAPLEN           bytes of packet kept in snapshots (default 128,\n"
     "                       at most 1024)\n"
     "  -w FILE              write the traces to FILE as pcap (DLT_USER0),\n"
-    "                       flushed per trace; - is standard output\n"
+    "                       as traces end; - is standard output\n"
     "  -j, --json           JSON Lines, as `mbuftrace read --json`\n"
     "  --mark MARK[/MASK]   start only for packets whose mark & MASK is MARK\n"
     "  --nftrace            start only for packets an nftables rule set\n"
@@ -275,8 +275,7 @@ emit(void *ctx, const uint8_t *trace, size_t len, uint64_t realtime_ns)
 
 	if (run->wfile != NULL) {
 		if (mbt_pcap_write_packet(run->wfile, p.ts_sec, p.ts_usec,
-			trace, (uint32_t)len, (uint32_t)len) != 0 ||
-		    fflush(run->wfile) != 0)
+			trace, (uint32_t)len, (uint32_t)len) != 0)
 			run->write_error = -EIO;
 	} else {
 		if (!t_init) {
@@ -289,9 +288,6 @@ emit(void *ctx, const uint8_t *trace, size_t len, uint64_t realtime_ns)
 			json_trace(run->o, &p, &t);
 		else
 			text_trace(run->o, &p, &t);
-		out_flush(run->o);
-		if (run->o->error != 0)
-			run->write_error = -EIO;
 	}
 	if (run->opt->count > 0 && run->frame >= run->opt->count)
 		run->done = true;
@@ -387,6 +383,24 @@ open_output(struct record_run *run, const char *path)
 }
 
 /* Poll until a signal, -c or --duration; then flush what is open. */
+/*
+ * Write out what the last round of events finished: each trace leaves
+ * within one round (at most 100 ms), and a burst costs one write, not one
+ * per trace.
+ */
+static void
+flush_output(struct record_run *run)
+{
+	if (run->wfile != NULL) {
+		if (fflush(run->wfile) != 0)
+			run->write_error = -EIO;
+		return;
+	}
+	out_flush(run->o);
+	if (run->o->error != 0)
+		run->write_error = -EIO;
+}
+
 static int
 record_loop(struct record_run *run, struct mbt_lx_loader *l)
 {
@@ -404,6 +418,7 @@ record_loop(struct record_run *run, struct mbt_lx_loader *l)
 		now = clock_ns(CLOCK_MONOTONIC);
 		if ((rc = mbt_lx_asm_flush(run->asm_, now, RECORD_IDLE_NS)) < 0)
 			break;
+		flush_output(run);
 		if (run->opt->duration > 0 &&
 		    (double)(now - t0) / 1e9 >= run->opt->duration)
 			break;
@@ -412,6 +427,7 @@ record_loop(struct record_run *run, struct mbt_lx_loader *l)
 		mbt_lx_drain(l);
 		rc = mbt_lx_asm_flush(run->asm_, 0, 0);
 	}
+	flush_output(run);
 	if (rc >= 0 && run->write_error != 0)
 		rc = run->write_error;
 	return rc;
