@@ -256,21 +256,17 @@ mtrace_buf_to_record(const struct mtrace_buf *b, const struct mtrace_rec *r,
  * The kernel records the interface and the VNET only when they change
  * (an IFACE record); every later event is named after them when encoded,
  * so a reader sees each record's VNET without the kernel storing it
- * again.
+ * again.  c is the last IFACE record, as the encoder took it.
  */
 static void
-name_context(const struct mtrace_buf *b, const struct mtrace_rec *ctx,
-    struct mbt_record *r)
+name_context(const struct mbt_record *c, struct mbt_record *r)
 {
-	struct mbt_record c;
-
-	mtrace_buf_to_record(b, ctx, &c);
-	r->has_iface = c.has_iface;
-	r->ifindex = c.ifindex;
-	r->ifname = c.ifname;
-	r->has_ns = c.has_ns;
-	r->ns_id = c.ns_id;
-	r->ns_name = c.ns_name;
+	r->has_iface = c->has_iface;
+	r->ifindex = c->ifindex;
+	r->ifname = c->ifname;
+	r->has_ns = c->has_ns;
+	r->ns_id = c->ns_id;
+	r->ns_name = c->ns_name;
 }
 
 /*
@@ -281,9 +277,10 @@ static int
 encode_first(const struct mtrace_buf *b, struct mbt_encoder *e, uint8_t *out,
     size_t cap, uint16_t n, uint32_t extra_lost, uint16_t *done)
 {
-	const struct mtrace_rec *recs = mtrace_buf_crecs(b), *ctx;
+	const struct mtrace_rec *recs = mtrace_buf_crecs(b);
+	struct mbt_record r, ctx;
 	struct mbt_v3_info info;
-	struct mbt_record r;
+	bool have_ctx;
 	uint32_t lost;
 	int error;
 
@@ -294,13 +291,14 @@ encode_first(const struct mtrace_buf *b, struct mbt_encoder *e, uint8_t *out,
 	info.origin = MBT_ORIGIN_FREEBSD;
 	info.tail_linktype = MBT_LINKTYPE_NONE;
 	error = mbt_enc_begin(e, out, cap, &info);
-	ctx = NULL;
+	have_ctx = false;
 	for (*done = 0; error == 0 && *done < n; (*done)++) {
 		mtrace_buf_to_record(b, &recs[*done], &r);
-		if (recs[*done].mr_kind == MBT_KIND_IFACE)
-			ctx = &recs[*done];
-		else if (ctx != NULL)
-			name_context(b, ctx, &r);
+		if (recs[*done].mr_kind == MBT_KIND_IFACE) {
+			ctx = r;
+			have_ctx = true;
+		} else if (have_ctx)
+			name_context(&ctx, &r);
 		error = mbt_enc_event(e, &r);
 		if (error != 0)
 			break;
