@@ -255,6 +255,17 @@ filter_interpret(struct mbt_lx_filter_in *fi, struct scratch *s)
 	return s->vm.done && s->vm.result != 0;
 }
 
+/*
+ * Does sk belong to a process (it has a file), rather than to the kernel
+ * (the ICMP socket that answers for a namespace)?  While a process sends,
+ * the kernel often handles other packets on its CPU in its name.
+ */
+static __always_inline bool
+user_socket(struct sock *sk)
+{
+	return sk && sk->sk_socket && sk->sk_socket->file;
+}
+
 /* Is this where the user wants a trace to start? */
 static __always_inline bool
 start_matches(struct sk_buff *skb, struct net_device *dev, struct scratch *s)
@@ -285,10 +296,11 @@ start_matches(struct sk_buff *skb, struct net_device *dev, struct scratch *s)
 		return false;
 	if (want_nftrace && !BPF_CORE_READ_BITFIELD(skb, nf_trace))
 		return false;
-	if (self_pid && bpf_get_current_pid_tgid() >> 32 == self_pid && skb->sk)
+	if (self_pid && bpf_get_current_pid_tgid() >> 32 == self_pid &&
+	    user_socket(skb->sk))
 		return false;
-	if (want_pid &&
-	    (bpf_get_current_pid_tgid() >> 32 != pid_value || !skb->sk))
+	if (want_pid && (bpf_get_current_pid_tgid() >> 32 != pid_value ||
+			    !user_socket(skb->sk)))
 		return false;
 	return true;
 }
@@ -718,8 +730,7 @@ BPF_PROG(fib6_table_lookup, const struct net *net,
 	struct in6_addr daddr = BPF_CORE_READ(flp, daddr);
 	struct in6_addr gw = {0};
 	struct fib6_nh *nh = res->nh;
-	struct net_device *dev =
-	    nh ? nh->nh_common.nhc_dev : NULL;
+	struct net_device *dev = nh ? nh->nh_common.nhc_dev : NULL;
 	bool has_gw = nh && nh->nh_common.nhc_gw_family != 0;
 
 	if (has_gw)
