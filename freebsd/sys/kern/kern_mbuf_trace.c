@@ -68,6 +68,7 @@ CTASSERT(sizeof(struct mtrace_tag) - sizeof(struct m_tag) +
 #define	MTRACE_IFLIST_LEN	(MTRACE_MAX_IFACES * IFNAMSIZ)
 
 bool mtrace_enabled = false;
+bool mtrace_iface_start = false;	/* the interface list is not empty */
 u_int mtrace_so_cookie = 0;
 int mtrace_pflog_unit = -1;
 static bool mtrace_source_position = true;
@@ -206,6 +207,7 @@ mtrace_sysctl_ifaces(SYSCTL_HANDLER_ARGS)
 	error = sysctl_handle_string(oidp, list, sizeof(list), req);
 	if (error != 0 || req->newptr == NULL)
 		return (error);
+	memset(names, 0, sizeof(names));
 	n = 0;
 	p = list;
 	while ((name = strsep(&p, ", ")) != NULL) {
@@ -218,6 +220,7 @@ mtrace_sysctl_ifaces(SYSCTL_HANDLER_ARGS)
 	rm_wlock(&mtrace_iflock);
 	memcpy(mtrace_ifnames, names, sizeof(names));
 	mtrace_nifnames = n;
+	mtrace_iface_start = n > 0;
 	rm_wunlock(&mtrace_iflock);
 	return (0);
 }

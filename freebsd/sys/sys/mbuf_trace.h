@@ -51,6 +51,7 @@ struct mbuf;
 #define	MTRACE_SITE_ARGS	const char *, int, const char *
 
 extern bool	mtrace_enabled;
+extern bool	mtrace_iface_start;
 extern u_int	mtrace_so_cookie;
 extern int	mtrace_pflog_unit;
 
@@ -128,7 +129,8 @@ bool	mtrace_busy(void);
 
 /* The facts a reader needs, recorded where they are known. */
 #define	mtrace_iface(m, ifp, link) do {					\
-	if (__predict_false(mtrace_enabled))				\
+	if (__predict_false(mtrace_enabled) &&				\
+	    (mtrace_iface_start || mtrace_active(m)))			\
 		mtrace_iface_at((m), (ifp), (link), MTRACE_SITE);	\
 } while (0)
 #define	mtrace_rule(m, engine, table, number, verdict) do {		\
