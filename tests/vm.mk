@@ -8,3 +8,15 @@ check-vm: all
 	@fail=0; for t in tests/vm/test_*.sh; do \
 		echo "== $$t"; $$t || fail=1; \
 	done; exit $$fail
+
+# functions-join: full-function hops in record.bpf.c's own maps.  Built by
+# tests/vm/test_functions.sh on demand, not by `all`: it links the record
+# backend's skeleton, which is still moving.
+$(B)/bin/functions-join: $(B)/obj/fn/tests/vm/functions_join.o \
+		$(B)/obj/fn/linux/functions.o $(B)/obj/fn/linux/names.o \
+		$(B)/obj/linux/assemble.o $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ $(LDLIBS) -lbpf -lelf -lz
+
+$(B)/obj/fn/tests/vm/functions_join.o: build/linux/record.skel.h
+$(B)/obj/fn/tests/vm/functions_join.o: CPPFLAGS += -Ilinux

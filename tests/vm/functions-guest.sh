@@ -38,3 +38,12 @@ $probe --functions '^(ip|icmp)_' --daddr 10.99.1.2 -- \
 	ip netns exec mbt-a busybox ping -c 1 -W 3 10.99.1.2 \
 	>"$out/narrow" 2>"$out/narrow.err"
 echo "rc $?" >>"$out/narrow.err"
+
+# The same forwarded ping through record.bpf.c's own tracepoint programs,
+# with the function hops in their maps (tests/vm/functions_join.c).
+if [ -x build/bin/functions-join ]; then
+	build/bin/functions-join -- \
+		ip netns exec mbt-a busybox ping -c 1 -W 3 10.99.1.2 \
+		>"$out/join" 2>"$out/join.err"
+	echo "rc $?" >>"$out/join.err"
+fi
