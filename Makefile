@@ -98,6 +98,7 @@ format:
 
 bench: all
 	bench/read-throughput.sh
+	$(MAKE) bench-mtrace-core
 
 PREFIX ?= /usr/local
 install: $(BIN)

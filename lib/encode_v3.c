@@ -79,11 +79,17 @@ mbt_enc_begin(struct mbt_encoder *e, uint8_t *buf, size_t cap,
 	return 0;
 }
 
-/* The id of s in the string table, adding it first if new; 0 for none. */
+/*
+ * The id of s in the string table, adding it first if new; 0 for none.
+ * The first MBT_ENC_MAX_STRINGS strings are remembered (their id is their
+ * index + 1) and shared; past that, a string is still defined under a new
+ * id, only not shared, as docs/format.md allows: the trace stays valid.
+ */
 static uint16_t
 enc_string(struct mbt_encoder *e, struct mbt_str s)
 {
 	uint8_t *v;
+	uint16_t id;
 
 	if (s.len == 0 || e->error != 0)
 		return 0;
@@ -92,18 +98,22 @@ enc_string(struct mbt_encoder *e, struct mbt_str s)
 		    memcmp(e->strings[i].ptr, s.ptr, s.len) == 0)
 			return (uint16_t)(i + 1);
 	}
-	if (e->nstrings == MBT_ENC_MAX_STRINGS ||
+	if (e->next_id >= MBT_ENC_MAX_STRING_ID ||
 	    enc_room(e, MBT_V3_TLV_HDR_LEN + 2 + (size_t)s.len) != 0) {
 		enc_error(e, -ENOSPC);
 		return 0;
 	}
+	id = ++e->next_id;
 	v = enc_tlv(e, MBT_V3_REC_STRING, 2 + (size_t)s.len);
-	mbt_put_be16(v, (uint16_t)(e->nstrings + 1));
+	mbt_put_be16(v, id);
 	memcpy(v + 2, s.ptr, s.len);
-	/* Point at our own copy: the caller's string may not outlive us. */
-	e->strings[e->nstrings].ptr = (const char *)v + 2;
-	e->strings[e->nstrings].len = s.len;
-	return ++e->nstrings;
+	if (e->nstrings < MBT_ENC_MAX_STRINGS) {
+		/* Point at our own copy: the caller's may not outlive us. */
+		e->strings[e->nstrings].ptr = (const char *)v + 2;
+		e->strings[e->nstrings].len = s.len;
+		e->nstrings++;
+	}
+	return id;
 }
 
 /* String ids an event refers to, interned before the event is written. */

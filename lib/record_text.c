@@ -161,8 +161,11 @@ put_body(struct mbt_textbuf *b, const struct mbt_record *r)
 		break;
 	case MBT_KIND_IFACE:
 		put_sep(b);
-		mbt_tb_str(b, "iface ");
-		put_iface(b, r);
+		mbt_tb_str(b, "iface");
+		if (r->has_iface) {
+			mbt_tb_str(b, " ");
+			put_iface(b, r);
+		}
 		if (r->has_ns) {
 			mbt_tb_str(b, " ");
 			put_ns(b, r);

@@ -774,7 +774,8 @@ BODY[K_VERDICT] = function(r)
 	return "verdict " .. verdict_name(r.detail) .. reason_suffix(r)
 end
 BODY[K_IFACE] = function(r)
-	local s = "iface " .. iface_text(r)
+	local s = "iface"
+	if r.iface then s = s .. " " .. iface_text(r) end
 	if r.ns then s = s .. " ns " .. ns_text(r.ns) end
 	return s
 end

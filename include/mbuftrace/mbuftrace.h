@@ -163,7 +163,8 @@ size_t mbt_record_text(const struct mbt_record *r, char *buf, size_t size);
  * or a BPF loader can use the same logic.  Strings are interned into the
  * trace's string table on first use.
  */
-#define MBT_ENC_MAX_STRINGS 256
+#define MBT_ENC_MAX_STRINGS 256    /* remembered and shared */
+#define MBT_ENC_MAX_STRING_ID 4095 /* the largest id readers accept */
 
 struct mbt_v3_info {
 	uint16_t flags;
@@ -177,7 +178,8 @@ struct mbt_encoder {
 	uint8_t *buf;
 	size_t cap, len;
 	int error; /* first error: -ENOSPC, -EINVAL; sticky */
-	uint16_t nstrings;
+	uint16_t nstrings; /* remembered, ids 1..nstrings */
+	uint16_t next_id;  /* the last id given */
 	struct mbt_str strings[MBT_ENC_MAX_STRINGS];
 };
 
