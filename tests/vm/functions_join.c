@@ -7,7 +7,9 @@
  * same tracked and events maps, runs a command and prints the shared ring
  * buffer: "trace ID tp|fn NAME if IFACE [start] [end]", in order.
  *
- *   functions-join [--functions REGEX] -- CMD...
+ *   functions-join [--functions REGEX | --no-functions] -- CMD...
+ *
+ * --no-functions leaves record.bpf.c alone: the benchmark's peer.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -83,16 +85,21 @@ main(int argc, char **argv)
 	struct ring_buffer *rb;
 	struct mbt_lx_fn *f;
 	char err[512];
+	bool no_functions = false;
 	int i = 1, status;
 	pid_t pid;
 
 	if (argc > 2 && strcmp(argv[1], "--functions") == 0) {
 		c.regex = argv[2];
 		i = 3;
+	} else if (argc > 1 && strcmp(argv[1], "--no-functions") == 0) {
+		no_functions = true;
+		i = 2;
 	}
 	if (i >= argc || strcmp(argv[i], "--") != 0 || i + 1 >= argc) {
-		fprintf(stderr,
-		    "usage: functions-join [--functions REGEX] -- CMD...\n");
+		fprintf(stderr, "usage: functions-join [--functions REGEX | "
+				"--no-functions] "
+				"-- CMD...\n");
 		return 2;
 	}
 	if (getenv("MBUFTRACE_DEBUG") == NULL)
@@ -113,12 +120,15 @@ main(int argc, char **argv)
 	}
 	c.tracked_fd = bpf_map__fd(skel->maps.tracked);
 	c.events_fd = bpf_map__fd(skel->maps.events);
-	if (mbt_lx_fn_attach(&f, &c, err, sizeof(err)) != 0) {
+	if (no_functions) {
+		f = NULL;
+	} else if (mbt_lx_fn_attach(&f, &c, err, sizeof(err)) != 0) {
 		fprintf(stderr, "functions-join: %s\n", err);
 		return 3;
+	} else {
+		fprintf(stderr, "functions-join: %s: %zu functions\n",
+		    mbt_lx_fn_mode_name(f), mbt_lx_fn_attached(f));
 	}
-	fprintf(stderr, "functions-join: %s: %zu functions\n",
-	    mbt_lx_fn_mode_name(f), mbt_lx_fn_attached(f));
 	mbt_lx_namer_init(&namer, &names);
 	rb = ring_buffer__new(c.events_fd, print_event, &names, NULL);
 	if (rb == NULL)
