@@ -45,6 +45,12 @@ while i < len(lines):
             sys.exit('%s: hunk at %d counts %d/%d, has %d/%d' %
                      (patch, start, old, new, seen_old, seen_new))
         files[cur][start] = pre
+        # What follows a hunk is the next hunk or file, never more of
+        # this one: a short count would make patch(1) drop lines.
+        if i < len(lines) and lines[i][:1] in (' ', '+', '-') and \
+                not lines[i].startswith('--- '):
+            sys.exit('%s: hunk at %d is longer than its count' %
+                     (patch, start))
         continue
     i += 1
 if not files:

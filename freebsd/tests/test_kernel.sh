@@ -94,6 +94,23 @@ for man in freebsd/share/man/man4/*.4 freebsd/share/man/man9/*.9; do
 	    sh -c "! mandoc -Tlint -W warning '$man' 2>&1 | grep ."
 done
 
+# mtraceproc against a <sys/procctl.h> holding what patch 14 adds to it
+# (the last command of main's list given a number): libc is glibc here.
+mkdir -p "$TMP/uinc/sys"
+{
+	echo '#include <sys/wait.h>'
+	echo '#define PROC_LOGSIGEXIT_STATUS 24'
+	sed -n 's/^+\(#define	PROC_MBUF_TRACE_[A-Z_]*	.*\)/\1/p' \
+	    freebsd/patches/14-procctl-process-start.patch
+	echo 'int procctl(idtype_t, id_t, int, void *);'
+} >"$TMP/uinc/sys/procctl.h"
+check "mtraceproc compiles against patch 14's procctl.h" \
+    cc -std=c99 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -fsyntax-only \
+    -I"$TMP/uinc" freebsd/usr.bin/mtraceproc/mtraceproc.c
+check "mtraceproc: style(9) basics" \
+    sh -c "! awk 'length(\$0) > 80 || /[ \t]\$/' \
+    freebsd/usr.bin/mtraceproc/mtraceproc.c | grep ."
+
 check "atf test: sh -n" sh -n freebsd/tests/sys/net/mbuf_trace_test.sh
 check "apply.sh: sh -n" sh -n freebsd/apply.sh
 
@@ -134,6 +151,10 @@ check "apply.sh: new files and the encoder are in place" \
     -f "$SRC/share/man/man9/mtrace.9"
 check "apply.sh: the patches were applied" \
     grep -q 'mtrace_tag_copied(t, p);' "$SRC/sys/kern/uipc_mbuf2.c"
+check "apply.sh: procctl(2) knows the process start point" \
+    grep -q '\[PROC_MBUF_TRACE_CTL\] =' "$SRC/sys/kern/kern_procctl.c"
+check "apply.sh: mtraceproc is in place" \
+    test -f "$SRC/usr.bin/mtraceproc/mtraceproc.c"
 check "apply.sh: sys/conf lines added once" \
     test "$(grep -c '^kern/kern_mbuf_trace.c' "$SRC/sys/conf/files")" = 1 -a \
     "$(grep -c '^MBUF_TRACE' "$SRC/sys/conf/options")" = 1
