@@ -227,6 +227,13 @@ int	sysctl_handle_string(SYSCTL_HANDLER_ARGS);
 	SYSCTL_CHECK(sysctl_handler_t *, handler, descr)
 #define	SYSCTL_COUNTER_U64(parent, nbr, name, access, ptr, descr)	\
 	SYSCTL_CHECK(counter_u64_t *, ptr, descr)
+/*
+ * sys/sys/sysctl.h [M]: SYSCTL_STRING(parent, nbr, name, access, arg,
+ * len, descr), a fixed buffer of len bytes written by sysctl(8)
+ */
+#define	SYSCTL_STRING(parent, nbr, name, access, arg, len, descr)	\
+	SYSCTL_CHECK(char *, arg, descr);				\
+	_Static_assert((len) > 0, "a string sysctl needs room")
 
 /*
  * sys/sys/sdt.h [R: SDT_PROBE_DEFINEn(prov, mod, func, name, types...)]:

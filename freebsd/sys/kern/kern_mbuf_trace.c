@@ -71,6 +71,7 @@ bool mtrace_enabled = false;
 bool mtrace_iface_start = false;	/* the interface list is not empty */
 u_int mtrace_so_cookie = 0;
 int mtrace_pflog_unit = -1;
+char mtrace_pf_tag[MTRACE_PF_TAG_SIZE];
 static bool mtrace_source_position = true;
 static bool mtrace_start_anywhere = false;
 static u_int mtrace_records = 64;
@@ -147,6 +148,9 @@ SYSCTL_UINT(_kern_mbuf_trace, OID_AUTO, socket_cookie, CTLFLAG_RW,
 SYSCTL_INT(_kern_mbuf_trace, OID_AUTO, pflog_unit, CTLFLAG_RW,
     &mtrace_pflog_unit, 0,
     "Trace what pf rules log to this pflog(4) unit (-1: none)");
+SYSCTL_STRING(_kern_mbuf_trace, OID_AUTO, pf_tag,
+    CTLFLAG_RW | CTLFLAG_MPSAFE, mtrace_pf_tag, sizeof(mtrace_pf_tag),
+    "Trace what pf rules tag with this tag name (empty: none)");
 SYSCTL_UINT(_kern_mbuf_trace, OID_AUTO, live, CTLFLAG_RD, &mtrace_live, 0,
     "Traces alive: on a packet, or waiting to be emitted");
 SYSCTL_COUNTER_U64(_kern_mbuf_trace, OID_AUTO, started, CTLFLAG_RD,

@@ -40,6 +40,9 @@
 #define	MTRACE_END_DROPPED	4
 #define	MTRACE_END_CONSUMED	5
 
+/* pf's tag names are this long (PF_TAG_NAME_SIZE in net/pfvar.h). */
+#define	MTRACE_PF_TAG_SIZE	64
+
 #ifdef MBUF_TRACE
 
 struct ifnet;
@@ -54,6 +57,7 @@ extern bool	mtrace_enabled;
 extern bool	mtrace_iface_start;
 extern u_int	mtrace_so_cookie;
 extern int	mtrace_pflog_unit;
+extern char	mtrace_pf_tag[];	/* PF_TAG_NAME_SIZE bytes */
 
 /*
  * The test every trace point makes before anything else: is tracing on,
