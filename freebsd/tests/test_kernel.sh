@@ -114,6 +114,22 @@ check "mtraceproc: style(9) basics" \
 check "atf test: sh -n" sh -n freebsd/tests/sys/net/mbuf_trace_test.sh
 check "apply.sh: sh -n" sh -n freebsd/apply.sh
 
+# style(9) in what the patches add: 80 columns with 8-column tabs, no
+# trailing blanks.
+for p in freebsd/patches/*.patch; do
+	awk -v f="$p" 'substr($0, 1, 1) == "+" && substr($0, 1, 3) != "+++" {
+	  line = substr($0, 2); n = 0
+	  for (i = 1; i <= length(line); i++)
+		n = substr(line, i, 1) == "\t" ? n + 8 - n % 8 : n + 1
+	  if (n > 80) print f ":" FNR ": longer than 80 columns"
+	  if (line ~ /[ \t]$/) print f ":" FNR ": trailing blank" }' "$p"
+done >"$TMP/pstyle.out"
+if [ -s "$TMP/pstyle.out" ]; then
+	not_ok "style(9): lines the patches add" "$TMP/pstyle.out"
+else
+	ok "style(9): lines the patches add"
+fi
+
 # A patch is well formed when it applies to the text its own context and
 # removed lines describe; the real check is apply.sh -n on /usr/src.
 for p in freebsd/patches/*.patch; do
