@@ -25,6 +25,9 @@
 /* A trace with no event for this long is emitted without an end. */
 #define RECORD_IDLE_NS (2 * 1000000000ULL)
 #define RECORD_DEFAULT_SNAPLEN 128
+/* The kernel wakes us only when much is waiting (see record.bpf.c): look
+ * this often anyway, which bounds how late a trace is shown. */
+#define RECORD_POLL_MS 50
 
 struct record_opts {
 	struct mbt_lx_config lx;
@@ -408,7 +411,7 @@ record_loop(struct record_run *run, struct mbt_lx_loader *l)
 	int rc = 0;
 
 	while (!stop_signal && !run->done) {
-		rc = mbt_lx_poll(l, 100);
+		rc = mbt_lx_poll(l, RECORD_POLL_MS);
 		if (rc == -EINTR) {
 			rc = 0;
 			continue;

@@ -357,7 +357,16 @@ fail:
 int
 mbt_lx_poll(struct mbt_lx_loader *l, int timeout_ms)
 {
-	return ring_buffer__poll(l->rb, timeout_ms);
+	int n = ring_buffer__poll(l->rb, timeout_ms);
+
+	/* The kernel seldom wakes us (record.bpf.c), and poll only reads a
+	 * ring it was woken for: read what is there either way. */
+	if (n >= 0) {
+		int more = ring_buffer__consume(l->rb);
+
+		n = more < 0 ? more : n + more;
+	}
+	return n;
 }
 
 int

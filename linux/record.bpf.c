@@ -305,6 +305,21 @@ start_matches(struct sk_buff *skb, struct net_device *dev, struct scratch *s)
 	return true;
 }
 
+/*
+ * Wake the reader only when a good part of the ring buffer is full.  A
+ * wakeup is an interrupt to another CPU, which costs microseconds in a
+ * virtual machine, and it came with nearly every trace's first event;
+ * the reader looks at least every RECORD_POLL_MS anyway.
+ */
+#define WAKEUP_BYTES (1 << 20)
+static __always_inline __u64
+wakeup_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > WAKEUP_BYTES
+		   ? BPF_RB_FORCE_WAKEUP
+		   : BPF_RB_NO_WAKEUP;
+}
+
 /* Send s->ev and snap_len bytes of s->snap; count what could not go. */
 static __always_inline int
 submit(struct scratch *s, struct tracked *t)
@@ -313,7 +328,8 @@ submit(struct scratch *s, struct tracked *t)
 
 	s->ev.lost = t ? t->lost : 0;
 	s->ev.size = size;
-	if (size > sizeof(*s) || bpf_ringbuf_output(&events, s, size, 0) != 0) {
+	if (size > sizeof(*s) ||
+	    bpf_ringbuf_output(&events, s, size, wakeup_flags()) != 0) {
 		count(STAT_LOST);
 		if (t && t->lost < 0xffff)
 			t->lost++;
