@@ -5,6 +5,7 @@
 # kernel calls them across three namespaces, a dropped packet's last
 # function with its reason, --functions narrowing, nothing left attached,
 # and a clear refusal on the host.  The guest side is functions-guest.sh.
+# MBT_VM_KERNELS="6.12" narrows the kernels; MBT_VM=0 skips the suite.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 
@@ -12,6 +13,11 @@ RUN=tests/vm/run
 KERNELS=${MBT_VM_KERNELS:-6.1 6.12}
 PROBE=build/bin/functions-probe
 
+if [ "${MBT_VM:-1}" = 0 ]; then
+	skip "MBT_VM=0: the VM suites are left out"
+	finish
+	exit
+fi
 if [ "$(id -u)" != 0 ]; then
 	skip "the VM suite needs root (to install qemu and fetch the kernels)"
 	finish

@@ -4,7 +4,7 @@
 # stock kernel: exit codes and output come back, the guest runs the kernel
 # asked for, namespaces and veth work inside, fentry loads there (and is
 # refused on the host), and a guest that dies or hangs is reported, not
-# waited for.  MBT_VM_KERNELS="6.12" narrows the kernels.
+# waited for.  MBT_VM_KERNELS="6.12" narrows the kernels; MBT_VM=0 skips.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 
@@ -13,6 +13,11 @@ KERNELS=${MBT_VM_KERNELS:-6.1 6.12}
 OUT=build/vm
 mkdir -p "$OUT"
 
+if [ "${MBT_VM:-1}" = 0 ]; then
+	skip "MBT_VM=0: the VM suites are left out"
+	finish
+	exit
+fi
 if [ "$(id -u)" != 0 ]; then
 	skip "the VM suite needs root (to install qemu and fetch the kernels)"
 	finish
