@@ -68,7 +68,11 @@ mbt_capture_open(const char *path, char *err, size_t errlen)
 	else
 		p = pcap_open_offline(path, perr);
 	if (p == NULL) {
-		snprintf(err, errlen, "%s: %s", path, perr);
+		/* libpcap names the file in some messages and not in others. */
+		if (strncmp(perr, path, strlen(path)) == 0)
+			snprintf(err, errlen, "%s", perr);
+		else
+			snprintf(err, errlen, "%s: %s", path, perr);
 		return NULL;
 	}
 	return capture_new(path, NULL, p, pcap_datalink(p), err, errlen);
