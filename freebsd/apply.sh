@@ -90,7 +90,7 @@ insert_before "$src/tests/sys/net/Makefile" '^\.include <bsd\.test\.mk>' \
     'TEST_METADATA.mbuf_trace_test+=	is_exclusive="true"'
 cp "$here"/share/man/man4/*.4 "$src/share/man/man4/"
 # The procctl(2) tool of the process start point, built on its own:
-# make -C /usr/src/usr.bin/mtraceproc all install
+# make -C /usr/src/usr.bin/mtraceproc CFLAGS+=-I/usr/src/sys all install
 mkdir -p "$src/usr.bin/mtraceproc"
 cp "$here"/usr.bin/mtraceproc/* "$src/usr.bin/mtraceproc/"
 cp "$here/share/man/man9/mtrace.9" "$src/share/man/man9/"
