@@ -81,6 +81,7 @@ void	*memcpy(void *, const void *, size_t);
 void	*memset(void *, int, size_t);
 int	 memcmp(const void *, const void *, size_t);
 size_t	 strlen(const char *);
+size_t	 strnlen(const char *, size_t);
 int	 strcmp(const char *, const char *);
 size_t	 strlcpy(char *, const char *, size_t);
 size_t	 strlcat(char *, const char *, size_t);
@@ -531,5 +532,49 @@ int		 ng_snd_item(item_p, int);
 #define	NETGRAPH_INIT(typename, typestructp)				\
 	static struct ng_type *__CONCAT(ng_type_, typename) __unused =	\
 	    (typestructp)
+
+/*
+ * What the lines the patches add use: check/patch_use.c compiles those
+ * lines, taken from the patches by tests/test_kernel.sh.
+ *
+ * sys/sys/proc.h [R @6db7e75d: p_flag2 is an int in struct proc,
+ * td_proc the thread's process, PROC_LOCK_ASSERT(p, type) is
+ * mtx_assert(&(p)->p_mtx, (type)); M: curproc as (curthread->td_proc)];
+ * curthread [S: a stand-in of the same type for the per-CPU pointer];
+ * sys/sys/mutex.h [M: mtx_assert(), MA_OWNED].
+ */
+struct proc {
+	struct mtx	p_mtx;
+	int		p_flag2;
+};
+struct thread {
+	struct proc	*td_proc;
+};
+#define	MA_OWNED	0x01
+void	mtx_assert(struct mtx *, int);
+#define	PROC_LOCK_ASSERT(p, type)	mtx_assert(&(p)->p_mtx, (type))
+extern struct thread *__kpi_curthread;
+#define	curthread	__kpi_curthread
+#define	curproc		(curthread->td_proc)
+
+/*
+ * sys/sys/socketvar.h [M: so_user_cookie, which SO_USER_COOKIE sets];
+ * sys/netinet/in_pcb.h [R ip_output.c: inp->inp_socket].
+ */
+struct socket {
+	uint32_t	so_user_cookie;
+};
+struct inpcb {
+	struct socket	*inp_socket;
+};
+
+/*
+ * sys/net/pfvar.h [R 2025: pf_tag_packet(struct pf_pdesc *, int), and
+ * pf.c reads pd->m; the new pf_tagname_lookup() is patch 16's].
+ */
+struct pf_pdesc {
+	struct mbuf	*m;
+};
+uint16_t	pf_tagname_lookup(const char *);	/* u_int16_t there */
 
 #endif /* !_FREEBSD_KPI_H_ */

@@ -67,6 +67,41 @@ else
 	not_ok "api: the macros compile with and without MBUF_TRACE" "$TMP/api.log"
 fi
 
+# The code the patches add, out of the patches and compiled: patch 14's
+# constants and procctl(2) handlers, the start-point tests of patches 04,
+# 15 and 16 (each the first #ifdef MBUF_TRACE block its patch adds).
+added_block() {	# PATCH FIRST-LINE-PATTERN LAST-LINE-PATTERN
+	awk -v a="$2" -v b="$3" 'substr($0, 1, 1) == "+" {
+	  l = substr($0, 2)
+	  if (!on && l ~ a) on = 1
+	  if (on) print l
+	  if (on && l ~ b) exit }' "$1"
+}
+P=freebsd/patches
+grep -h '^+#define	\(PROC_MBUF_TRACE_CTL_\|P2_MBUF_TRACE\)' $P/14-*.patch |
+    cut -c2- >"$STUB/patch_procctl_defs.inc"
+added_block $P/14-*.patch '^static int$' '^}$' >"$STUB/patch_procctl_funcs.inc"
+added_block $P/14-*.patch '^mbuf_trace_status' '^}$' |
+    sed '1s/^/static int\n/' >>"$STUB/patch_procctl_funcs.inc"
+added_block $P/04-*.patch '^#ifdef MBUF_TRACE' '^#endif' \
+    >"$STUB/patch_ip_output.inc"
+added_block $P/15-*.patch '^#ifdef MBUF_TRACE' '^#endif' \
+    >"$STUB/patch_ip6_output.inc"
+added_block $P/16-*.patch '^#ifdef MBUF_TRACE' '^#endif' \
+    >"$STUB/patch_pf_tag.inc"
+for inc in "$STUB"/patch_*.inc; do
+	[ -s "$inc" ] || echo "empty: $inc"
+done >"$TMP/inc.out"
+if [ -s "$TMP/inc.out" ]; then
+	not_ok "patches: the added code is found" "$TMP/inc.out"
+else
+	ok "patches: the added code is found"
+fi
+check "patches: the added code compiles against the KPI header" \
+    "${CLANG[@]}" -DMBUF_TRACE -fsyntax-only freebsd/check/patch_use.c
+check "patches: ... and without options MBUF_TRACE" \
+    "${CLANG[@]}" -fsyntax-only freebsd/check/patch_use.c
+
 # style(9) basics on the kernel files: 80 columns with 8-column tabs, no
 # trailing blanks, no indentation by spaces, a function's type on the line
 # before its name.

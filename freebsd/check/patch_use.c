@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The code the patches add, compiled for the syntax-and-types check:
+ * tests/test_kernel.sh copies the added lines out of the patches into
+ * the patch_*.inc files this includes, so what is compiled here is what
+ * the patches put into FreeBSD's files.
+ */
+#include <sys/param.h>
+#include <sys/mbuf.h>
+#include <sys/mbuf_trace.h>
+
+/* Patch 14: the procctl(2) constants and P2_MBUF_TRACE. */
+#include "patch_procctl_defs.inc"
+
+/* Patch 14: the two procctl(2) handlers added to kern_procctl.c. */
+#include "patch_procctl_funcs.inc"
+
+int	(*const patch_use_procctl[])(struct thread *, struct proc *,
+	    void *) = { mbuf_trace_ctl, mbuf_trace_status };
+
+int	patch_use_ip_output(struct mbuf *, struct inpcb *);
+int	patch_use_ip6_output(struct mbuf *, struct inpcb *);
+int	patch_use_pf_tag_packet(struct pf_pdesc *, int);
+
+/* Patch 04: the socket and process start points in ip_output(). */
+int
+patch_use_ip_output(struct mbuf *m, struct inpcb *inp)
+{
+#include "patch_ip_output.inc"
+	return (0);
+}
+
+/* Patch 15: the same in ip6_output(). */
+int
+patch_use_ip6_output(struct mbuf *m, struct inpcb *inp)
+{
+#include "patch_ip6_output.inc"
+	return (0);
+}
+
+/* Patch 16: the pf tag start point in pf_tag_packet(). */
+int
+patch_use_pf_tag_packet(struct pf_pdesc *pd, int tag)
+{
+#include "patch_pf_tag.inc"
+	return (0);
+}
