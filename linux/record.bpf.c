@@ -23,8 +23,11 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* Makes a pointer kept as a number a BTF pointer again (read only). */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+/*
+ * Makes a pointer kept as a number a BTF pointer again (read only).  Weak:
+ * kernels before 6.2 lack it, and they lack sk_data_ready, its only user.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
 #define IFF_LOOPBACK_ 0x8
 #define ETH_P_IP_BE 0x0008   /* htons(0x0800) */
