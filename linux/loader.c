@@ -94,7 +94,28 @@ append(char *missing, const char *name, const char *why)
 	    n > 0 ? "; " : "", name, why);
 }
 
-/* Leave out the hooks whose tracepoint this kernel does not have. */
+/* Tracepoints that gained the arguments a hook reads only in later
+ * kernels, and how many the hook needs (the hidden first one included). */
+static const struct {
+	const char *tp;
+	int nargs;
+} hook_args[] = {
+    {"udp_fail_queue_rcv_skb", 4}, /* the skb came in 6.5 */
+};
+
+/* How many arguments tracepoint typedef id takes, or -1. */
+static int
+tracepoint_nargs(const struct btf *btf, int id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, (uint32_t)id);
+
+	while (t != NULL && (btf_is_typedef(t) || btf_is_ptr(t)))
+		t = btf__type_by_id(btf, t->type);
+	return t != NULL && btf_is_func_proto(t) ? btf_vlen(t) : -1;
+}
+
+/* Leave out the hooks this kernel cannot feed: no such tracepoint, or one
+ * without the arguments the hook reads. */
 static void
 drop_absent_hooks(struct record_bpf *skel, char *missing)
 {
@@ -107,15 +128,27 @@ drop_absent_hooks(struct record_bpf *skel, char *missing)
 	bpf_object__for_each_program(p, skel->obj)
 	{
 		const char *tp = bpf_program__section_name(p);
+		int id;
 
 		if (strchr(tp, '/') == NULL)
-			continue; /* not for a hook: tail-called */
+			continue; /* not for a hook */
 		tp = strchr(tp, '/') + 1;
 		snprintf(name, sizeof(name), "btf_trace_%s", tp);
-		if (btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) < 0) {
+		id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
+		if (id < 0) {
 			bpf_program__set_autoload(p, false);
 			append(
 			    missing, tp, "no such tracepoint in this kernel");
+			continue;
+		}
+		for (size_t i = 0; i < sizeof(hook_args) / sizeof(hook_args[0]);
+		     i++) {
+			if (strcmp(hook_args[i].tp, tp) == 0 &&
+			    tracepoint_nargs(btf, id) < hook_args[i].nargs) {
+				bpf_program__set_autoload(p, false);
+				append(missing, tp,
+				    "this kernel's tracepoint has no skb");
+			}
 		}
 	}
 	btf__free(btf);
@@ -124,6 +157,17 @@ drop_absent_hooks(struct record_bpf *skel, char *missing)
 static void
 set_rodata(struct record_bpf *skel, const struct mbt_lx_config *c)
 {
+	struct btf *btf = btf__load_vmlinux_btf();
+
+	if (btf != NULL) {
+		int id = btf__find_by_name_kind(
+		    btf, "btf_trace_consume_skb", BTF_KIND_TYPEDEF);
+
+		/* (void *, skb, location) since 6.3; (void *, skb) before. */
+		skel->rodata->consume_has_location =
+		    id < 0 || tracepoint_nargs(btf, id) >= 3;
+		btf__free(btf);
+	}
 	skel->rodata->snaplen = c->snaplen;
 	skel->rodata->filter_len = c->filter != NULL ? c->filter_len : 0;
 	skel->rodata->filter_link = c->filter_link;

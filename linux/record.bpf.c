@@ -81,7 +81,7 @@ struct {
 /* Per CPU: the event being built, and the interpreter's state. */
 struct scratch {
 	struct mbt_lx_event ev;
-	__u8 snap[MBT_LX_SNAP_MAX];
+	__u8 snap[2 * MBT_LX_SNAP_MAX]; /* half of it is room: copy_packet() */
 	struct mbt_cbpf_vm vm;
 };
 
@@ -176,12 +176,12 @@ name_equal(const volatile char *want, const char *got)
 
 /*
  * Copy up to max bytes of the packet from its network header (or link
- * header for link-layer filters) into buf; sets *orig to the packet's
- * length from there.  Returns the bytes copied.
+ * header for link-layer filters) into buf, of cap bytes (a constant); sets
+ * *orig to the packet's length from there.  Returns the bytes copied.
  */
 static __always_inline __u32
-copy_packet(struct sk_buff *skb, bool link, __u8 *buf, __u32 max, __u32 *orig,
-    __u16 *linktype)
+copy_packet(struct sk_buff *skb, bool link, __u8 *buf, const __u32 cap,
+    __u32 max, __u32 *orig, __u16 *linktype)
 {
 	unsigned char *head = skb->head;
 	__u32 data_off = skb->data - head;
@@ -210,12 +210,13 @@ copy_packet(struct sk_buff *skb, bool link, __u8 *buf, __u32 max, __u32 *orig,
 		n = *orig;
 	if (n > max)
 		n = max;
-	if (n > MBT_LX_SNAP_MAX)
-		n = MBT_LX_SNAP_MAX;
-	/* Hide the bound from clang so that the verifier sees this mask. */
+	/*
+	 * Hide the bound from clang and state it as a mask, which even the
+	 * 6.1 verifier keeps when clang spills n: buf has room for 2 * cap.
+	 */
 	asm volatile("" : "+r"(n));
-	n &= 2 * MBT_LX_SNAP_MAX - 1;
-	if (n > max || bpf_probe_read_kernel(buf, n, head + off) != 0)
+	n &= 2 * cap - 1;
+	if (n > cap || bpf_probe_read_kernel(buf, n, head + off) != 0)
 		return 0;
 	return n;
 }
@@ -327,11 +328,15 @@ wakeup_flags(void)
 static __always_inline int
 submit(struct scratch *s, struct tracked *t)
 {
-	__u32 size = sizeof(s->ev) + s->ev.snap_len;
+	__u32 snap = s->ev.snap_len, size;
 
+	/* A mask the 6.1 verifier keeps, within snap's room (2 * max). */
+	asm volatile("" : "+r"(snap));
+	snap &= 2 * MBT_LX_SNAP_MAX - 1;
+	size = sizeof(s->ev) + snap;
 	s->ev.lost = t ? t->lost : 0;
 	s->ev.size = size;
-	if (size > sizeof(*s) ||
+	if (snap > MBT_LX_SNAP_MAX ||
 	    bpf_ringbuf_output(&events, s, size, wakeup_flags()) != 0) {
 		count(STAT_LOST);
 		if (t && t->lost < 0xffff)
@@ -409,11 +414,12 @@ emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
 	if (start || end) {
 		__u32 orig;
 		__u16 lt = 0;
-		__u32 n = copy_packet(skb, false, s->snap, snaplen, &orig, &lt);
+		__u32 n = copy_packet(
+		    skb, false, s->snap, MBT_LX_SNAP_MAX, snaplen, &orig, &lt);
 
 		if (n == 0)
-			n = copy_packet(
-			    skb, true, s->snap, snaplen, &orig, &lt);
+			n = copy_packet(skb, true, s->snap, MBT_LX_SNAP_MAX,
+			    snaplen, &orig, &lt);
 		s->ev.snap_len = n;
 		s->ev.snap_orig = orig;
 		s->ev.snap_linktype = lt;
@@ -506,7 +512,7 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 		if (!fi)
 			return 0;
 		fi->caplen = copy_packet(skb, filter_link, fi->pkt,
-		    filter_bytes, &fi->wirelen, &linktype);
+		    MBT_LX_FILTER_BYTES, filter_bytes, &fi->wirelen, &linktype);
 		if (fi->caplen == 0 || !filter_interpret(fi, s))
 			return 0;
 	}
@@ -626,12 +632,17 @@ BPF_PROG(
 	    0, reason, (__u64)location);
 }
 
+/* Before 6.3 consume_skb had no location: the loader says which. */
+const volatile __u32 consume_has_location = 1;
+
 SEC("tp_btf/consume_skb")
 int
-BPF_PROG(consume_skb, struct sk_buff *skb, void *location)
+consume_skb(unsigned long long *ctx)
 {
+	struct sk_buff *skb = (struct sk_buff *)ctx[0];
+
 	return track(ctx, skb, NULL, MBT_LX_P_CONSUME_SKB, false,
-	    MBT_END_CONSUMED, 0, 0, (__u64)location);
+	    MBT_END_CONSUMED, 0, 0, consume_has_location ? ctx[1] : 0);
 }
 
 /*

@@ -110,6 +110,9 @@ struct mbt_lx_filter_in {
 	mbt_u32 result;	 /* set by the filter: 1 = match */
 	mbt_u32 pad;
 	mbt_u64 start_skb; /* set by the filter: the skb it matched */
+	/* Never written: a verifier that bounds a copy into pkt by a mask
+	 * (2 * MBT_LX_FILTER_BYTES) needs it inside the value. */
+	mbt_u8 room[MBT_LX_FILTER_BYTES];
 };
 
 /* One classic BPF instruction, as struct bpf_insn of <pcap/bpf.h>. */
