@@ -281,9 +281,43 @@ test_eviction(void)
 	mbt_lx_asm_free(&a);
 }
 
+/* A packet queued to a socket ends delivered, in words people read. */
+static void
+test_delivered(void)
+{
+	static struct mbt_lx_asm a;
+	static struct emitted out;
+	struct mbt_trace t;
+	struct ev_buf b;
+	char text[256];
+	size_t n;
+
+	mbt_lx_asm_init(&a, &names, capture, &out, 0);
+	n = make_event(
+	    &b, 5, MBT_LX_P_NETIF_RECEIVE_SKB, 10, MBT_LX_F_START, 0, 0);
+	mbt_lx_asm_feed(&a, &b, n);
+	n = make_event(&b, 5, MBT_LX_P_SK_DATA_READY, 20, MBT_LX_F_END,
+	    MBT_END_DELIVERED, 0);
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	CHECK(out.n == 1);
+	mbt_trace_init(&t);
+	CHECK(mbt_decode(out.buf[0], out.len[0], out.len[0], &t) == 0);
+	CHECK(t.nrecords == 2);
+	if (t.nrecords == 2) {
+		CHECK(t.records[1].kind == MBT_KIND_END &&
+		      t.records[1].detail == MBT_END_DELIVERED);
+		mbt_record_text(&t.records[1], text, sizeof(text));
+		CHECK_STR(
+		    text, "sk_data_ready end delivered queued to a socket");
+	}
+	mbt_trace_free(&t);
+	mbt_lx_asm_free(&a);
+}
+
 int
 main(void)
 {
+	test_delivered();
 	test_one_path();
 	test_rejects();
 	test_lost();
