@@ -142,6 +142,52 @@ mkdir -p "$TMP/uinc/sys"
 check "mtraceproc compiles against patch 14's procctl.h" \
     cc -std=c99 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -fsyntax-only \
     -I"$TMP/uinc" freebsd/usr.bin/mtraceproc/mtraceproc.c
+# ... and runs, on a procctl() that reports its calls: the commands and
+# ids it is given, the exec, the usage errors.
+cat >"$TMP/procctl_stub.c" <<'STUB'
+#include <sys/procctl.h>
+#include <stdio.h>
+int
+procctl(idtype_t idtype, id_t id, int cmd, void *data)
+{
+	fprintf(stderr, "procctl(%s, %d, %d, %d)\n",
+	    idtype == P_PID ? "P_PID" : "?", (int)id, cmd, *(int *)data);
+	if (cmd == PROC_MBUF_TRACE_STATUS)
+		*(int *)data = PROC_MBUF_TRACE_CTL_DISABLE;
+	return (0);
+}
+STUB
+if cc -std=c99 -D_DEFAULT_SOURCE -I"$TMP/uinc" -o "$TMP/mtraceproc" \
+    freebsd/usr.bin/mtraceproc/mtraceproc.c "$TMP/procctl_stub.c" \
+    >"$TMP/mtp.log" 2>&1; then
+	M=$TMP/mtraceproc
+	{
+		"$M" echo ran 2>&1
+		"$M" -p 42 2>&1
+		"$M" -d -p 42 2>&1
+		"$M" -q -p 42 2>&1
+		"$M" >/dev/null 2>&1; echo "no arguments: $?"
+		"$M" -q echo x >/dev/null 2>&1; echo "-q without -p: $?"
+		"$M" -p 42 echo x >/dev/null 2>&1; echo "-p and a command: $?"
+		"$M" -p x >/dev/null 2>&1; echo "bad pid: $?"
+	} >"$TMP/mtp.out"
+	cat >"$TMP/mtp.want" <<'WANT'
+procctl(P_PID, 0, 25, 1)
+ran
+procctl(P_PID, 42, 25, 1)
+procctl(P_PID, 42, 25, 2)
+procctl(P_PID, 42, 26, 0)
+42: not traced
+no arguments: 2
+-q without -p: 2
+-p and a command: 2
+bad pid: 2
+WANT
+	check "mtraceproc: commands, ids, exec and usage" \
+	    diff -u "$TMP/mtp.want" "$TMP/mtp.out"
+else
+	not_ok "mtraceproc: builds with a stub procctl()" "$TMP/mtp.log"
+fi
 check "mtraceproc: style(9) basics" \
     sh -c "! awk 'length(\$0) > 80 || /[ \t]\$/' \
     freebsd/usr.bin/mtraceproc/mtraceproc.c | grep ."
