@@ -134,6 +134,24 @@ skb_arg(const struct btf *btf, const struct btf_type *func)
 	return 0;
 }
 
+/*
+ * The functions that run a tracepoint take its skb too, but they are the
+ * tracing itself, not the packet's path: every tracepoint hop would come
+ * with its __traceiter_ twin.
+ */
+static bool
+is_tracing_machinery(const char *name)
+{
+	static const char *const prefixes[] = {"__traceiter_", "__bpf_trace_",
+	    "trace_event_raw_event_", "perf_trace_", "__probestub_"};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int
 cmp_func(const void *a, const void *b)
 {
@@ -206,7 +224,8 @@ mbt_lx_fn_find(
 		if (!btf_is_func(t))
 			continue;
 		name = btf__name_by_offset(btf, t->name_off);
-		if ((arg = skb_arg(btf, t)) == 0 ||
+		if (is_tracing_machinery(name) ||
+		    (arg = skb_arg(btf, t)) == 0 ||
 		    (regex != NULL && regexec(&re, name, 0, NULL, 0) != 0))
 			continue;
 		if (bsearch(&name, traceable, ntraceable, sizeof(char *),
