@@ -534,6 +534,23 @@ int		 ng_snd_item(item_p, int);
 	    (typestructp)
 
 /*
+ * sys/sys/eventhandler.h [R: typedef void (*kld_unload_try_fn)(void *,
+ * struct linker_file *, int *) and EVENTHANDLER_DECLARE(kld_unload_try,
+ * ...); sys/kern/kern_linker.c invokes it before a file unloads and
+ * returns EBUSY when a handler set an error; M: EVENTHANDLER_PRI_ANY's
+ * value]; EVENTHANDLER_REGISTER [S: a stand-in per event that checks
+ * the handler's type, where FreeBSD casts it].
+ */
+struct linker_file;
+typedef void (*kld_unload_try_fn)(void *, struct linker_file *, int *);
+typedef struct eventhandler_entry *eventhandler_tag;
+#define	EVENTHANDLER_PRI_ANY	10000
+eventhandler_tag __kpi_eventhandler_register_kld_unload_try(kld_unload_try_fn,
+	    void *, int);
+#define	EVENTHANDLER_REGISTER(name, func, arg, priority)		\
+	__CONCAT(__kpi_eventhandler_register_, name)((func), (arg), (priority))
+
+/*
  * What the lines the patches add use: check/patch_use.c compiles those
  * lines, taken from the patches by tests/test_kernel.sh.
  *

@@ -10,6 +10,7 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/counter.h>
+#include <sys/eventhandler.h>
 #include <sys/jail.h>
 #include <sys/kernel.h>
 #include <sys/lock.h>
@@ -606,6 +607,22 @@ mtrace_busy(void)
 }
 
 /*
+ * Records point at the static strings (file and function names,
+ * literals) of the code that wrote them until the trace is written.
+ * Start points built as modules check mtrace_busy() themselves; for the
+ * trace points patched into other modules (if_bridge, if_vlan, if_epair,
+ * pf, ...) no kernel module unloads while traces are alive.
+ */
+static void
+mtrace_kld_unload_try(void *arg __unused, struct linker_file *lf __unused,
+    int *error)
+{
+
+	if (*error == 0 && mtrace_busy())
+		*error = EBUSY;
+}
+
+/*
  * The packet's life ended (its tags are being freed).  Nothing is emitted
  * unless someone listens on the tap; otherwise the trace is queued for
  * the emitter task, which encodes it outside whatever context freed the
@@ -716,6 +733,8 @@ mtrace_init(void *arg __unused)
 	mtrace_enc = malloc(sizeof(*mtrace_enc), M_MTRACE, M_WAITOK | M_ZERO);
 	mtrace_out = malloc(MBT_V3_MAX_TRACE_LEN, M_MTRACE, M_WAITOK);
 	mtrace_osd_slot = osd_jail_register(NULL, methods);
+	EVENTHANDLER_REGISTER(kld_unload_try, mtrace_kld_unload_try, NULL,
+	    EVENTHANDLER_PRI_ANY);
 	/*
 	 * One tap for the whole host, attached in vnet0 from a plain SYSINIT
 	 * (not VNET_SYSINIT as ipfw and pflog do): every VNET's traces reach

@@ -252,6 +252,17 @@ osd_register(u_int type __unused, osd_destructor_t d __unused,
 	return (1);
 }
 
+/* The kernel linker's kld_unload_try event: the one handler is kept. */
+static kld_unload_try_fn sim_kld_unload_try_fn;
+
+eventhandler_tag
+__kpi_eventhandler_register_kld_unload_try(kld_unload_try_fn fn,
+    void *arg __unused, int priority __unused)
+{
+	sim_kld_unload_try_fn = fn;
+	return (NULL);
+}
+
 bool db_pager_quit;
 static char sim_ddb_out[4096];
 static size_t sim_ddb_len;
@@ -521,6 +532,18 @@ int
 sim_busy(void)
 {
 	return (mtrace_busy());
+}
+
+/* What kldunload(8) of any module gets: 0, or EBUSY from mbuf_trace. */
+int
+sim_kld_unload(void)
+{
+	int error;
+
+	error = 0;
+	if (sim_kld_unload_try_fn != NULL)
+		sim_kld_unload_try_fn(NULL, NULL, &error);
+	return (error);
 }
 
 /* What "show mtrace <addr>" prints in ddb(4). */

@@ -37,6 +37,7 @@ int	 sim_sysctl_ifaces(const char *list);
 uint64_t sim_counter(const char *name);
 unsigned sim_live(void);
 int	 sim_busy(void);
+int	 sim_kld_unload(void);
 const char *sim_ddb_show_mtrace(struct mbuf *m);
 
 /* Trace points as the patches place them. */

@@ -6,6 +6,7 @@
  * emission only to a listener, counters, and that every trace it emits
  * decodes with libmbuftrace as what happened.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,7 @@ test_copies(void)
 	sim_static(u, "in the other copy");
 	CHECK(sim_live() == 3);
 	CHECK(sim_busy());
+	CHECK(sim_kld_unload() == EBUSY);	/* no module unloads now */
 	CHECK(end_and_read(m, &p) == 0);
 	CHECK(end_and_read(c, &k) == 0);
 	CHECK(end_and_read(u, &a) == 0);
@@ -202,6 +204,7 @@ test_copies(void)
 	CHECK(a.nrecords >= 2 && str_is(a.records[a.nrecords - 2].text,
 	    "in the other copy"));
 	CHECK(!sim_busy());
+	CHECK(sim_kld_unload() == 0);
 	mbt_trace_free(&p);
 	mbt_trace_free(&k);
 	mbt_trace_free(&a);
