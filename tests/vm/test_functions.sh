@@ -48,10 +48,16 @@ fi
 rm -f build/bin/functions-join.off
 [ -n "$join" ] || mv build/bin/functions-join build/bin/functions-join.off 2>/dev/null
 
+# The guest writes only where the project is shared (not the host's /tmp),
+# and another make check may run this suite in the same tree at once.
+mkdir -p build/vm
+OUT=$(mktemp -d build/vm/test_functions.XXXXXX)
+trap 'rm -rf "$TMP" "$OUT"' EXIT
+
 for k in $KERNELS; do
-	d=build/vm/functions-$k
 	# Made on the host: the guest only writes into it.
-	rm -rf "$d" && mkdir -p "$d"
+	d=$OUT/$k
+	mkdir -p "$d"
 	if ! $RUN --kernel "$k" \
 		tests/vm/functions-guest.sh "$d" >"$TMP/run" 2>&1; then
 		not_ok "$k: the guest script ran" "$TMP/run"

@@ -10,8 +10,11 @@ cd "$(dirname "$0")/../.." || exit 1
 
 RUN=tests/vm/run
 KERNELS=${MBT_VM_KERNELS:-6.1 6.12}
-OUT=build/vm
-mkdir -p "$OUT"
+# The guest writes only where the project is shared (not the host's /tmp),
+# and another make check may run this suite in the same tree at once.
+mkdir -p build/vm
+OUT=$(mktemp -d build/vm/test_vm.XXXXXX)
+trap 'rm -rf "$TMP" "$OUT"' EXIT
 
 if [ "${MBT_VM:-1}" = 0 ]; then
 	skip "MBT_VM=0: the VM suites are left out"
