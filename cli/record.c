@@ -55,6 +55,7 @@ static const char record_usage[] =
     "SECS]\n"
     "                        [-s SNAPLEN] [-w FILE|-] [-j|--json]\n"
     "                        [--mark MARK[/MASK]] [--nftrace] [--pid PID]\n"
+    "                        [--functions REGEX | --no-functions]\n"
     "                        [EXPRESSION]\n"
     "\n"
     "Trace packets through this Linux kernel with eBPF and print each path\n"
@@ -76,6 +77,10 @@ static const char record_usage[] =
     "  --nftrace            start only for packets an nftables rule set\n"
     "                       `meta nftrace set 1` on\n"
     "  --pid PID            start only for packets process PID sends\n"
+    "  --functions REGEX    where the kernel allows kprobe-multi or fentry,\n"
+    "                       record only the skb functions matching REGEX\n"
+    "                       (default: every function that takes an skb)\n"
+    "  --no-functions       tracepoints only, even where functions attach\n"
     "  -h, --help           this text\n";
 
 static void
@@ -173,7 +178,7 @@ join_args(int argc, char **argv)
 static int
 parse_record_opts(int argc, char **argv, struct record_opts *opt)
 {
-	enum { O_DURATION = 256, O_MARK, O_NFTRACE, O_PID };
+	enum { O_DURATION = 256, O_MARK, O_NFTRACE, O_PID, O_FUNCTIONS, O_NO_FUNCTIONS };
 	static const struct option longopts[] = {
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
@@ -181,6 +186,8 @@ parse_record_opts(int argc, char **argv, struct record_opts *opt)
 	    {"mark", required_argument, NULL, O_MARK},
 	    {"nftrace", no_argument, NULL, O_NFTRACE},
 	    {"pid", required_argument, NULL, O_PID},
+	    {"functions", required_argument, NULL, O_FUNCTIONS},
+	    {"no-functions", no_argument, NULL, O_NO_FUNCTIONS},
 	    {NULL, 0, NULL, 0},
 	};
 	uint64_t v;
@@ -231,6 +238,8 @@ parse_record_opts(int argc, char **argv, struct record_opts *opt)
 				return EXIT_USAGE;
 			break;
 		case O_NFTRACE: opt->lx.want_nftrace = true; break;
+		case O_FUNCTIONS: opt->lx.functions = optarg; break;
+		case O_NO_FUNCTIONS: opt->lx.no_functions = true; break;
 		case O_PID:
 			if (parse_u64("--pid", optarg, UINT32_MAX, &v) != 0 ||
 			    v == 0)
@@ -484,6 +493,7 @@ do_record(int argc, char **argv)
 		    mbt_lx_attached(l),
 		    (double)(clock_ns(CLOCK_MONOTONIC) - t_attach) / 1e9,
 		    missing[0] ? "; not attached: " : "", missing);
+		cli_note("full-function mode: %s", mbt_lx_functions_note(l));
 		rc = record_loop(&run, l);
 		if (rc < 0)
 			cli_error("%s", strerror(-rc));

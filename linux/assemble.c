@@ -42,6 +42,7 @@ static const char *const point_names[MBT_LX_P_MAX + 1] = {
     [MBT_LX_P_SKB_COPY_DATAGRAM_IOVEC] = "skb_copy_datagram_iovec",
     [MBT_LX_P_KFREE_SKB] = "kfree_skb",
     [MBT_LX_P_CONSUME_SKB] = "consume_skb",
+    [MBT_LX_P_FUNCTION] = "function",
     [MBT_LX_P_SK_DATA_READY] = "sk_data_ready",
 };
 
@@ -233,6 +234,16 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 	fill_where(a, r, ev, t0);
 	r->has_src = true;
 	r->func = str(mbt_lx_point_name(ev->point));
+	if (ev->point == MBT_LX_P_FUNCTION) {
+		uint64_t off = 0;
+		const char *sym = a->names.symbol == NULL ? NULL :
+		    a->names.symbol(a->names.ctx, ev->location, &off);
+
+		r->func = str(sym != NULL ? sym : "?");
+		r->text = str("enter");
+		r->kind = MBT_KIND_POINT;
+		return;
+	}
 	if (ev->point == MBT_LX_P_FIB_TABLE_LOOKUP ||
 	    ev->point == MBT_LX_P_FIB6_TABLE_LOOKUP) {
 		fill_route(r, ev);

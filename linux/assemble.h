@@ -14,7 +14,7 @@
 #include "record_event.h"
 
 /* Events kept per trace; later ones are counted as lost records. */
-#define MBT_LX_MAX_EVENTS 64
+#define MBT_LX_MAX_EVENTS 256
 /* Traces open at once; when full the oldest is emitted unfinished. */
 #define MBT_LX_MAX_OPEN 4096
 

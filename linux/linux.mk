@@ -10,7 +10,7 @@
 LX_DIR     := build/linux
 LX_BTF     ?= /sys/kernel/btf/vmlinux
 LX_ARCH    := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
-LX_SRC     := linux/assemble.c linux/names.c linux/loader.c linux/cbpf_to_ebpf.c
+LX_SRC     := linux/assemble.c linux/names.c linux/loader.c linux/functions.c linux/cbpf_to_ebpf.c
 LX_OBJ     := $(LX_SRC:%.c=$(B)/obj/%.o)
 LX_HDRS    := $(wildcard linux/*.h) cli/record.h
 LX_LIBS    := -lbpf -lelf -lz
@@ -36,8 +36,8 @@ $(LX_DIR)/record.bpf.o: linux/record.bpf.c $(LX_DIR)/vmlinux.h $(LX_HDRS) \
 $(LX_DIR)/record.skel.h: $(LX_DIR)/record.bpf.o
 	bpftool gen skeleton $< name record_bpf > $@.tmp && mv $@.tmp $@
 
-$(B)/obj/linux/loader.o: $(LX_DIR)/record.skel.h
-$(B)/obj/linux/loader.o: CPPFLAGS += -I$(LX_DIR)
+$(B)/obj/linux/loader.o $(B)/obj/linux/functions.o: $(LX_DIR)/record.skel.h $(LX_DIR)/functions.skel.h
+$(B)/obj/linux/loader.o $(B)/obj/linux/functions.o: CPPFLAGS += -I$(LX_DIR)
 $(LX_OBJ) $(B)/obj/cli/record.o $(B)/obj/cli/record_filter.o: $(LX_HDRS)
 $(B)/obj/tests/unit/test_linux_%.o: $(LX_HDRS) tests/unit/linux_packets.h
 

@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "cbpf_run.h"
+#include "functions.h"
 #include "cbpf_to_ebpf.h"
 #include "loader.h"
 #include "record.skel.h"
@@ -26,6 +27,8 @@ struct mbt_lx_loader {
 	struct bpf_link *links[64];
 	/* The translated filter's programs and their links, per start hook. */
 	int filter_fds[3], filter_links[3];
+	struct mbt_lx_fn *fn; /* full-function mode, when the kernel allows */
+	char fn_note[600];
 };
 
 /* The hooks where traces start: the translated filter runs before each. */
@@ -334,6 +337,37 @@ attach_all(struct mbt_lx_loader *l, char *missing)
 	return l->nattached > 0 ? 0 : -ENOENT;
 }
 
+/* Every function that takes an skb, into the same maps, where allowed. */
+static void
+attach_functions(struct mbt_lx_loader *l, const struct mbt_lx_config *c)
+{
+	struct mbt_lx_fn_config fc = {
+	    .regex = c->functions,
+	    .tracked_fd = bpf_map__fd(l->skel->maps.tracked),
+	    .events_fd = bpf_map__fd(l->skel->maps.events),
+	};
+	char err[512];
+
+	if (c->no_functions) {
+		snprintf(l->fn_note, sizeof(l->fn_note), "off (--no-functions)");
+		return;
+	}
+	if (mbt_lx_fn_attach(&l->fn, &fc, err, sizeof(err)) != 0)
+		snprintf(l->fn_note, sizeof(l->fn_note),
+		    "not available (%s): tracepoints only", err);
+	else
+		snprintf(l->fn_note, sizeof(l->fn_note),
+		    "%s, %zu of %zu functions in %.2f s",
+		    mbt_lx_fn_mode_name(l->fn), mbt_lx_fn_attached(l->fn),
+		    mbt_lx_fn_found(l->fn), mbt_lx_fn_attach_seconds(l->fn));
+}
+
+const char *
+mbt_lx_functions_note(const struct mbt_lx_loader *l)
+{
+	return l->fn_note;
+}
+
 int
 mbt_lx_load(struct mbt_lx_loader **out, const struct mbt_lx_config *c,
     mbt_lx_event_fn fn, void *ctx, char *missing, char *err, size_t errlen)
@@ -391,6 +425,7 @@ mbt_lx_load(struct mbt_lx_loader **out, const struct mbt_lx_config *c,
 		snprintf(err, errlen, "no hook could be attached: %s", missing);
 		goto fail;
 	}
+	attach_functions(l, c);
 	*out = l;
 	return 0;
 fail:
@@ -452,6 +487,8 @@ mbt_lx_unload(struct mbt_lx_loader *l)
 {
 	if (l == NULL)
 		return;
+	/* fentry's links are released by a child: nobody waits minutes. */
+	mbt_lx_fn_detach(l->fn, true);
 	for (int i = 0; i < l->nattached; i++)
 		bpf_link__destroy(l->links[i]);
 	ring_buffer__free(l->rb);

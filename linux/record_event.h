@@ -43,7 +43,8 @@ enum mbt_lx_point {
 	MBT_LX_P_KFREE_SKB,
 	MBT_LX_P_CONSUME_SKB,
 	MBT_LX_P_SK_DATA_READY,
-	MBT_LX_P_MAX = MBT_LX_P_SK_DATA_READY,
+	MBT_LX_P_FUNCTION = 64, /* linux/functions.bpf.c: location = the function */
+	MBT_LX_P_MAX = MBT_LX_P_FUNCTION,
 };
 
 /* flags */
