@@ -15,8 +15,8 @@
 #include <bpf/libbpf.h>
 
 #include "cbpf_run.h"
-#include "functions.h"
 #include "cbpf_to_ebpf.h"
+#include "functions.h"
 #include "loader.h"
 #include "record.skel.h"
 
@@ -157,12 +157,13 @@ drop_absent_hooks(struct record_bpf *skel, char *missing)
 	btf__free(btf);
 }
 
-static void
-set_rodata(struct record_bpf *skel, const struct mbt_lx_config *c)
+void
+mbt_lx_fit_to_kernel(struct record_bpf *skel, char *missing)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
+	struct btf *btf;
 
-	if (btf != NULL) {
+	drop_absent_hooks(skel, missing);
+	if ((btf = btf__load_vmlinux_btf()) != NULL) {
 		int id = btf__find_by_name_kind(
 		    btf, "btf_trace_consume_skb", BTF_KIND_TYPEDEF);
 
@@ -171,6 +172,11 @@ set_rodata(struct record_bpf *skel, const struct mbt_lx_config *c)
 		    id < 0 || tracepoint_nargs(btf, id) >= 3;
 		btf__free(btf);
 	}
+}
+
+static void
+set_rodata(struct record_bpf *skel, const struct mbt_lx_config *c)
+{
 	skel->rodata->snaplen = c->snaplen;
 	skel->rodata->filter_len = c->filter != NULL ? c->filter_len : 0;
 	skel->rodata->filter_link = c->filter_link;
@@ -349,7 +355,8 @@ attach_functions(struct mbt_lx_loader *l, const struct mbt_lx_config *c)
 	char err[512];
 
 	if (c->no_functions) {
-		snprintf(l->fn_note, sizeof(l->fn_note), "off (--no-functions)");
+		snprintf(
+		    l->fn_note, sizeof(l->fn_note), "off (--no-functions)");
 		return;
 	}
 	if (mbt_lx_fn_attach(&l->fn, &fc, err, sizeof(err)) != 0)
@@ -401,7 +408,7 @@ mbt_lx_load(struct mbt_lx_loader **out, const struct mbt_lx_config *c,
 		goto fail;
 	}
 	set_rodata(l->skel, c);
-	drop_absent_hooks(l->skel, missing);
+	mbt_lx_fit_to_kernel(l->skel, missing);
 	if ((rc = record_bpf__load(l->skel)) != 0) {
 		snprintf(err, errlen,
 		    "the kernel refused the eBPF programs: %s", strerror(-rc));

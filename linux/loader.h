@@ -34,6 +34,15 @@ typedef int (*mbt_lx_event_fn)(void *ctx, void *data, size_t size);
 
 struct mbt_lx_loader;
 
+/*
+ * For other loaders of record.bpf.c's skeleton (tests/vm/functions_join.c):
+ * between open and load, leave out the hooks this kernel cannot feed and
+ * set the knobs that follow its tracepoints' arguments; *missing (of
+ * MBT_LX_MISSING_LEN bytes, initially "") says what was left out.
+ */
+struct record_bpf;
+void mbt_lx_fit_to_kernel(struct record_bpf *skel, char *missing);
+
 /* Hooks that could not be attached, "name: why; ...", for the user. */
 #define MBT_LX_MISSING_LEN 1024
 
