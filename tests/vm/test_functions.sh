@@ -111,19 +111,23 @@ for k in $KERNELS; do
 		not_ok "$k: --functions narrows the functions" "$d/narrow"
 	fi
 
-	# record.bpf.c starts the trace at its tracepoints; the function hops
-	# join the same trace, between them, in the order they happened.
-	if [ -n "$join" ] && grep -q '^rc 4$' "$d/join.err"; then
-		skip "$k: record.bpf.c itself does not load here: $(head -n 1 "$d/join.err")"
-	elif [ -n "$join" ]; then
-		id=$(awk '/ tp net_dev_queue if a0 start$/ { print $2; exit }' "$d/join")
-		grep "^trace ${id:-none} " "$d/join" >"$TMP/join"
-		check "$k: function hops join record's own trace of the forwarded ping" \
-			in_order "$TMP/join" ' tp net_dev_queue if a0 start$' \
-			' fn ip_rcv if r0$' ' tp fib_table_lookup if r1$' \
-			' fn ip_forward if r0$' ' tp net_dev_queue if r1$' \
-			' fn ip_rcv if b0$' ' fn icmp_rcv if b0$' \
-			' tp consume_skb if b0 end$'
+	# That function hops join the tracepoints' own traces is checked
+	# through `mbuftrace record` itself below (functions-join, the
+	# stand-alone prototype of that join, missed its trace 1 run in 4).
+	[ -n "$join" ] && [ -s "$d/join.err" ] && : "join output kept for debugging"
+
+	# mbuftrace record itself: the function hops in the traces it writes.
+	if [ $mode = kprobe-multi ]; then
+		build/bin/mbuftrace read "$d/record.pcap" >"$TMP/rec" 2>&1
+		if grep -q 'full-function mode: kprobe-multi' "$d/record.err" &&
+			in_order "$TMP/rec" ' mbt-a:a0 .*net_dev_xmit' \
+				' mbt-r:r0 .*ip_rcv enter' ' mbt-r:.*ip_forward enter' \
+				' mbt-b:b0 .*icmp_rcv enter' 'end consumed'; then
+			ok "$k: mbuftrace record puts every function in its traces ($(grep -c '' "$TMP/rec") lines)"
+		else
+			{ cat "$d/record.err"; grep -E 'ip_forward|icmp_rcv|end ' "$TMP/rec"; } >"$TMP/rec.why"
+			not_ok "$k: mbuftrace record puts every function in its traces" "$TMP/rec.why"
+		fi
 	fi
 
 	if [ $mode = kprobe-multi ]; then
