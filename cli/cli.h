@@ -18,6 +18,14 @@ extern const char *cli_name; /* "mbuftrace read" etc., for messages */
 
 /* The one error reporter: "mbuftrace read: ..." on stderr, or JSON. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * What every subcommand's option parsing ends with, after getopt_long:
+ * report the option it did not know (returns EXIT_USAGE), and take the
+ * one capture named after the options (NULL, reported, when not one).
+ */
+int cli_bad_option(char **argv);
+const char *cli_one_capture(int argc, char **argv);
+
 /* A note for people on stderr (never JSON): progress, summaries. */
 void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

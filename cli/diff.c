@@ -85,10 +85,7 @@ parse_diff_opts(int argc, char **argv, struct diff_opts *opt)
 			}
 			break;
 		default:
-			cli_error(
-			    "unknown or incomplete option '%s' (see --help)",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
+			return cli_bad_option(argv);
 		}
 	}
 	left = argc - optind;

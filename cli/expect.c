@@ -114,21 +114,11 @@ parse_expect_opts(int argc, char **argv, struct expect_opts *opt)
 			opt->have_one = true;
 			break;
 		default:
-			cli_error(
-			    "unknown or incomplete option '%s' (see --help)",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
+			return cli_bad_option(argv);
 		}
 	}
-	if (optind != argc - 1) {
-		cli_error(optind == argc
-			      ? "which capture? give a FILE, or - for "
-				"standard input (see --help)"
-			      : "one capture at a time, please (see "
-				"--help)");
+	if ((opt->file = cli_one_capture(argc, argv)) == NULL)
 		return EXIT_USAGE;
-	}
-	opt->file = argv[optind];
 	if (opt->cases != NULL && opt->have_one) {
 		cli_error("either a cases file (-f) or --match, --through, "
 			  "--ends and --in-order, not both");

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The mbuftrace command: a table of subcommands and the one error reporter. */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,12 +22,12 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "read", do_read, "print the traces in a capture (pcap or pcapng)" },
-	{ "record", do_record, "trace packets live through this Linux kernel" },
-	{ "paths", do_paths, "the distinct paths in a capture, with counts" },
-	{ "diff", do_diff, "where two packets' paths part, and why" },
-	{ "expect", do_expect, "check that packets take the paths you expect" },
-	{ "graph", do_graph, "draw the paths: DOT, SVG or an HTML page" },
+    {"read", do_read, "print the traces in a capture (pcap or pcapng)"},
+    {"record", do_record, "trace packets live through this Linux kernel"},
+    {"paths", do_paths, "the distinct paths in a capture, with counts"},
+    {"diff", do_diff, "where two packets' paths part, and why"},
+    {"expect", do_expect, "check that packets take the paths you expect"},
+    {"graph", do_graph, "draw the paths: DOT, SVG or an HTML page"},
 };
 
 static void
@@ -45,7 +46,7 @@ cli_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	if (cli_json) {
 		char msg[1024];
-		struct out *o = &(struct out){ 0 };
+		struct out *o = &(struct out){0};
 
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		out_init(o, stdout);
@@ -69,13 +70,34 @@ cli_note(const char *fmt, ...)
 	va_end(ap);
 }
 
+int
+cli_bad_option(char **argv)
+{
+	cli_error(
+	    "unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
+	return EXIT_USAGE;
+}
+
+const char *
+cli_one_capture(int argc, char **argv)
+{
+	if (optind == argc - 1)
+		return argv[optind];
+	cli_error(optind == argc
+		      ? "which capture? give a FILE, or - for "
+			"standard input (see --help)"
+		      : "one capture at a time, please (see --help)");
+	return NULL;
+}
+
 static int
 usage(FILE *f)
 {
 	fprintf(f, "usage: mbuftrace COMMAND [OPTIONS] [ARGS]\n"
 		   "       mbuftrace COMMAND --help\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(
+		    f, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nSee mbuftrace(8).\n");
 	return f == stdout ? EXIT_OK : EXIT_USAGE;
 }

@@ -84,21 +84,11 @@ parse_paths_opts(int argc, char **argv, struct paths_opts *opt)
 			}
 			break;
 		default:
-			cli_error(
-			    "unknown or incomplete option '%s' (see --help)",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
+			return cli_bad_option(argv);
 		}
 	}
-	if (optind != argc - 1) {
-		cli_error(optind == argc
-			      ? "which capture? give a FILE, or - for "
-				"standard input (see --help)"
-			      : "one capture at a time, please (see "
-				"--help)");
+	if ((opt->file = cli_one_capture(argc, argv)) == NULL)
 		return EXIT_USAGE;
-	}
-	opt->file = argv[optind];
 	return 0;
 }
 

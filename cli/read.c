@@ -127,22 +127,11 @@ parse_read_opts(int argc, char **argv, struct read_opts *opt)
 		case O_FILE: opt->file = optarg; break;
 		case O_NS: opt->ns = optarg; break;
 		case O_IFACE: opt->iface = optarg; break;
-		default:
-			cli_error(
-			    "unknown or incomplete option '%s' (see --help)",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
+		default: return cli_bad_option(argv);
 		}
 	}
-	if (optind != argc - 1) {
-		cli_error(optind == argc
-			      ? "which capture? give a FILE, or - for "
-				"standard input (see --help)"
-			      : "one capture at a time, "
-				"please (see --help)");
+	if ((opt->path = cli_one_capture(argc, argv)) == NULL)
 		return EXIT_USAGE;
-	}
-	opt->path = argv[optind];
 	return 0;
 }
 

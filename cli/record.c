@@ -248,10 +248,7 @@ parse_record_opts(int argc, char **argv, struct record_opts *opt)
 			opt->lx.pid = (uint32_t)v;
 			break;
 		default:
-			cli_error(
-			    "unknown or incomplete option '%s' (see --help)",
-			    argv[optind - 1]);
-			return EXIT_USAGE;
+			return cli_bad_option(argv);
 		}
 	}
 	if (optind < argc &&
