@@ -30,23 +30,8 @@ const volatile __u32 start_daddr;
 /* Standalone only: the address of kfree_skbmem, which frees an sk_buff. */
 const volatile __u64 skbmem_free_ip;
 
-/* The same definitions as record.bpf.c's: the fds are theirs. */
-struct tracked {
-	__u64 trace_id;
-	__u16 lost;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, struct tracked);
-} tracked SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 << 20);
-} events SEC(".maps");
+/* The fds of these are record.bpf.c's when both are loaded. */
+#include "shared_maps.bpf.h"
 
 /*
  * Standalone only: skbs whose trace ended.  The functions that free them

@@ -52,24 +52,7 @@ const volatile __u32 want_pid, pid_value;
 const volatile __u32 self_pid;
 
 /* A traced skb, by address; LRU because an end can be missed. */
-struct tracked {
-	__u64 trace_id;
-	__u16 lost; /* events not delivered since the last one that was */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	/* LRU lists per CPU: an update takes no global lock. */
-	__uint(map_flags, BPF_F_NO_COMMON_LRU);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, struct tracked);
-} tracked SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 << 20);
-} events SEC(".maps");
+#include "shared_maps.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The maps record.bpf.c and functions.bpf.c share: the loader hands the
+ * first program's fds to the second, so both must define them alike.
+ */
+#ifndef MBT_LINUX_SHARED_MAPS_BPF_H
+#define MBT_LINUX_SHARED_MAPS_BPF_H
+
+/* What is known of a traced skb, keyed by its address. */
+struct tracked {
+	__u64 trace_id;
+	__u16 lost; /* events not delivered since the last one that was */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	/* LRU lists per CPU: an update takes no global lock. */
+	__uint(map_flags, BPF_F_NO_COMMON_LRU);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct tracked);
+} tracked SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} events SEC(".maps");
+
+#endif /* MBT_LINUX_SHARED_MAPS_BPF_H */
