@@ -67,7 +67,7 @@ json_packet(struct out *o, uint16_t linktype, const uint8_t *pkt,
 	char buf[512];
 	size_t n;
 
-	if (strcmp(mbt_linktype_name(linktype), "linktype") == 0)
+	if (!mbt_linktype_known(linktype))
 		key_u64(o, "linktype", linktype); /* no name: its number */
 	else
 		key_cstr(o, "linktype", mbt_linktype_name(linktype));

@@ -61,6 +61,9 @@ mbt_fw_name(uint8_t fw)
 	return fw <= MBT_FW_MAX ? names[fw] : "other";
 }
 
+/* What mbt_linktype_name() says of a link type it has no name for. */
+static const char unknown_linktype[] = "linktype";
+
 const char *
 mbt_linktype_name(uint16_t linktype)
 {
@@ -73,7 +76,7 @@ mbt_linktype_name(uint16_t linktype)
 	case MBT_LINKTYPE_IPV4: return "ipv4";
 	case MBT_LINKTYPE_IPV6: return "ipv6";
 	case MBT_LINKTYPE_NONE: return "none";
-	default: return "linktype";
+	default: return unknown_linktype;
 	}
 }
 
@@ -85,4 +88,10 @@ mbt_error_kind_name(enum mbt_error_kind kind)
 	case MBT_ERR_MALFORMED: return "malformed";
 	default: return "ok";
 	}
+}
+
+bool
+mbt_linktype_known(uint16_t linktype)
+{
+	return mbt_linktype_name(linktype) != unknown_linktype;
 }

@@ -131,7 +131,7 @@ put_body(struct mbt_textbuf *b, const struct mbt_record *r)
 		mbt_tb_str(b, "packet ");
 		mbt_tb_str(b, mbt_linktype_name(r->linktype));
 		mbt_tb_str(b, " ");
-		if (strcmp(mbt_linktype_name(r->linktype), "linktype") == 0) {
+		if (!mbt_linktype_known(r->linktype)) {
 			mbt_tb_u64(b, r->linktype); /* no name: its number */
 			mbt_tb_str(b, " ");
 		}

@@ -148,7 +148,8 @@ const char *mbt_point_name(uint8_t detail);
 const char *mbt_verdict_name(uint8_t verdict);
 const char *mbt_end_name(uint8_t how);
 const char *mbt_fw_name(uint8_t fw);
-const char *mbt_linktype_name(uint16_t linktype);
+const char *mbt_linktype_name(uint16_t linktype); /* "linktype" if unknown */
+bool mbt_linktype_known(uint16_t linktype);
 
 /*
  * The record's one-line text, the same shape in every format:
