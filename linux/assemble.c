@@ -43,6 +43,7 @@ static const char *const point_names[MBT_LX_P_MAX + 1] = {
     [MBT_LX_P_KFREE_SKB] = "kfree_skb",
     [MBT_LX_P_CONSUME_SKB] = "consume_skb",
     [MBT_LX_P_FUNCTION] = "function",
+    [MBT_LX_P_FUNCTION_RETURN] = "function_return",
     [MBT_LX_P_SK_DATA_READY] = "sk_data_ready",
 };
 
@@ -225,6 +226,21 @@ point_text(const struct mbt_lx_event *ev, char *text, size_t size)
 	}
 }
 
+/*
+ * "returned -22 (EINVAL)", or "returned 1" for the positive codes such as
+ * NET_RX_DROP and NET_XMIT_DROP, whose meaning depends on the function.
+ */
+static void
+return_text(int32_t value, char *text, size_t size)
+{
+	const char *name = value < 0 ? strerrorname_np(-value) : NULL;
+
+	if (name != NULL)
+		snprintf(text, size, "returned %" PRId32 " (%s)", value, name);
+	else
+		snprintf(text, size, "returned %" PRId32, value);
+}
+
 /* The record of one event; text is storage for its words. */
 static void
 event_record(struct mbt_lx_asm *a, struct mbt_record *r,
@@ -234,14 +250,20 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 	fill_where(a, r, ev, t0);
 	r->has_src = true;
 	r->func = str(mbt_lx_point_name(ev->point));
-	if (ev->point == MBT_LX_P_FUNCTION) {
+	if (ev->point == MBT_LX_P_FUNCTION ||
+	    ev->point == MBT_LX_P_FUNCTION_RETURN) {
 		uint64_t off = 0;
 		const char *sym = a->names.symbol == NULL ? NULL :
 		    a->names.symbol(a->names.ctx, ev->location, &off);
 
 		r->func = str(sym != NULL ? sym : "?");
-		r->text = str("enter");
 		r->kind = MBT_KIND_POINT;
+		if (ev->point == MBT_LX_P_FUNCTION) {
+			r->text = str("enter");
+			return;
+		}
+		return_text(ev->value, text, size);
+		r->text = str(text);
 		return;
 	}
 	if (ev->point == MBT_LX_P_FIB_TABLE_LOOKUP ||

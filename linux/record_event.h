@@ -44,7 +44,10 @@ enum mbt_lx_point {
 	MBT_LX_P_CONSUME_SKB,
 	MBT_LX_P_SK_DATA_READY,
 	MBT_LX_P_FUNCTION = 64, /* linux/functions.bpf.c: location = the function */
-	MBT_LX_P_MAX = MBT_LX_P_FUNCTION,
+	/* A function returned: location = the function, value = what it
+	 * returned (sent only when that says error or drop). */
+	MBT_LX_P_FUNCTION_RETURN,
+	MBT_LX_P_MAX = MBT_LX_P_FUNCTION_RETURN,
 };
 
 /* flags */

@@ -314,9 +314,50 @@ test_delivered(void)
 	mbt_lx_asm_free(&a);
 }
 
+/* A function that returned an error says which, by name. */
+static void
+test_function_return(void)
+{
+	static struct mbt_lx_asm a;
+	static struct emitted out;
+	struct mbt_trace t;
+	struct ev_buf b;
+	char text[256];
+	size_t n;
+
+	mbt_lx_asm_init(&a, &names, capture, &out, 0);
+	n = make_event(
+	    &b, 6, MBT_LX_P_NETIF_RECEIVE_SKB, 10, MBT_LX_F_START, 0, 0);
+	mbt_lx_asm_feed(&a, &b, n);
+	n = make_event(&b, 6, MBT_LX_P_FUNCTION_RETURN, 15, 0, 0, 0);
+	b.ev.location = 0xffffffff81000000ULL;
+	b.ev.value = -22;
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	n = make_event(&b, 6, MBT_LX_P_FUNCTION_RETURN, 16, 0, 0, 0);
+	b.ev.location = 0xffffffff81000000ULL;
+	b.ev.value = 1;
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	n = make_event(&b, 6, MBT_LX_P_CONSUME_SKB, 20, MBT_LX_F_END,
+	    MBT_END_CONSUMED, 0);
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	CHECK(out.n == 1);
+	mbt_trace_init(&t);
+	CHECK(mbt_decode(out.buf[0], out.len[0], out.len[0], &t) == 0);
+	CHECK(t.nrecords == 4);
+	if (t.nrecords == 4) {
+		mbt_record_text(&t.records[1], text, sizeof(text));
+		CHECK_STR(text, "nf_hook_slow returned -22 (EINVAL)");
+		mbt_record_text(&t.records[2], text, sizeof(text));
+		CHECK_STR(text, "nf_hook_slow returned 1");
+	}
+	mbt_trace_free(&t);
+	mbt_lx_asm_free(&a);
+}
+
 int
 main(void)
 {
+	test_function_return();
 	test_delivered();
 	test_one_path();
 	test_rejects();
