@@ -204,6 +204,26 @@ copy_packet(struct sk_buff *skb, bool link, __u8 *buf, const __u32 cap,
 	return n;
 }
 
+/*
+ * A digest of the network header and what follows it (for IPv4, the ports
+ * too): what forwarding (TTL, hop limit) and NAT change.  A traced packet
+ * whose digest changed since its last snapshot gets a new one, so that the
+ * trace shows where it changed.  0: no IP header to look at.
+ */
+static __always_inline __u32
+header_digest(struct sk_buff *skb)
+{
+	__u32 w[10], h = 2166136261u;
+
+	if (skb->protocol != ETH_P_IP_BE && skb->protocol != ETH_P_IPV6_BE)
+		return 0;
+	if (bpf_probe_read_kernel(w, sizeof(w), skb->head + skb->network_header))
+		return 0;
+	for (int i = 0; i < 10; i++)
+		h = (h ^ w[i]) * 16777619u; /* FNV-1a, a word at a time */
+	return h | 1;
+}
+
 static __always_inline struct mbt_lx_filter_in *
 get_filter_in(void)
 {
@@ -383,6 +403,7 @@ emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
     __u32 reason, __u64 location)
 {
 	__u64 key = (__u64)skb;
+	__u32 digest;
 
 	fill_head(s, point, t->trace_id);
 	fill_dev(s, dev);
@@ -394,7 +415,8 @@ emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
 	s->ev.pkt_len = skb->len;
 	s->ev.mark = skb->mark;
 	s->ev.protocol = skb->protocol;
-	if (start || end) {
+	digest = header_digest(skb);
+	if (start || end || (digest != 0 && digest != t->digest)) {
 		__u32 orig;
 		__u16 lt = 0;
 		__u32 n = copy_packet(
@@ -406,6 +428,7 @@ emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
 		s->ev.snap_len = n;
 		s->ev.snap_orig = orig;
 		s->ev.snap_linktype = lt;
+		t->digest = digest;
 	}
 	if (dev && point == MBT_LX_P_NET_DEV_XMIT) {
 		const char *kind = BPF_CORE_READ(dev, rtnl_link_ops, kind);

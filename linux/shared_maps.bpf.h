@@ -10,6 +10,8 @@
 struct tracked {
 	__u64 trace_id;
 	__u16 lost; /* events not delivered since the last one that was */
+	__u16 pad;
+	__u32 digest; /* of the headers in the last snapshot; 0 = none */
 };
 
 struct {
