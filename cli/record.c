@@ -18,6 +18,7 @@
 #include "../linux/assemble.h"
 #include "../linux/loader.h"
 #include "../linux/names.h"
+#include "../linux/nftrace.h"
 #include "cli.h"
 #include "read.h"
 #include "record.h"
@@ -41,6 +42,7 @@ struct record_opts {
 struct record_run {
 	const struct record_opts *opt;
 	struct mbt_lx_asm *asm_;
+	struct mbt_nft_listener *nft; /* NULL: verdicts not merged */
 	struct out *o;
 	FILE *wfile;
 	uint64_t frame;
@@ -178,7 +180,14 @@ join_args(int argc, char **argv)
 static int
 parse_record_opts(int argc, char **argv, struct record_opts *opt)
 {
-	enum { O_DURATION = 256, O_MARK, O_NFTRACE, O_PID, O_FUNCTIONS, O_NO_FUNCTIONS };
+	enum {
+		O_DURATION = 256,
+		O_MARK,
+		O_NFTRACE,
+		O_PID,
+		O_FUNCTIONS,
+		O_NO_FUNCTIONS
+	};
 	static const struct option longopts[] = {
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
@@ -247,8 +256,7 @@ parse_record_opts(int argc, char **argv, struct record_opts *opt)
 			opt->lx.want_pid = true;
 			opt->lx.pid = (uint32_t)v;
 			break;
-		default:
-			return cli_bad_option(argv);
+		default: return cli_bad_option(argv);
 		}
 	}
 	if (optind < argc &&
@@ -282,9 +290,14 @@ emit(void *ctx, const uint8_t *trace, size_t len, uint64_t realtime_ns)
 	static struct mbt_trace t;
 	static bool t_init;
 
+	if (run->done)
+		return 0; /* -c reached: traces released with the last are not */
 	if (run->wfile != NULL) {
+		/* Flushed per trace: a reader (tshark -r -) sees each one as
+		 * soon as it ended. */
 		if (mbt_pcap_write_packet(run->wfile, p.ts_sec, p.ts_usec,
-			trace, (uint32_t)len, (uint32_t)len) != 0)
+			trace, (uint32_t)len, (uint32_t)len) != 0 ||
+		    fflush(run->wfile) != 0)
 			run->write_error = -EIO;
 	} else {
 		if (!t_init) {
@@ -347,6 +360,14 @@ print_summary(const struct record_run *run, struct mbt_lx_loader *l, int rc,
 	    k.lost, s->records_lost, MBT_LX_MAX_EVENTS, s->bad_events,
 	    s->bad_events > 0 ? ": " : "",
 	    s->bad_events > 0 ? s->last_error : "", stop_reason(run, rc));
+	if (run->nft != NULL &&
+	    (s->rules > 0 || s->rules_unmatched > 0 || run->nft->overruns > 0 ||
+		run->nft->bad > 0))
+		cli_note("nftables verdicts: %" PRIu64 " merged into traces, "
+			 "%" PRIu64 " of packets not traced; lost: %" PRIu64
+			 " socket overruns, %" PRIu64 " bad events",
+		    s->rules, s->rules_unmatched, run->nft->overruns,
+		    run->nft->bad);
 	if (cli_json && run->wfile == NULL) {
 		struct out *o = run->o;
 
@@ -362,6 +383,12 @@ print_summary(const struct record_run *run, struct mbt_lx_loader *l, int rc,
 		out_u64(o, s->records_lost);
 		out_str(o, ",\"bad_events\":");
 		out_u64(o, s->bad_events);
+		out_str(o, ",\"nft_verdicts\":");
+		out_u64(o, s->rules);
+		out_str(o, ",\"nft_unmatched\":");
+		out_u64(o, s->rules_unmatched);
+		out_str(o, ",\"nft_overruns\":");
+		out_u64(o, run->nft != NULL ? run->nft->overruns : 0);
 		out_str(o, ",\"hooks_attached\":");
 		out_u64(o, (uint64_t)mbt_lx_attached(l));
 		out_str(o, ",\"hooks_missing\":");
@@ -391,11 +418,10 @@ open_output(struct record_run *run, const char *path)
 	return 0;
 }
 
-/* Poll until a signal, -c or --duration; then flush what is open. */
 /*
- * Write out what the last round of events finished: each trace leaves
+ * Write out what the last round of events finished: printed traces leave
  * within one round (at most 100 ms), and a burst costs one write, not one
- * per trace.
+ * per trace.  Traces for -w were flushed one by one.
  */
 static void
 flush_output(struct record_run *run)
@@ -410,6 +436,29 @@ flush_output(struct record_run *run)
 		run->write_error = -EIO;
 }
 
+/*
+ * Listen to nftables' trace events, to merge verdicts into traces: they
+ * cost nothing while no rule sets nf_trace.  Without them record still
+ * works; with --nftrace the user expects them, so say why they are not.
+ */
+static void
+open_nftrace(struct record_run *run, struct mbt_nft_listener *nft, bool asked)
+{
+	char err[256];
+
+	if (mbt_nft_open(nft, err, sizeof(err)) != 0) {
+		if (asked)
+			cli_note("%s: verdicts will not be shown", err);
+		return;
+	}
+	run->nft = nft;
+	run->asm_->hold = true;
+	if (asked)
+		cli_note("nftables verdicts: listening in %zu namespace%s",
+		    nft->nns, nft->nns == 1 ? "" : "s");
+}
+
+/* Poll until a signal, -c or --duration; then flush what is open. */
 static int
 record_loop(struct record_run *run, struct mbt_lx_loader *l)
 {
@@ -425,6 +474,10 @@ record_loop(struct record_run *run, struct mbt_lx_loader *l)
 		if (rc < 0)
 			break;
 		now = clock_ns(CLOCK_MONOTONIC);
+		/* After the events: a verdict comes before the hops after it. */
+		if (run->nft != NULL &&
+		    (rc = mbt_nft_poll(run->nft, run->asm_, now)) < 0)
+			break;
 		if ((rc = mbt_lx_asm_flush(run->asm_, now, RECORD_IDLE_NS)) < 0)
 			break;
 		flush_output(run);
@@ -434,7 +487,11 @@ record_loop(struct record_run *run, struct mbt_lx_loader *l)
 	}
 	if (rc >= 0 && !run->done) {
 		mbt_lx_drain(l);
-		rc = mbt_lx_asm_flush(run->asm_, 0, 0);
+		if (run->nft != NULL)
+			rc = mbt_nft_poll(
+			    run->nft, run->asm_, clock_ns(CLOCK_MONOTONIC));
+		if (rc >= 0)
+			rc = mbt_lx_asm_flush(run->asm_, 0, 0);
 	}
 	flush_output(run);
 	if (rc >= 0 && run->write_error != 0)
@@ -447,6 +504,7 @@ do_record(int argc, char **argv)
 {
 	static struct mbt_lx_asm asm_;
 	static struct mbt_lx_namer namer;
+	static struct mbt_nft_listener nft;
 	static struct out o;
 	struct record_opts opt = {0};
 	struct record_filter filter = {0};
@@ -491,12 +549,15 @@ do_record(int argc, char **argv)
 		    (double)(clock_ns(CLOCK_MONOTONIC) - t_attach) / 1e9,
 		    missing[0] ? "; not attached: " : "", missing);
 		cli_note("full-function mode: %s", mbt_lx_functions_note(l));
+		open_nftrace(&run, &nft, opt.lx.want_nftrace);
 		rc = record_loop(&run, l);
 		if (rc < 0)
 			cli_error("%s", strerror(-rc));
 		print_summary(&run, l, rc, missing);
 	}
 	mbt_lx_unload(l);
+	if (run.nft != NULL)
+		mbt_nft_close(run.nft);
 	if (run.wfile != NULL && run.wfile != stdout)
 		fclose(run.wfile);
 	mbt_lx_asm_free(&asm_);

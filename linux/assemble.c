@@ -12,19 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assemble.h"
+#include "assemble_int.h"
 
 _Static_assert(sizeof(struct mbt_lx_event) == MBT_LX_EVENT_LEN,
     "the event layout must match the BPF side");
-
-struct mbt_lx_open_trace {
-	struct mbt_lx_open_trace *next; /* in its bucket */
-	uint64_t trace_id;
-	uint64_t last_ns; /* CLOCK_MONOTONIC of its newest event */
-	uint32_t lost;	  /* records lost: kernel and MBT_LX_MAX_EVENTS */
-	size_t nevents;
-	struct mbt_lx_event *events[MBT_LX_MAX_EVENTS]; /* with snapshots */
-};
 
 static const char *const point_names[MBT_LX_P_MAX + 1] = {
     [MBT_LX_P_NETIF_RECEIVE_SKB] = "netif_receive_skb",
@@ -63,6 +54,7 @@ mbt_lx_asm_init(struct mbt_lx_asm *a, const struct mbt_lx_names *names,
 	a->emit = emit;
 	a->emit_ctx = emit_ctx;
 	a->mono_to_real_ns = mono_to_real_ns;
+	a->held_tail = &a->held;
 	a->nbuckets = 1024;
 	a->buckets = calloc(a->nbuckets, sizeof(*a->buckets));
 	return a->buckets != NULL ? 0 : -ENOMEM;
@@ -73,6 +65,7 @@ free_trace(struct mbt_lx_open_trace *t)
 {
 	for (size_t i = 0; i < t->nevents; i++)
 		free(t->events[i]);
+	free(t->rules);
 	free(t);
 }
 
@@ -87,9 +80,19 @@ mbt_lx_asm_free(struct mbt_lx_asm *a)
 			free_trace(t);
 		}
 	}
+	while (a->held != NULL) {
+		struct mbt_lx_open_trace *t = a->held;
+
+		a->held = t->next;
+		free_trace(t);
+	}
+	a->held_tail = &a->held;
 	free(a->buckets);
 	a->buckets = NULL;
 	a->nopen = 0;
+	free(a->pending);
+	a->pending = NULL;
+	a->npending = 0;
 }
 
 static int
@@ -253,8 +256,10 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 	if (ev->point == MBT_LX_P_FUNCTION ||
 	    ev->point == MBT_LX_P_FUNCTION_RETURN) {
 		uint64_t off = 0;
-		const char *sym = a->names.symbol == NULL ? NULL :
-		    a->names.symbol(a->names.ctx, ev->location, &off);
+		const char *sym =
+		    a->names.symbol == NULL
+			? NULL
+			: a->names.symbol(a->names.ctx, ev->location, &off);
 
 		r->func = str(sym != NULL ? sym : "?");
 		r->kind = MBT_KIND_POINT;
@@ -314,6 +319,24 @@ snapshot_record(struct mbt_lx_asm *a, struct mbt_record *r,
 	r->pkt_len = ev->snap_len;
 }
 
+/* The verdicts placed before event i (ev, or the last event). */
+static void
+emit_rules(struct mbt_lx_asm *a, struct mbt_encoder *e,
+    const struct mbt_lx_open_trace *t, size_t i, const struct mbt_lx_event *ev,
+    uint64_t t0)
+{
+	char text[160], table[3 * MBT_LX_RULE_NAME + 8];
+	struct mbt_record r;
+
+	for (size_t k = 0; k < t->nrules; k++) {
+		if (t->rules[k].before != i)
+			continue;
+		mbt_lx_nft_record(a, &r, t, &t->rules[k], ev, t0, text,
+		    sizeof(text), table, sizeof(table));
+		mbt_enc_event(e, &r);
+	}
+}
+
 /* Encode t and hand it to the emitter; t stays the caller's to free. */
 static int
 emit_trace(struct mbt_lx_asm *a, struct mbt_lx_open_trace *t, bool ended)
@@ -333,16 +356,22 @@ emit_trace(struct mbt_lx_asm *a, struct mbt_lx_open_trace *t, bool ended)
 	int len;
 
 	mbt_enc_begin(&e, a->buf, sizeof(a->buf), &info);
-	for (size_t i = 0; i < t->nevents; i++) {
-		const struct mbt_lx_event *ev = t->events[i];
+	for (size_t i = 0; i <= t->nevents; i++) {
+		const struct mbt_lx_event *ev =
+		    i < t->nevents ? t->events[i] : last;
 
-		/* The packet as it was first seen, and as it was at its end. */
-		if (ev->snap_len > 0 && (ev->flags & MBT_LX_F_START)) {
+		/* The packet as it was first seen, before anything else. */
+		if (i < t->nevents && ev->snap_len > 0 &&
+		    (ev->flags & MBT_LX_F_START)) {
 			snapshot_record(a, &r, ev, first->time_ns);
 			mbt_enc_event(&e, &r);
 		}
+		emit_rules(a, &e, t, i, ev, first->time_ns);
+		if (i == t->nevents)
+			break;
 		event_record(a, &r, ev, first->time_ns, text, sizeof(text));
 		mbt_enc_event(&e, &r);
+		/* And where it changed, and at its end. */
 		if (ev->snap_len > 0 && !(ev->flags & MBT_LX_F_START)) {
 			snapshot_record(a, &r, ev, first->time_ns);
 			mbt_enc_event(&e, &r);
@@ -367,16 +396,41 @@ emit_trace(struct mbt_lx_asm *a, struct mbt_lx_open_trace *t, bool ended)
 	    (uint64_t)((int64_t)last->time_ns + a->mono_to_real_ns));
 }
 
-/* Emit and forget the trace at *slot. */
+/* Emit and forget the trace at *slot; an ended one waits when held. */
 static int
 close_trace(struct mbt_lx_asm *a, struct mbt_lx_open_trace **slot, bool ended)
 {
 	struct mbt_lx_open_trace *t = *slot;
-	int rc = emit_trace(a, t, ended);
+	int rc = 0;
 
 	*slot = t->next;
 	a->nopen--;
+	if (ended && a->hold) {
+		t->next = NULL;
+		*a->held_tail = t;
+		a->held_tail = &t->next;
+		return 0;
+	}
+	rc = emit_trace(a, t, ended);
 	free_trace(t);
+	return rc;
+}
+
+int
+mbt_lx_asm_release(struct mbt_lx_asm *a)
+{
+	int rc = 0;
+
+	mbt_lx_nft_retry(a, 0);
+	while (a->held != NULL) {
+		struct mbt_lx_open_trace *t = a->held;
+		int r = emit_trace(a, t, true);
+
+		a->held = t->next;
+		free_trace(t);
+		rc = rc != 0 ? rc : r;
+	}
+	a->held_tail = &a->held;
 	return rc;
 }
 
@@ -445,7 +499,9 @@ mbt_lx_asm_feed(struct mbt_lx_asm *a, const void *data, size_t size)
 int
 mbt_lx_asm_flush(struct mbt_lx_asm *a, uint64_t now_ns, uint64_t idle_ns)
 {
-	int rc = 0;
+	int rc = mbt_lx_asm_release(a);
+
+	mbt_lx_nft_retry(a, idle_ns == 0 ? UINT64_MAX : now_ns);
 
 	for (size_t b = 0; b < a->nbuckets; b++) {
 		struct mbt_lx_open_trace **p = &a->buckets[b];

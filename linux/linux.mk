@@ -10,7 +10,7 @@
 LX_DIR     := build/linux
 LX_BTF     ?= /sys/kernel/btf/vmlinux
 LX_ARCH    := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
-LX_SRC     := linux/assemble.c linux/names.c linux/loader.c linux/functions.c linux/cbpf_to_ebpf.c
+LX_SRC     := linux/assemble.c linux/assemble_nft.c linux/nft_parse.c linux/nftrace.c linux/names.c linux/loader.c linux/functions.c linux/cbpf_to_ebpf.c
 LX_OBJ     := $(LX_SRC:%.c=$(B)/obj/%.o)
 LX_HDRS    := $(wildcard linux/*.h) cli/record.h
 LX_LIBS    := -lbpf -lelf -lz
@@ -44,12 +44,14 @@ $(B)/obj/tests/unit/test_linux_%.o: $(LX_HDRS) tests/unit/linux_packets.h
 # Unit tests of the linux side: the assembler, the classic BPF machine and
 # its translation to eBPF.
 $(B)/tests/test_linux_%: $(B)/obj/tests/unit/test_linux_%.o \
-		$(B)/obj/linux/assemble.o $(B)/obj/linux/cbpf_to_ebpf.o $(LIBA)
+		$(B)/obj/linux/assemble.o $(B)/obj/linux/assemble_nft.o \
+		$(B)/obj/linux/nft_parse.o $(B)/obj/linux/cbpf_to_ebpf.o $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ $(LDLIBS)
 
-build/fuzz/fuzz_linux_%: tests/fuzz/fuzz_linux_%.c linux/assemble.c \
+LX_FUZZ_SRC := linux/assemble.c linux/assemble_nft.c linux/nft_parse.c
+build/fuzz/fuzz_linux_%: tests/fuzz/fuzz_linux_%.c $(LX_FUZZ_SRC) \
 		$(LIB_SRC) $(HDRS) $(LX_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZCC) $(STD) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
-		-o $@ $< linux/assemble.c $(LIB_SRC) $(LDLIBS)
+		-o $@ $< $(LX_FUZZ_SRC) $(LIB_SRC) $(LDLIBS)

@@ -217,7 +217,8 @@ header_digest(struct sk_buff *skb)
 
 	if (skb->protocol != ETH_P_IP_BE && skb->protocol != ETH_P_IPV6_BE)
 		return 0;
-	if (bpf_probe_read_kernel(w, sizeof(w), skb->head + skb->network_header))
+	if (bpf_probe_read_kernel(
+		w, sizeof(w), skb->head + skb->network_header))
 		return 0;
 	for (int i = 0; i < 10; i++)
 		h = (h ^ w[i]) * 16777619u; /* FNV-1a, a word at a time */

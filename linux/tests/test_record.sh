@@ -177,6 +177,9 @@ query "ping: the request goes h1 -> r1 -> sw -> h2, ends consumed in h2" \
 query "ping: the router's route lookup is in the request's trace" \
 	"$TMP/ping.json" \
 	'any("echo request" in t["summary"] and any(r["kind"] == "route" and r["ns"].endswith("r1") and r.get("route_table") == 254 for r in t["records"]) for t in traces)'
+query "ping: a snapshot where the router forwarded it, with the TTL down" \
+	"$TMP/ping.json" \
+	'any("echo request" in t["summary"] and any(r["kind"] == "packet" and r["ns"].endswith("r1") and "ttl 64 -> 63" in r.get("changes", "") for r in t["records"]) for t in traces)'
 query "ping: the reply is its own trace, back to h1" "$TMP/ping.json" \
 	'any("echo reply" in t["summary"] and ns_order(t) == ["h2", "sw", "r1", "h1"] for t in traces)'
 query "ping: -c 2 stops after two traces, and says so" "$TMP/ping.json" \
@@ -198,6 +201,9 @@ in_ns "$H1" bash -c 'echo x >/dev/udp/10.0.2.2/9999'
 stop_record
 query "--nftrace: only the marked packet, dropped in r1" "$TMP/nftrace.json" \
 	'len(traces) == 1 and "9999" in traces[0]["summary"] and last(traces[0])["end"] == "dropped" and last(traces[0])["ns"].endswith("r1")'
+query "--nftrace: the rule that dropped it, merged from nftables' trace" \
+	"$TMP/nftrace.json" \
+	'[(r["fw"], r["table"], r["verdict"]) for r in traces[0]["records"] if r["kind"] == "rule"] == [("nftables", "inet mbt forward", "drop")] and all(r["ns"].endswith("r1") for r in traces[0]["records"] if r["kind"] == "rule") and summary["nft_verdicts"] == 1'
 
 # 4. UDP to a closed port: h2 answers with an ICMP port unreachable.
 start_record "$TMP/closed.json" --json -c 1 udp port 7001
@@ -369,8 +375,12 @@ if [ -f man/mbuftrace-record.8 ] && command -v groff >/dev/null; then
 	check "man page documents every option of --help${missing:+ (missing:$missing)}" \
 		test -z "$missing"
 	missing=
-	for key in traces unfinished events events_lost records_lost \
-		bad_events hooks_attached hooks_missing stop; do
+	# The keys a real run printed, so that a new one cannot go unnoticed.
+	for key in $(python3 -c 'import json, sys
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    if "summary" in d and "records" not in d:
+        print(" ".join(d["summary"]))' "$TMP/nftrace.json"); do
 		grep -q "$key" "$TMP/man.txt" || missing="$missing $key"
 	done
 	check "man page documents every summary key${missing:+ (missing:$missing)}" \

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../linux/assemble.h"
+#include "check_trace.h"
 #include "mbuftrace/mbuftrace.h"
 
 static const char *
@@ -28,21 +29,6 @@ static const char *
 netns(void *ctx, uint64_t inode)
 {
 	return inode % 2 ? "r1" : NULL;
-}
-
-static int
-check_trace(void *ctx, const uint8_t *trace, size_t len, uint64_t t)
-{
-	static struct mbt_trace decoded;
-	static int init;
-
-	if (!init) {
-		mbt_trace_init(&decoded);
-		init = 1;
-	}
-	if (mbt_decode(trace, len, len, &decoded) != 0)
-		abort(); /* the assembler wrote a trace the format forbids */
-	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -337,8 +337,8 @@ test_function_return(void)
 	b.ev.location = 0xffffffff81000000ULL;
 	b.ev.value = 1;
 	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
-	n = make_event(&b, 6, MBT_LX_P_CONSUME_SKB, 20, MBT_LX_F_END,
-	    MBT_END_CONSUMED, 0);
+	n = make_event(
+	    &b, 6, MBT_LX_P_CONSUME_SKB, 20, MBT_LX_F_END, MBT_END_CONSUMED, 0);
 	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
 	CHECK(out.n == 1);
 	mbt_trace_init(&t);
@@ -354,9 +354,166 @@ test_function_return(void)
 	mbt_lx_asm_free(&a);
 }
 
+/* An IPv4 header as the snapshot of b and as the header of rule r. */
+static const uint8_t ip_header[20] = {
+    0x45, 0, 0, 84, 0x12, 0x34, 0x40, 0, 64, 1, 0, 0, 10, 0, 1, 1, 10, 0, 2, 2};
+
+#define NS_H1 4026531001ULL
+#define NS_R1 4026532000ULL
+
+static void
+make_rule(struct mbt_lx_rule *r, const char *chain, uint8_t place,
+    int32_t verdict, uint64_t handle, bool header)
+{
+	memset(r, 0, sizeof(*r));
+	r->netns = NS_R1;
+	r->seen_ns = 100;
+	r->nft_id = 0xabcd;
+	r->type = handle != 0 ? 3 : 1; /* rule, or the chain's policy */
+	r->family = 1;
+	r->place = place;
+	r->verdict = verdict;
+	r->handle = handle;
+	strcpy(r->table, "mbt");
+	strcpy(r->chain, chain);
+	if (header) {
+		memcpy(r->nethdr, ip_header, sizeof(ip_header));
+		r->nethdr[8] = 63; /* after the TTL went down: still the same */
+		r->nethdr_len = sizeof(ip_header);
+		r->iif = 2;
+		r->oif = place == MBT_LX_HOOK_INGRESS ? 0 : 3;
+	}
+}
+
+static void
+feed_at(struct mbt_lx_asm *a, uint64_t netns, uint32_t ifindex,
+    const char *ifname, uint8_t point, uint64_t t, uint32_t flags, uint8_t end)
+{
+	struct ev_buf b;
+	size_t n = make_event(&b, 9, point, t, flags, end,
+	    flags & MBT_LX_F_START ? sizeof(ip_header) : 0);
+
+	if (flags & MBT_LX_F_START)
+		memcpy(b.snap, ip_header, sizeof(ip_header));
+	b.ev.netns = netns;
+	b.ev.ifindex = ifindex;
+	memset(b.ev.ifname, 0, sizeof(b.ev.ifname));
+	strcpy(b.ev.ifname, ifname);
+	CHECK(mbt_lx_asm_feed(a, &b, n) == 0);
+}
+
+/* The text of each record of the one emitted trace, joined by '|'. */
+static void
+trace_texts(const struct emitted *out, char *all, size_t size)
+{
+	struct mbt_trace t;
+	char text[256];
+
+	all[0] = '\0';
+	mbt_trace_init(&t);
+	CHECK(mbt_decode(out->buf[0], out->len[0], out->len[0], &t) == 0);
+	for (size_t i = 0; i < t.nrecords; i++) {
+		mbt_record_text(&t.records[i], text, sizeof(text));
+		strncat(all, text, size - strlen(all) - 2);
+		strcat(all, "|");
+	}
+	mbt_trace_free(&t);
+}
+
+/*
+ * nftables verdicts go where their hooks are: prerouting after the packet
+ * arrived, forward after its route, postrouting before it is queued out;
+ * a verdict without headers follows by the kernel's id; the end-of-rules
+ * marker names the packet but is not shown.
+ */
+static void
+test_verdicts_placed(void)
+{
+	static struct mbt_lx_asm a;
+	static struct emitted out;
+	static char all[4096];
+	struct mbt_lx_rule r;
+
+	mbt_lx_asm_init(&a, &names, capture, &out, 0);
+	a.hold = true;
+	feed_at(&a, NS_H1, 2, "eth0", MBT_LX_P_NET_DEV_QUEUE, 10,
+	    MBT_LX_F_START, 0);
+	feed_at(&a, NS_R1, 2, "eth0", MBT_LX_P_NETIF_RECEIVE_SKB, 20, 0, 0);
+	feed_at(&a, NS_R1, 3, "eth1", MBT_LX_P_FIB_TABLE_LOOKUP, 30, 0, 0);
+	feed_at(&a, NS_R1, 3, "eth1", MBT_LX_P_NET_DEV_QUEUE, 40, 0, 0);
+	feed_at(&a, NS_R1, 3, "eth1", MBT_LX_P_KFREE_SKB, 50, MBT_LX_F_END,
+	    MBT_END_DROPPED);
+	CHECK(out.n == 0); /* held: verdicts may still come */
+
+	make_rule(&r, "pre", MBT_LX_HOOK_INGRESS, -1, 4, true);
+	CHECK(mbt_lx_asm_rule(&a, &r) == 0);
+	make_rule(&r, "pre", MBT_LX_HOOK_INGRESS, 1, 0, false); /* policy */
+	CHECK(mbt_lx_asm_rule(&a, &r) == 0);
+	make_rule(&r, "forward", MBT_LX_HOOK_ROUTED, -1, 0, true);
+	r.type = 3; /* the end-of-rules marker, with the headers */
+	CHECK(mbt_lx_asm_rule(&a, &r) == 0);
+	make_rule(&r, "forward", MBT_LX_HOOK_ROUTED, 1, 0, false);
+	CHECK(mbt_lx_asm_rule(&a, &r) == 0);
+	make_rule(&r, "post", MBT_LX_HOOK_EGRESS, 0, 6, true);
+	CHECK(mbt_lx_asm_rule(&a, &r) == 0);
+	CHECK(a.stats.rules == 4 && a.npending == 0);
+
+	CHECK(mbt_lx_asm_release(&a) == 0);
+	CHECK(out.n == 1);
+	trace_texts(&out, all, sizeof(all));
+	CHECK_STR(all,
+	    "packet raw-ip 84 bytes|net_dev_queue|netif_receive_skb|"
+	    "nft_do_chain rule nftables inet mbt pre 4 continue|"
+	    "nft_do_chain rule nftables inet mbt pre 0 pass policy|"
+	    "fib_table_lookup route table 0 oif 0|"
+	    "nft_do_chain rule nftables inet mbt forward 0 pass policy|"
+	    "nft_do_chain rule nftables inet mbt post 6 drop|"
+	    "net_dev_queue|kfree_skb end dropped: 0|");
+	mbt_lx_asm_free(&a);
+}
+
+/*
+ * A verdict heard before its trace started (a trace that starts where
+ * the packet is dropped) waits for it; one no trace claims is counted
+ * when its wait is over.
+ */
+static void
+test_verdict_waits(void)
+{
+	static struct mbt_lx_asm a;
+	static struct emitted out;
+	static char all[4096];
+	struct mbt_lx_rule r;
+
+	mbt_lx_asm_init(&a, &names, capture, &out, 0);
+	a.hold = true;
+	make_rule(&r, "forward", MBT_LX_HOOK_ROUTED, 0, 5, true);
+	CHECK(mbt_lx_asm_rule(&a, &r) == 0);
+	make_rule(&r, "forward", MBT_LX_HOOK_ROUTED, 0, 5, true);
+	r.nethdr[5] = 0x35; /* another packet: no trace will want it */
+	CHECK(mbt_lx_asm_rule(&a, &r) == 0);
+	CHECK(a.npending == 2 && a.stats.rules == 0);
+	feed_at(&a, NS_R1, 2, "eth0", MBT_LX_P_KFREE_SKB, 50,
+	    MBT_LX_F_START | MBT_LX_F_END, MBT_END_DROPPED);
+	CHECK(mbt_lx_asm_release(&a) == 0);
+	CHECK(out.n == 1 && a.stats.rules == 1 && a.npending == 1);
+	trace_texts(&out, all, sizeof(all));
+	CHECK_STR(all, "packet raw-ip 84 bytes|"
+		       "nft_do_chain rule nftables inet mbt forward 5 drop|"
+		       "kfree_skb end dropped: 0|");
+	/* Not yet given up on; then given up on, and counted. */
+	CHECK(mbt_lx_asm_flush(&a, 100 + MBT_LX_RULE_WAIT_NS, 1) == 0);
+	CHECK(a.npending == 1 && a.stats.rules_unmatched == 0);
+	CHECK(mbt_lx_asm_flush(&a, 101 + MBT_LX_RULE_WAIT_NS, 1) == 0);
+	CHECK(a.npending == 0 && a.stats.rules_unmatched == 1);
+	mbt_lx_asm_free(&a);
+}
+
 int
 main(void)
 {
+	test_verdicts_placed();
+	test_verdict_waits();
 	test_function_return();
 	test_delivered();
 	test_one_path();

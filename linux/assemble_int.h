@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The assembler's own state of a trace, shared by its two halves:
+ * linux/assemble.c (events) and linux/assemble_nft.c (nftables verdicts).
+ */
+#ifndef MBT_LINUX_ASSEMBLE_INT_H
+#define MBT_LINUX_ASSEMBLE_INT_H
+
+#include "assemble.h"
+
+/* A verdict and the event it goes before (nevents: after them all). */
+struct mbt_lx_placed_rule {
+	struct mbt_lx_rule rule;
+	size_t before;
+};
+
+/* The kernel's pseudo ids this trace's packet had, by namespace. */
+#define MBT_LX_NFT_IDS 4
+struct mbt_lx_nft_id {
+	uint64_t netns;
+	uint32_t id;
+	uint32_t iif, oif; /* of the hook the id was last seen in */
+};
+
+struct mbt_lx_open_trace {
+	struct mbt_lx_open_trace *next; /* in its bucket, or in held */
+	uint64_t trace_id;
+	uint64_t last_ns; /* CLOCK_MONOTONIC of its newest event */
+	uint32_t lost;	  /* records lost: kernel and the MBT_LX_MAX_* */
+	size_t nevents, nrules, nids;
+	struct mbt_lx_placed_rule *rules; /* MBT_LX_MAX_RULES, on demand */
+	struct mbt_lx_nft_id ids[MBT_LX_NFT_IDS];
+	struct mbt_lx_event *events[MBT_LX_MAX_EVENTS]; /* with snapshots */
+};
+
+/* Retry the waiting verdicts; then drop, counted, those that have waited
+ * MBT_LX_RULE_WAIT_NS at CLOCK_MONOTONIC now_ns (0: none; UINT64_MAX: all). */
+void mbt_lx_nft_retry(struct mbt_lx_asm *a, uint64_t now_ns);
+
+/* The record of a placed verdict of t, next to its event `near`. */
+void mbt_lx_nft_record(struct mbt_lx_asm *a, struct mbt_record *r,
+    const struct mbt_lx_open_trace *t, const struct mbt_lx_placed_rule *p,
+    const struct mbt_lx_event *near, uint64_t t0, char *text, size_t size,
+    char *table, size_t tsize);
+
+#endif /* MBT_LINUX_ASSEMBLE_INT_H */
