@@ -36,6 +36,7 @@ static const char *const point_names[MBT_LX_P_MAX + 1] = {
     [MBT_LX_P_FUNCTION] = "function",
     [MBT_LX_P_FUNCTION_RETURN] = "function_return",
     [MBT_LX_P_SK_DATA_READY] = "sk_data_ready",
+    [MBT_LX_P_COPY] = "copy",
 };
 
 const char *
@@ -134,6 +135,8 @@ check_event(struct mbt_lx_asm *a, const struct mbt_lx_event *ev, size_t size)
 		return reject(a, "flags %#x with end %u", ev->flags, ev->end);
 	if (ev->family != 0 && ev->family != 4 && ev->family != 6)
 		return reject(a, "route family %u", ev->family);
+	if (ev->point == MBT_LX_P_COPY && ev->related_id == 0)
+		return reject(a, "a copy without the copy's trace");
 	return 0;
 }
 
@@ -276,6 +279,21 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 		fill_route(r, ev);
 		return;
 	}
+	if (ev->point == MBT_LX_P_COPY) {
+		const char *seen = ev->value >= 0 && ev->value <= MBT_LX_P_MAX
+				       ? mbt_lx_point_name((uint8_t)ev->value)
+				       : NULL;
+
+		/* Where the copy showed up, not where it was made. */
+		r->has_src = false;
+		r->kind = MBT_KIND_COPY;
+		r->has_related = true;
+		r->related_id = ev->related_id;
+		snprintf(text, size, "sharing its data, first seen at %s",
+		    seen != NULL ? seen : "?");
+		r->text = str(text);
+		return;
+	}
 	point_text(ev, text, size);
 	r->text = str(text);
 	if (!(ev->flags & MBT_LX_F_END)) {
@@ -347,6 +365,7 @@ emit_trace(struct mbt_lx_asm *a, struct mbt_lx_open_trace *t, bool ended)
 	    .trace_id = t->trace_id,
 	    .start_ns =
 		(uint64_t)((int64_t)first->time_ns + a->mono_to_real_ns),
+	    .parent_id = t->parent_id,
 	    .origin = MBT_ORIGIN_LINUX,
 	    .tail_linktype = MBT_LINKTYPE_NONE,
 	};
@@ -480,6 +499,8 @@ mbt_lx_asm_feed(struct mbt_lx_asm *a, const void *data, size_t size)
 		a->nopen++;
 	}
 	t = *slot;
+	if ((head.flags & MBT_LX_F_START) && t->nevents == 0)
+		t->parent_id = head.related_id; /* a copy: its original's */
 	t->last_ns = head.time_ns;
 	t->lost += head.lost;
 	if (t->nevents == MBT_LX_MAX_EVENTS) {

@@ -25,8 +25,9 @@ struct mbt_lx_nft_id {
 struct mbt_lx_open_trace {
 	struct mbt_lx_open_trace *next; /* in its bucket, or in held */
 	uint64_t trace_id;
-	uint64_t last_ns; /* CLOCK_MONOTONIC of its newest event */
-	uint32_t lost;	  /* records lost: kernel and the MBT_LX_MAX_* */
+	uint64_t parent_id; /* a copy's: the trace of its original */
+	uint64_t last_ns;   /* CLOCK_MONOTONIC of its newest event */
+	uint32_t lost;	    /* records lost: kernel and the MBT_LX_MAX_* */
 	size_t nevents, nrules, nids;
 	struct mbt_lx_placed_rule *rules; /* MBT_LX_MAX_RULES, on demand */
 	struct mbt_lx_nft_id ids[MBT_LX_NFT_IDS];

@@ -54,6 +54,24 @@ const volatile __u32 self_pid;
 /* A traced skb, by address; LRU because an end can be missed. */
 #include "shared_maps.bpf.h"
 
+/*
+ * The data of traced skbs, by address (skb->head), and whose it is.  A
+ * clone shares its original's data: an skb no trace follows that shows
+ * up with a traced skb's data is a copy of it (a bridge flooding, a tap, a
+ * multicast), and is followed as a child trace.
+ */
+struct head_owner {
+	__u64 trace_id, skb;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(map_flags, BPF_F_NO_COMMON_LRU);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct head_owner);
+} heads SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, MBT_CBPF_MAX_INSNS);
@@ -397,17 +415,41 @@ set_current(struct sk_buff *skb, struct scratch *s)
 		bpf_probe_read_kernel(&c->daddr6, 16, head + nh + 24);
 }
 
+/*
+ * Keep heads up to date for a traced skb: its data may move (a copy for
+ * more headroom), and at its end the data is no longer its.
+ */
+static __always_inline void
+own_head(struct sk_buff *skb, struct tracked *t, __u8 end)
+{
+	__u64 head = (__u64)skb->head;
+	struct head_owner *o;
+
+	if (end) {
+		o = bpf_map_lookup_elem(&heads, &head);
+		if (o && o->trace_id == t->trace_id)
+			bpf_map_delete_elem(&heads, &head);
+	} else if (head != t->head) {
+		struct head_owner no = {t->trace_id, (__u64)skb};
+
+		/* A copy leaves the data to its original, which owns it. */
+		bpf_map_update_elem(&heads, &head, &no, BPF_NOEXIST);
+		t->head = head;
+	}
+}
+
 /* Send the event of a traced skb at this hook; forget it at its end. */
 static __always_inline int
 emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
     struct tracked *t, bool start, __u8 point, __u8 end, __s32 value,
-    __u32 reason, __u64 location)
+    __u32 reason, __u64 location, __u64 parent)
 {
 	__u64 key = (__u64)skb;
 	__u32 digest;
 
 	fill_head(s, point, t->trace_id);
 	fill_dev(s, dev);
+	s->ev.related_id = parent; /* a copy's first event: its original */
 	s->ev.flags = (start ? MBT_LX_F_START : 0) | (end ? MBT_LX_F_END : 0);
 	s->ev.end = end;
 	s->ev.value = value;
@@ -441,15 +483,17 @@ emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
 	if (!end)
 		set_current(skb, s);
 	submit(s, end ? NULL : t);
+	own_head(skb, t, end);
 	if (end && !start && bpf_map_delete_elem(&tracked, &key) == 0)
 		__sync_fetch_and_add(&ntracked, -1);
 	return 0;
 }
 
-/* Start a trace for skb here: every start point and the filter agreed. */
+/* Start a trace for skb here: every start point and the filter agreed,
+ * or skb is a copy of the traced packet of trace parent. */
 static __always_inline int
 begin(struct sk_buff *skb, struct net_device *dev, __u8 point, __u8 end,
-    __s32 value, __u32 reason, __u64 location)
+    __s32 value, __u32 reason, __u64 location, __u64 parent)
 {
 	struct scratch *s = get_scratch();
 	__u64 key = (__u64)skb;
@@ -469,8 +513,36 @@ begin(struct sk_buff *skb, struct net_device *dev, __u8 point, __u8 end,
 			return 0;
 	}
 	count(STAT_STARTED);
+	if (parent != 0) {
+		/* The original's trace says it was copied, and to which. */
+		fill_head(s, MBT_LX_P_COPY, parent);
+		fill_dev(s, dev);
+		s->ev.related_id = t->trace_id;
+		s->ev.value = point;
+		submit(s, NULL);
+	}
 	return emit_event(
-	    s, skb, dev, t, true, point, end, value, reason, location);
+	    s, skb, dev, t, true, point, end, value, reason, location, parent);
+}
+
+/*
+ * Is skb, which no trace follows, a copy of a traced skb (it has its
+ * data)?  The trace of that skb, or 0.  The owner must still be traced: an
+ * entry whose owner's end was missed says nothing of new data there.
+ */
+static __always_inline __u64
+copy_of(struct sk_buff *skb)
+{
+	__u64 head = (__u64)skb->head;
+	struct head_owner *o = bpf_map_lookup_elem(&heads, &head);
+	struct tracked *p;
+	__u64 owner;
+
+	if (!o || o->skb == (__u64)skb)
+		return 0;
+	owner = o->skb;
+	p = bpf_map_lookup_elem(&tracked, &owner);
+	return p && p->trace_id == o->trace_id ? o->trace_id : 0;
 }
 
 /*
@@ -487,6 +559,7 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 	bool matched = filter_len == 0;
 	struct scratch *s;
 	__u16 linktype;
+	__u64 parent;
 
 	/*
 	 * The translated filter ran just before us on this CPU and left its
@@ -503,14 +576,17 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 		t = bpf_map_lookup_elem(&tracked, &key);
 	else if (!may_start)
 		return 0;
-	if (!t && (!may_start || (filter_external && !matched)))
-		return 0;
 	if (!dev)
 		dev = skb->dev;
+	if (!t && ntracked != 0 && (parent = copy_of(skb)) != 0)
+		return begin(
+		    skb, dev, point, end, value, reason, location, parent);
+	if (!t && (!may_start || (filter_external && !matched)))
+		return 0;
 	if (t) {
 		s = get_scratch();
 		return s ? emit_event(s, skb, dev, t, false, point, end, value,
-			       reason, location)
+			       reason, location, 0)
 			 : 0;
 	}
 	if (!(s = get_scratch()) || !start_matches(skb, dev, s))
@@ -523,7 +599,7 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 		if (fi->caplen == 0 || !filter_interpret(fi, s))
 			return 0;
 	}
-	return begin(skb, dev, point, end, value, reason, location);
+	return begin(skb, dev, point, end, value, reason, location, 0);
 }
 
 SEC("tp_btf/netif_receive_skb")

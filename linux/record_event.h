@@ -23,7 +23,7 @@ typedef __u64 mbt_u64;
 #endif
 
 /* Bump when the layout changes; the assembler refuses other versions. */
-#define MBT_LX_EVENT_VERSION 1
+#define MBT_LX_EVENT_VERSION 2
 
 /* Where the event was made: one value per hook (tracepoint, later fentry). */
 enum mbt_lx_point {
@@ -43,6 +43,9 @@ enum mbt_lx_point {
 	MBT_LX_P_KFREE_SKB,
 	MBT_LX_P_CONSUME_SKB,
 	MBT_LX_P_SK_DATA_READY,
+	/* The traced packet was copied: a new skb sharing its data was seen
+	 * (related_id = the copy's trace, value = where it was seen). */
+	MBT_LX_P_COPY,
 	MBT_LX_P_FUNCTION = 64, /* linux/functions.bpf.c: location = the function */
 	/* A function returned: location = the function, value = what it
 	 * returned (sent only when that says error or drop). */
@@ -91,9 +94,12 @@ struct mbt_lx_event {
 	mbt_u32 pid;	  /* the current task's thread-group id */
 	mbt_u8 gw[16];	  /* route gateway */
 	mbt_u64 location; /* kfree_skb: address in the freeing function */
+	/* A copy's first event: the trace it was copied from; COPY: the
+	 * copy's trace.  0 otherwise. */
+	mbt_u64 related_id;
 };
 
-#define MBT_LX_EVENT_LEN 128 /* sizeof(struct mbt_lx_event), checked */
+#define MBT_LX_EVENT_LEN 136 /* sizeof(struct mbt_lx_event), checked */
 
 /* The start points user space selects; rodata of the BPF object. */
 #define MBT_LX_MAX_IFACES 8

@@ -12,6 +12,7 @@ struct tracked {
 	__u16 lost; /* events not delivered since the last one that was */
 	__u16 pad;
 	__u32 digest; /* of the headers in the last snapshot; 0 = none */
+	__u64 head;   /* skb->head when last seen: its data's address */
 };
 
 struct {

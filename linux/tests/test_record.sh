@@ -229,6 +229,15 @@ wait "$listener"
 query "listening port: delivered to the socket in h2" "$TMP/deliver.json" \
 	'len(traces) == 1 and last(traces[0])["end"] == "delivered" and last(traces[0])["ns"].endswith("h2") and last(traces[0])["func"] == "sk_data_ready"'
 
+# 4c. Lineage: r1 asks for 10.0.2.99 with a broadcast, which the bridge in
+# sw floods to h2 and to itself: one of the two is a copy of the other.
+start_record "$TMP/copy.json" --json --duration 3 arp and host 10.0.2.99
+in_ns "$R1" busybox ping -c1 -W1 10.0.2.99 >/dev/null 2>&1
+stop_record
+query "lineage: the flooded copy is a child trace, named in its original" \
+	"$TMP/copy.json" \
+	'any(t.get("parent_id") == p["trace_id"] and any(r["kind"] == "copy" and r["ns"].endswith("sw") and r.get("child_trace_id") == t["trace_id"] for r in p["records"]) for t in traces for p in traces)'
+
 # 5. -i: the trace starts where asked, not where the packet was first.
 start_record "$TMP/iface.json" --json -c 1 -i "eth0@$R1" icmp and host 10.0.1.1
 in_ns "$H1" busybox ping -c1 -W2 10.0.2.2 >/dev/null

@@ -166,9 +166,9 @@ test_rejects(void)
 	n = make_event(&b, 1, 1, 10, MBT_LX_F_END, MBT_END_FREED, 0);
 	CHECK(mbt_lx_asm_feed(&a, &b, 3) == -EINVAL); /* shorter than a head */
 	CHECK(a.stats.bad_events == ++bad);
-	b.ev.version = 2;
+	b.ev.version = MBT_LX_EVENT_VERSION + 1;
 	CHECK(mbt_lx_asm_feed(&a, &b, n) == -EINVAL);
-	CHECK(strstr(a.stats.last_error, "version 2") != NULL);
+	CHECK(strstr(a.stats.last_error, "version 3, expected 2") != NULL);
 	make_event(&b, 1, 1, 10, MBT_LX_F_END, MBT_END_FREED, 8);
 	CHECK(mbt_lx_asm_feed(&a, &b, n) == -EINVAL); /* size disagrees */
 	n = make_event(&b, 1, 1, 10, MBT_LX_F_END, MBT_END_FREED, 8);
@@ -509,9 +509,63 @@ test_verdict_waits(void)
 	mbt_lx_asm_free(&a);
 }
 
+/*
+ * A copy (an skb sharing a traced skb's data) is a trace of its own that
+ * names its original, and the original's trace names it where it was seen.
+ */
+static void
+test_copy(void)
+{
+	static struct mbt_lx_asm a;
+	static struct emitted out;
+	struct mbt_trace t;
+	struct ev_buf b;
+	char text[256];
+	size_t n;
+
+	mbt_lx_asm_init(&a, &names, capture, &out, 0);
+	n = make_event(
+	    &b, 1, MBT_LX_P_NETIF_RECEIVE_SKB, 10, MBT_LX_F_START, 0, 0);
+	mbt_lx_asm_feed(&a, &b, n);
+	n = make_event(&b, 1, MBT_LX_P_COPY, 20, 0, 0, 0);
+	b.ev.related_id = 2;
+	b.ev.value = MBT_LX_P_NET_DEV_QUEUE;
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	n = make_event(&b, 2, MBT_LX_P_NET_DEV_QUEUE, 20, MBT_LX_F_START, 0, 0);
+	b.ev.related_id = 1;
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	n = make_event(
+	    &b, 2, MBT_LX_P_CONSUME_SKB, 30, MBT_LX_F_END, MBT_END_CONSUMED, 0);
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	n = make_event(
+	    &b, 1, MBT_LX_P_CONSUME_SKB, 40, MBT_LX_F_END, MBT_END_CONSUMED, 0);
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	/* A copy event that names no copy is refused. */
+	n = make_event(&b, 3, MBT_LX_P_COPY, 50, 0, 0, 0);
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == -EINVAL);
+	CHECK(out.n == 2);
+
+	mbt_trace_init(&t);
+	CHECK(mbt_decode(out.buf[0], out.len[0], out.len[0], &t) == 0);
+	CHECK(t.trace_id == 2 && t.parent_id == 1);
+	CHECK(mbt_decode(out.buf[1], out.len[1], out.len[1], &t) == 0);
+	CHECK(t.trace_id == 1 && t.parent_id == 0 && t.nrecords == 3);
+	if (t.nrecords == 3) {
+		CHECK(t.records[1].kind == MBT_KIND_COPY &&
+		      t.records[1].has_related && t.records[1].related_id == 2);
+		mbt_record_text(&t.records[1], text, sizeof(text));
+		CHECK_STR(text,
+		    "copy to trace 0x2 sharing its data, first seen "
+		    "at net_dev_queue");
+	}
+	mbt_trace_free(&t);
+	mbt_lx_asm_free(&a);
+}
+
 int
 main(void)
 {
+	test_copy();
 	test_verdicts_placed();
 	test_verdict_waits();
 	test_function_return();
