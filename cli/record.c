@@ -293,11 +293,8 @@ emit(void *ctx, const uint8_t *trace, size_t len, uint64_t realtime_ns)
 	if (run->done)
 		return 0; /* -c reached: traces released with the last are not */
 	if (run->wfile != NULL) {
-		/* Flushed per trace: a reader (tshark -r -) sees each one as
-		 * soon as it ended. */
 		if (mbt_pcap_write_packet(run->wfile, p.ts_sec, p.ts_usec,
-			trace, (uint32_t)len, (uint32_t)len) != 0 ||
-		    fflush(run->wfile) != 0)
+			trace, (uint32_t)len, (uint32_t)len) != 0)
 			run->write_error = -EIO;
 	} else {
 		if (!t_init) {
@@ -419,9 +416,10 @@ open_output(struct record_run *run, const char *path)
 }
 
 /*
- * Write out what the last round of events finished: printed traces leave
- * within one round (at most 100 ms), and a burst costs one write, not one
- * per trace.  Traces for -w were flushed one by one.
+ * Write out what the last round of events finished, written or printed:
+ * the traces of a round end within microseconds of each other, so this is
+ * as prompt as a flush per trace (the reader sees each within 100 ms of
+ * its end), and a burst costs one write, not one per trace.
  */
 static void
 flush_output(struct record_run *run)
