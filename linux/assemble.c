@@ -289,7 +289,9 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 		r->kind = MBT_KIND_COPY;
 		r->has_related = true;
 		r->related_id = ev->related_id;
-		snprintf(text, size, "sharing its data, first seen at %s",
+		snprintf(text, size, "%s, first seen at %s",
+		    ev->reason == 1 ? "a fragment or segment made from it"
+				    : "sharing its data",
 		    seen != NULL ? seen : "?");
 		r->text = str(text);
 		return;
@@ -470,6 +472,29 @@ evict_oldest(struct mbt_lx_asm *a)
 	return oldest != NULL ? close_trace(a, oldest, false) : 0;
 }
 
+/*
+ * A copy seen after its original's trace ended (a segment made as the
+ * packet was freed): the original's trace gets it if it is still held,
+ * else only the copy's trace says whose copy it is.
+ */
+static int
+copy_of_closed(struct mbt_lx_asm *a, const void *data, size_t size,
+    const struct mbt_lx_event *head)
+{
+	struct mbt_lx_open_trace *t = a->held;
+	struct mbt_lx_event *copy;
+
+	while (t != NULL && t->trace_id != head->trace_id)
+		t = t->next;
+	if (t == NULL || t->nevents == MBT_LX_MAX_EVENTS)
+		return 0;
+	if ((copy = malloc(size)) == NULL)
+		return -ENOMEM;
+	memcpy(copy, data, size);
+	t->events[t->nevents++] = copy;
+	return 0;
+}
+
 int
 mbt_lx_asm_feed(struct mbt_lx_asm *a, const void *data, size_t size)
 {
@@ -488,6 +513,8 @@ mbt_lx_asm_feed(struct mbt_lx_asm *a, const void *data, size_t size)
 	a->stats.events++;
 	a->stats.kernel_lost += head.lost;
 	slot = find_slot(a, head.trace_id);
+	if (*slot == NULL && head.point == MBT_LX_P_COPY)
+		return copy_of_closed(a, data, size, &head);
 	if (*slot == NULL) {
 		if (a->nopen >= MBT_LX_MAX_OPEN && (rc = evict_oldest(a)) != 0)
 			return rc;

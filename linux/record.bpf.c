@@ -36,6 +36,9 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 /* A route lookup belongs to the traced skb last seen on its CPU if it came
  * this soon after and was for the skb's destination. */
 #define ROUTE_WINDOW_NS 200000
+/* A fragment or segment is seen this soon after its packet was last seen
+ * (or routed) on the same CPU: a first route lookup can take 200 us. */
+#define MADE_WINDOW_NS 1000000
 
 /* Knobs set by the loader between open and load. */
 const volatile __u32 snaplen = 128;
@@ -114,6 +117,14 @@ struct current {
 	__u32 daddr4;
 	__u32 pad;
 	__u8 daddr6[16];
+	/*
+	 * The last traced IPv4 packet that was not itself made from another:
+	 * what its fragments and segments keep of it (made_from()).
+	 */
+	__u64 origin_id, origin_time_ns, origin_netns;
+	__u32 saddr4, odaddr4, ports;
+	__u16 id;
+	__u8 proto, pad2;
 };
 
 struct {
@@ -395,7 +406,7 @@ fill_dev(struct scratch *s, struct net_device *dev)
 
 /* Remember a traced skb's destination for route lookups on this CPU. */
 static __always_inline void
-set_current(struct sk_buff *skb, struct scratch *s)
+set_current(struct sk_buff *skb, struct scratch *s, struct tracked *t)
 {
 	__u32 zero = 0;
 	struct current *c = bpf_map_lookup_elem(&current, &zero);
@@ -409,9 +420,24 @@ set_current(struct sk_buff *skb, struct scratch *s)
 	c->netns = s->ev.netns;
 	c->dev = (__u64)skb->dev;
 	c->time_ns = s->ev.time_ns;
-	if (s->ev.protocol == ETH_P_IP_BE)
-		bpf_probe_read_kernel(&c->daddr4, 4, head + nh + 16);
-	else if (s->ev.protocol == ETH_P_IPV6_BE)
+	if (s->ev.protocol == ETH_P_IP_BE) {
+		struct iphdr ip;
+
+		if (bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) != 0)
+			return;
+		c->daddr4 = ip.daddr;
+		if (t->flags & TRACKED_MADE)
+			return;
+		c->origin_id = s->ev.trace_id;
+		c->origin_time_ns = s->ev.time_ns;
+		c->origin_netns = s->ev.netns;
+		c->saddr4 = ip.saddr;
+		c->odaddr4 = ip.daddr;
+		c->id = ip.id;
+		c->proto = ip.protocol;
+		c->ports = 0;
+		bpf_probe_read_kernel(&c->ports, 4, head + nh + ip.ihl * 4);
+	} else if (s->ev.protocol == ETH_P_IPV6_BE)
 		bpf_probe_read_kernel(&c->daddr6, 16, head + nh + 24);
 }
 
@@ -431,7 +457,12 @@ own_head(struct sk_buff *skb, struct tracked *t, __u8 end)
 			bpf_map_delete_elem(&heads, &head);
 	} else if (head != t->head) {
 		struct head_owner no = {t->trace_id, (__u64)skb};
+		__u64 old = t->head;
 
+		/* Its old data may be freed, and given to another packet. */
+		o = old ? bpf_map_lookup_elem(&heads, &old) : NULL;
+		if (o && o->trace_id == t->trace_id)
+			bpf_map_delete_elem(&heads, &old);
 		/* A copy leaves the data to its original, which owns it. */
 		bpf_map_update_elem(&heads, &head, &no, BPF_NOEXIST);
 		t->head = head;
@@ -481,7 +512,7 @@ emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
 			    &s->ev.kind, sizeof(s->ev.kind), kind);
 	}
 	if (!end)
-		set_current(skb, s);
+		set_current(skb, s, t);
 	submit(s, end ? NULL : t);
 	own_head(skb, t, end);
 	if (end && !start && bpf_map_delete_elem(&tracked, &key) == 0)
@@ -493,12 +524,13 @@ emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
  * or skb is a copy of the traced packet of trace parent. */
 static __always_inline int
 begin(struct sk_buff *skb, struct net_device *dev, __u8 point, __u8 end,
-    __s32 value, __u32 reason, __u64 location, __u64 parent)
+    __s32 value, __u32 reason, __u64 location, __u64 parent, __u16 flags)
 {
 	struct scratch *s = get_scratch();
 	__u64 key = (__u64)skb;
 	struct tracked nt = {
 	    .trace_id = __sync_fetch_and_add(&next_trace_id, 1) + 1,
+	    .flags = flags,
 	};
 	struct tracked *t = &nt;
 
@@ -519,6 +551,7 @@ begin(struct sk_buff *skb, struct net_device *dev, __u8 point, __u8 end,
 		fill_dev(s, dev);
 		s->ev.related_id = t->trace_id;
 		s->ev.value = point;
+		s->ev.reason = flags & TRACKED_MADE; /* 1: data of its own */
 		submit(s, NULL);
 	}
 	return emit_event(
@@ -542,7 +575,44 @@ copy_of(struct sk_buff *skb)
 		return 0;
 	owner = o->skb;
 	p = bpf_map_lookup_elem(&tracked, &owner);
-	return p && p->trace_id == o->trace_id ? o->trace_id : 0;
+	return p && p->trace_id == o->trace_id && p->head == head ? o->trace_id
+								  : 0;
+}
+
+/*
+ * Is skb, which no trace follows, a fragment or a segment of the traced
+ * IPv4 packet just seen on this CPU (in the same namespace, moments ago)?
+ * They are new skbs with data of their own, made where no hook is.
+ * Fragments keep the protocol and the id (even through NAT), segments the
+ * addresses, protocol and ports.  The trace of that packet, or 0.
+ */
+static __always_inline __u64
+made_from(struct sk_buff *skb, struct net_device *dev)
+{
+	__u32 zero = 0;
+	struct current *c = bpf_map_lookup_elem(&current, &zero);
+	struct iphdr ip;
+	__u32 ports = 0;
+
+	if (!c || !c->origin_id || !dev || skb->protocol != ETH_P_IP_BE ||
+	    bpf_ktime_get_ns() - c->origin_time_ns > MADE_WINDOW_NS ||
+	    dev_netns(dev) != c->origin_netns ||
+	    bpf_probe_read_kernel(
+		&ip, sizeof(ip), skb->head + skb->network_header) != 0)
+		return 0;
+	if (ip.protocol != c->proto)
+		return 0;
+	if (ip.id == c->id)
+		return c->origin_id; /* a fragment: NAT leaves the id alone */
+	if (ip.saddr != c->saddr4 || ip.daddr != c->odaddr4)
+		return 0;
+	if (ip.frag_off & bpf_htons(0x3fff))
+		return 0; /* another datagram's fragment: no ports */
+	bpf_probe_read_kernel(
+	    &ports, 4, skb->head + skb->network_header + ip.ihl * 4);
+	return ports == c->ports && (ip.protocol == 6 || ip.protocol == 17)
+		   ? c->origin_id /* a segment */
+		   : 0;
 }
 
 /*
@@ -580,7 +650,13 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 		dev = skb->dev;
 	if (!t && ntracked != 0 && (parent = copy_of(skb)) != 0)
 		return begin(
-		    skb, dev, point, end, value, reason, location, parent);
+		    skb, dev, point, end, value, reason, location, parent, 0);
+	if (!t && ntracked != 0 &&
+	    (point == MBT_LX_P_NET_DEV_QUEUE ||
+		point == MBT_LX_P_NET_DEV_START_XMIT) &&
+	    (parent = made_from(skb, dev)) != 0)
+		return begin(skb, dev, point, end, value, reason, location,
+		    parent, TRACKED_MADE);
 	if (!t && (!may_start || (filter_external && !matched)))
 		return 0;
 	if (t) {
@@ -599,7 +675,7 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 		if (fi->caplen == 0 || !filter_interpret(fi, s))
 			return 0;
 	}
-	return begin(skb, dev, point, end, value, reason, location, 0);
+	return begin(skb, dev, point, end, value, reason, location, 0, 0);
 }
 
 SEC("tp_btf/netif_receive_skb")
@@ -800,6 +876,8 @@ route_event(__u8 point, __u32 table, struct net_device *dev, __s32 err,
 	    (((const __u64 *)daddr)[0] != ((__u64 *)c->daddr6)[0] ||
 		((const __u64 *)daddr)[1] != ((__u64 *)c->daddr6)[1]))
 		return 0;
+	if (c->origin_id == c->trace_id)
+		c->origin_time_ns = now; /* routed: its fragments are near */
 	s = get_scratch();
 	if (!s)
 		return 0;

@@ -43,8 +43,9 @@ enum mbt_lx_point {
 	MBT_LX_P_KFREE_SKB,
 	MBT_LX_P_CONSUME_SKB,
 	MBT_LX_P_SK_DATA_READY,
-	/* The traced packet was copied: a new skb sharing its data was seen
-	 * (related_id = the copy's trace, value = where it was seen). */
+	/* The traced packet was copied: a new skb sharing its data (reason
+	 * 0), or a fragment or segment of it (reason 1), was seen;
+	 * related_id = the copy's trace, value = the point it was seen at. */
 	MBT_LX_P_COPY,
 	MBT_LX_P_FUNCTION = 64, /* linux/functions.bpf.c: location = the function */
 	/* A function returned: location = the function, value = what it

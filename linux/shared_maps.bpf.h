@@ -10,10 +10,13 @@
 struct tracked {
 	__u64 trace_id;
 	__u16 lost; /* events not delivered since the last one that was */
-	__u16 pad;
+	__u16 flags; /* TRACKED_* */
 	__u32 digest; /* of the headers in the last snapshot; 0 = none */
 	__u64 head;   /* skb->head when last seen: its data's address */
 };
+
+/* A fragment or segment of a traced packet, with data of its own. */
+#define TRACKED_MADE 0x1
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

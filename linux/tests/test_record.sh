@@ -238,6 +238,21 @@ query "lineage: the flooded copy is a child trace, named in its original" \
 	"$TMP/copy.json" \
 	'any(t.get("parent_id") == p["trace_id"] and any(r["kind"] == "copy" and r["ns"].endswith("sw") and r.get("child_trace_id") == t["trace_id"] for r in p["records"]) for t in traces for p in traces)'
 
+# 4d. Lineage of fragments: r1 fragments a 1400-byte datagram for a
+# 1280-byte link (IPv6's least, which keeps its addresses); each
+# fragment is a child of the datagram's trace.
+ip -n "$R1" link set eth1 mtu 1280
+start_record "$TMP/frag.json" --json --duration 3 udp port 7200
+in_ns "$H1" python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, 10, 0)  # IP_MTU_DISCOVER: IP_PMTUDISC_DONT
+s.sendto(b"x" * 1400, ("10.0.2.2", 7200))'
+stop_record
+ip -n "$R1" link set eth1 mtu 1500
+query "lineage: r1's two fragments are children of the datagram's trace" \
+	"$TMP/frag.json" \
+	'len(traces) == 3 and [t.get("parent_id") for t in traces[1:]] == [traces[0]["trace_id"]] * 2 and last(traces[0])["func"] == "ip_do_fragment" and [r["child_trace_id"] for r in traces[0]["records"] if r["kind"] == "copy"] == [t["trace_id"] for t in traces[1:]]'
+
 # 5. -i: the trace starts where asked, not where the packet was first.
 start_record "$TMP/iface.json" --json -c 1 -i "eth0@$R1" icmp and host 10.0.1.1
 in_ns "$H1" busybox ping -c1 -W2 10.0.2.2 >/dev/null

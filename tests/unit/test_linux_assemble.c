@@ -540,6 +540,11 @@ test_copy(void)
 	n = make_event(
 	    &b, 1, MBT_LX_P_CONSUME_SKB, 40, MBT_LX_F_END, MBT_END_CONSUMED, 0);
 	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	/* A copy of a trace that was emitted already: only the copy's own
+	 * trace names it (it is no error). */
+	n = make_event(&b, 1, MBT_LX_P_COPY, 45, 0, 0, 0);
+	b.ev.related_id = 7;
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0 && a.nopen == 0);
 	/* A copy event that names no copy is refused. */
 	n = make_event(&b, 3, MBT_LX_P_COPY, 50, 0, 0, 0);
 	CHECK(mbt_lx_asm_feed(&a, &b, n) == -EINVAL);
