@@ -5,6 +5,7 @@
  * events of one skb are kept, in arrival order, until its end arrives, then
  * encoded with the library's v3 encoder.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -37,6 +38,7 @@ static const char *const point_names[MBT_LX_P_MAX + 1] = {
     [MBT_LX_P_FUNCTION_RETURN] = "function_return",
     [MBT_LX_P_SK_DATA_READY] = "sk_data_ready",
     [MBT_LX_P_COPY] = "copy",
+    [MBT_LX_P_NEIGH] = "neigh_event_send",
 };
 
 const char *
@@ -192,6 +194,26 @@ fill_route(struct mbt_record *r, const struct mbt_lx_event *ev)
 	memcpy(r->route_gw, ev->gw, sizeof(r->route_gw));
 }
 
+/* "neighbour 10.0.2.99 INCOMPLETE: queued until it resolves" */
+static void
+neigh_text(const struct mbt_lx_event *ev, char *text, size_t size)
+{
+	static const char *const states[8] = {"INCOMPLETE", "REACHABLE",
+	    "STALE", "DELAY", "PROBE", "FAILED", "NOARP", "PERMANENT"};
+	char addr[INET6_ADDRSTRLEN] = "?";
+	const char *state = "NONE";
+
+	for (int i = 0; i < 8; i++)
+		if (ev->value & (1 << i))
+			state = states[i]; /* one bit is set: the NUD_* state */
+	if (ev->family != 0)
+		inet_ntop(ev->family == 4 ? AF_INET : AF_INET6, ev->gw, addr,
+		    sizeof(addr));
+	snprintf(text, size, "neighbour %s %s: %s", addr, state,
+	    ev->reason == 1 ? "queued until it resolves"
+			    : "sent, to be confirmed");
+}
+
 /* What the point knows, in words: "rc 0", "qdisc 1:0", "type 3 code 3". */
 static void
 point_text(const struct mbt_lx_event *ev, char *text, size_t size)
@@ -224,6 +246,7 @@ point_text(const struct mbt_lx_event *ev, char *text, size_t size)
 	case MBT_LX_P_SK_DATA_READY:
 		snprintf(text, size, "queued to a socket");
 		break;
+	case MBT_LX_P_NEIGH: neigh_text(ev, text, size); break;
 	case MBT_LX_P_SKB_COPY_DATAGRAM_IOVEC:
 		snprintf(text, size, "%d bytes read by pid %" PRIu32, ev->value,
 		    ev->pid);
@@ -339,7 +362,7 @@ snapshot_record(struct mbt_lx_asm *a, struct mbt_record *r,
 	r->pkt_len = ev->snap_len;
 }
 
-/* The verdicts placed before event i (ev, or the last event). */
+/* The verdicts placed before event i; ev is the one before them. */
 static void
 emit_rules(struct mbt_lx_asm *a, struct mbt_encoder *e,
     const struct mbt_lx_open_trace *t, size_t i, const struct mbt_lx_event *ev,
@@ -380,6 +403,9 @@ emit_trace(struct mbt_lx_asm *a, struct mbt_lx_open_trace *t, bool ended)
 	for (size_t i = 0; i <= t->nevents; i++) {
 		const struct mbt_lx_event *ev =
 		    i < t->nevents ? t->events[i] : last;
+		/* A verdict came after the hop before it: its time. */
+		const struct mbt_lx_event *before =
+		    i > 0 ? t->events[i - 1] : first;
 
 		/* The packet as it was first seen, before anything else. */
 		if (i < t->nevents && ev->snap_len > 0 &&
@@ -387,7 +413,7 @@ emit_trace(struct mbt_lx_asm *a, struct mbt_lx_open_trace *t, bool ended)
 			snapshot_record(a, &r, ev, first->time_ns);
 			mbt_enc_event(&e, &r);
 		}
-		emit_rules(a, &e, t, i, ev, first->time_ns);
+		emit_rules(a, &e, t, i, before, first->time_ns);
 		if (i == t->nevents)
 			break;
 		event_record(a, &r, ev, first->time_ns, text, sizeof(text));

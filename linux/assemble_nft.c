@@ -51,6 +51,7 @@ static bool
 is_egress(const struct mbt_lx_event *ev)
 {
 	return ev->point == MBT_LX_P_NET_DEV_QUEUE ||
+	       ev->point == MBT_LX_P_NEIGH || /* after postrouting too */
 	       ev->point == MBT_LX_P_QDISC_ENQUEUE ||
 	       ev->point == MBT_LX_P_NET_DEV_START_XMIT ||
 	       ev->point == MBT_LX_P_NET_DEV_XMIT;
@@ -162,9 +163,24 @@ seen_in(const struct mbt_lx_open_trace *t, uint64_t netns)
 	return false;
 }
 
+/* Did t's packet arrive in r's namespace on r's input device? */
+static bool
+arrived_on(const struct mbt_lx_open_trace *t, const struct mbt_lx_rule *r)
+{
+	for (size_t i = 0; i < t->nevents; i++) {
+		const struct mbt_lx_event *ev = t->events[i];
+
+		if (ev->netns == r->netns && ev->ifindex == r->iif &&
+		    ev->point == MBT_LX_P_NETIF_RECEIVE_SKB)
+			return true;
+	}
+	return false;
+}
+
 /*
- * Is t the trace of r's packet, and how good a match: 2 when its packet
- * is in r's namespace now, 1 when it was there before, 0 when not at all.
+ * Is t the trace of r's packet, and how good a match: 3 when its packet
+ * arrived on r's input device (not a copy made after), 2 when it is in
+ * r's namespace now, 1 when it was there before, 0 when not at all.
  */
 static int
 match_score(const struct mbt_lx_open_trace *t, const struct mbt_lx_rule *r)
@@ -173,11 +189,13 @@ match_score(const struct mbt_lx_open_trace *t, const struct mbt_lx_rule *r)
 	size_t len;
 
 	if (r->nethdr_len == 0)
-		return has_id(t, r->netns, r->nft_id) ? 2 : 0;
+		return has_id(t, r->netns, r->nft_id) ? 3 : 0;
 	if (!seen_in(t, r->netns) ||
 	    (snap = newest_snapshot(t, &len)) == NULL ||
 	    !same_packet(r, snap, len))
 		return 0;
+	if (r->iif != 0 && arrived_on(t, r))
+		return 3;
 	return t->events[t->nevents - 1]->netns == r->netns ? 2 : 1;
 }
 

@@ -870,6 +870,10 @@ route_event(__u8 point, __u32 table, struct net_device *dev, __s32 err,
 
 	if (!c || c->trace_id == 0 || now - c->time_ns > ROUTE_WINDOW_NS)
 		return 0;
+	/* Another namespace's lookup of the same address (an ARP request
+	 * for it, answered there) is not this packet's. */
+	if (dev && dev_netns(dev) != c->netns)
+		return 0;
 	if (family == 4 && *(const __u32 *)daddr != c->daddr4)
 		return 0;
 	if (family == 6 &&
@@ -889,6 +893,42 @@ route_event(__u8 point, __u32 table, struct net_device *dev, __s32 err,
 	if (gw) {
 		s->ev.family = family;
 		__builtin_memcpy(s->ev.gw, gw, family == 4 ? 4 : 16);
+	}
+	submit(s, NULL);
+	return 0;
+}
+
+/*
+ * The next hop's link address is not known: the packet waits in the
+ * neighbour's queue while it resolves (rc 1), the last in it.  (When the
+ * address is only to be confirmed, rc 0, the packet goes on and the
+ * tracepoint does not say which it was: that is left out.)
+ */
+SEC("tp_btf/neigh_event_send_done")
+int
+BPF_PROG(neigh_event_send_done, struct neighbour *n, int rc)
+{
+	struct sk_buff *queued;
+	struct tracked *t;
+	struct scratch *s;
+	__u64 key;
+	__u16 family;
+
+	if (ntracked == 0 || rc != 1 || n->arp_queue.qlen == 0)
+		return 0;
+	queued = n->arp_queue.prev;
+	key = (__u64)queued;
+	if (!(t = bpf_map_lookup_elem(&tracked, &key)) || !(s = get_scratch()))
+		return 0;
+	fill_head(s, MBT_LX_P_NEIGH, t->trace_id);
+	fill_dev(s, n->dev);
+	s->ev.value = n->nud_state;
+	s->ev.reason = rc;
+	family = n->tbl->family;
+	if (family == 2 /* AF_INET */ || family == 10 /* AF_INET6 */) {
+		s->ev.family = family == 2 ? 4 : 6;
+		bpf_probe_read_kernel(
+		    s->ev.gw, family == 2 ? 4 : 16, n->primary_key);
 	}
 	submit(s, NULL);
 	return 0;

@@ -47,6 +47,10 @@ enum mbt_lx_point {
 	 * 0), or a fragment or segment of it (reason 1), was seen;
 	 * related_id = the copy's trace, value = the point it was seen at. */
 	MBT_LX_P_COPY,
+	/* The packet waits for its next hop's link address: value = the
+	 * neighbour's NUD_* state, reason = 1 (queued until it resolves),
+	 * family and gw = the neighbour's address. */
+	MBT_LX_P_NEIGH,
 	MBT_LX_P_FUNCTION = 64, /* linux/functions.bpf.c: location = the function */
 	/* A function returned: location = the function, value = what it
 	 * returned (sent only when that says error or drop). */

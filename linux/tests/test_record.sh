@@ -238,6 +238,16 @@ query "lineage: the flooded copy is a child trace, named in its original" \
 	"$TMP/copy.json" \
 	'any(t.get("parent_id") == p["trace_id"] and any(r["kind"] == "copy" and r["ns"].endswith("sw") and r.get("child_trace_id") == t["trace_id"] for r in p["records"]) for t in traces for p in traces)'
 
+# 4e. A next hop that never answers: the packet waits in r1's neighbour
+# queue, then is dropped when resolution fails (3 probes, 1 s apart).
+start_record "$TMP/neigh.json" --json --duration 8 icmp and host 10.0.2.98
+in_ns "$H1" busybox ping -c1 -W1 10.0.2.98 >/dev/null 2>&1
+sleep 2.5 # the probes' 3 s, from the ping's start
+stop_record
+query "neighbour: queued in r1 while 10.0.2.98 resolves, then NEIGH_FAILED" \
+	"$TMP/neigh.json" \
+	'any("echo request" in t["summary"] and any(r.get("func") == "neigh_event_send" and r["ns"].endswith("r1") and "neighbour 10.0.2.98 INCOMPLETE: queued" in r["text"] for r in t["records"]) and last(t).get("reason") == "NEIGH_FAILED" for t in traces)'
+
 # 4d. Lineage of fragments: r1 fragments a 1400-byte datagram for a
 # 1280-byte link (IPv6's least, which keeps its addresses); each
 # fragment is a child of the datagram's trace.

@@ -567,9 +567,41 @@ test_copy(void)
 	mbt_lx_asm_free(&a);
 }
 
+/* A packet queued while its next hop resolves says for which and how. */
+static void
+test_neigh(void)
+{
+	static struct mbt_lx_asm a;
+	static struct emitted out;
+	static char all[1024];
+	struct ev_buf b;
+	size_t n;
+
+	mbt_lx_asm_init(&a, &names, capture, &out, 0);
+	n = make_event(
+	    &b, 1, MBT_LX_P_NETIF_RECEIVE_SKB, 10, MBT_LX_F_START, 0, 0);
+	mbt_lx_asm_feed(&a, &b, n);
+	n = make_event(&b, 1, MBT_LX_P_NEIGH, 20, 0, 0, 0);
+	b.ev.value = 0x01; /* NUD_INCOMPLETE */
+	b.ev.reason = 1;
+	b.ev.family = 4;
+	memcpy(b.ev.gw, "\x0a\x00\x02\x62", 4);
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	n = make_event(
+	    &b, 1, MBT_LX_P_KFREE_SKB, 30, MBT_LX_F_END, MBT_END_DROPPED, 0);
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	CHECK(out.n == 1);
+	trace_texts(&out, all, sizeof(all));
+	CHECK_STR(all, "netif_receive_skb|neigh_event_send neighbour "
+		       "10.0.2.98 INCOMPLETE: queued until it resolves|"
+		       "kfree_skb end dropped: 0|");
+	mbt_lx_asm_free(&a);
+}
+
 int
 main(void)
 {
+	test_neigh();
 	test_copy();
 	test_verdicts_placed();
 	test_verdict_waits();
