@@ -426,7 +426,7 @@ mbt_lx_nft_record(struct mbt_lx_asm *a, struct mbt_record *r,
 	r->func = str("nft_do_chain");
 	r->has_rule = true;
 	r->fw = MBT_FW_NFTABLES;
-	snprintf(table, tsize, "%s %s %s", family_name(rule->family),
+	snprintf(table, tsize, "%s/%s/%s", family_name(rule->family),
 	    rule->table, rule->chain);
 	r->rule_table = str(table);
 	r->rule_number = rule->handle;

@@ -203,7 +203,16 @@ query "--nftrace: only the marked packet, dropped in r1" "$TMP/nftrace.json" \
 	'len(traces) == 1 and "9999" in traces[0]["summary"] and last(traces[0])["end"] == "dropped" and last(traces[0])["ns"].endswith("r1")'
 query "--nftrace: the rule that dropped it, merged from nftables' trace" \
 	"$TMP/nftrace.json" \
-	'[(r["fw"], r["table"], r["verdict"]) for r in traces[0]["records"] if r["kind"] == "rule"] == [("nftables", "inet mbt forward", "drop")] and all(r["ns"].endswith("r1") for r in traces[0]["records"] if r["kind"] == "rule") and summary["nft_verdicts"] == 1'
+	'[(r["fw"], r["table"], r["verdict"]) for r in traces[0]["records"] if r["kind"] == "rule"] == [("nftables", "inet/mbt/forward", "drop")] and all(r["ns"].endswith("r1") for r in traces[0]["records"] if r["kind"] == "rule") and summary["nft_verdicts"] == 1'
+
+# 3b. The same to a file: `mbuftrace expect` checks the rule on the path.
+start_record "$TMP/nftrace.out" -w "$TMP/nftrace.pcap" -c 1 --nftrace
+in_ns "$H1" bash -c 'echo x >/dev/udp/10.0.2.2/9999'
+wait "$REC_PID"
+REC_PID=
+check "--nftrace -w: expect finds the path through nft:inet/mbt/forward" \
+	"$MBT" expect "$TMP/nftrace.pcap" --in-order --through "$R1:eth0" \
+	--through nft:inet/mbt/forward --ends "dropped@$R1"
 
 # 4. UDP to a closed port: h2 answers with an ICMP port unreachable.
 start_record "$TMP/closed.json" --json -c 1 udp port 7001

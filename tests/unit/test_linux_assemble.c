@@ -463,11 +463,11 @@ test_verdicts_placed(void)
 	trace_texts(&out, all, sizeof(all));
 	CHECK_STR(all,
 	    "packet raw-ip 84 bytes|net_dev_queue|netif_receive_skb|"
-	    "nft_do_chain rule nftables inet mbt pre 4 continue|"
-	    "nft_do_chain rule nftables inet mbt pre 0 pass policy|"
+	    "nft_do_chain rule nftables inet/mbt/pre 4 continue|"
+	    "nft_do_chain rule nftables inet/mbt/pre 0 pass policy|"
 	    "fib_table_lookup route table 0 oif 0|"
-	    "nft_do_chain rule nftables inet mbt forward 0 pass policy|"
-	    "nft_do_chain rule nftables inet mbt post 6 drop|"
+	    "nft_do_chain rule nftables inet/mbt/forward 0 pass policy|"
+	    "nft_do_chain rule nftables inet/mbt/post 6 drop|"
 	    "net_dev_queue|kfree_skb end dropped: 0|");
 	mbt_lx_asm_free(&a);
 }
@@ -499,7 +499,7 @@ test_verdict_waits(void)
 	CHECK(out.n == 1 && a.stats.rules == 1 && a.npending == 1);
 	trace_texts(&out, all, sizeof(all));
 	CHECK_STR(all, "packet raw-ip 84 bytes|"
-		       "nft_do_chain rule nftables inet mbt forward 5 drop|"
+		       "nft_do_chain rule nftables inet/mbt/forward 5 drop|"
 		       "kfree_skb end dropped: 0|");
 	/* Not yet given up on; then given up on, and counted. */
 	CHECK(mbt_lx_asm_flush(&a, 100 + MBT_LX_RULE_WAIT_NS, 1) == 0);
