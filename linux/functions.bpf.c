@@ -65,12 +65,14 @@ standalone_start(struct sk_buff *skb)
 }
 
 /*
- * The one handler: an event for a traced skb at function ip.  The event
- * goes out from the stack (it has no snapshot), so this costs nothing for
- * skbs nobody traces but one hash lookup.
+ * The one handler: an event for a traced skb at function ip; true when
+ * the skb is traced.  The event goes out from the stack (it has no
+ * snapshot), so this costs nothing for skbs nobody traces but one hash
+ * lookup.  Only a function's entry may start a trace (standalone).
  */
-static __always_inline int
-hit(struct sk_buff *skb, __u64 ip, __u8 point, __u32 flags, __u32 reason)
+static __always_inline bool
+hit(struct sk_buff *skb, __u64 ip, __u8 point, __u32 flags, __u32 reason,
+    __s32 value)
 {
 	__u64 key = (__u64)skb;
 	struct tracked *t = bpf_map_lookup_elem(&tracked, &key);
@@ -78,22 +80,22 @@ hit(struct sk_buff *skb, __u64 ip, __u8 point, __u32 flags, __u32 reason)
 	struct net_device *dev;
 
 	if (!t) {
-		if (!start_daddr || flags)
-			return 0;
+		if (!start_daddr || flags || point != MBT_LX_P_FUNCTION)
+			return false;
 		if (bpf_map_lookup_elem(&ended, &key)) {
 			/* ip is the entry, or just past an ENDBR64. */
 			if (ip - skbmem_free_ip < 8)
 				bpf_map_delete_elem(&ended, &key);
-			return 0;
+			return false;
 		}
 		if (!standalone_start(skb))
-			return 0;
+			return false;
 		struct tracked nt = {
 		    .trace_id = __sync_fetch_and_add(&next_trace_id, 1) + 1,
 		};
 		bpf_map_update_elem(&tracked, &key, &nt, BPF_ANY);
 		if (!(t = bpf_map_lookup_elem(&tracked, &key)))
-			return 0;
+			return false;
 		flags |= MBT_LX_F_START;
 	}
 	ev.size = sizeof(ev);
@@ -104,6 +106,7 @@ hit(struct sk_buff *skb, __u64 ip, __u8 point, __u32 flags, __u32 reason)
 	ev.trace_id = t->trace_id;
 	ev.flags = flags;
 	ev.reason = reason;
+	ev.value = value;
 	ev.location = ip;
 	ev.pid = bpf_get_current_pid_tgid() >> 32;
 	ev.lost = t->lost;
@@ -128,7 +131,7 @@ hit(struct sk_buff *skb, __u64 ip, __u8 point, __u32 flags, __u32 reason)
 		bpf_map_delete_elem(&tracked, &key);
 		bpf_map_update_elem(&ended, &key, &one, BPF_ANY);
 	}
-	return 0;
+	return true;
 }
 
 /*
@@ -136,12 +139,13 @@ hit(struct sk_buff *skb, __u64 ip, __u8 point, __u32 flags, __u32 reason)
  * kprobe-multi each is attached to all the functions with the skb there;
  * for fentry, linux/functions.c loads a copy per function.
  */
-#define FENTRY(n)                                                              \
-	SEC("fentry")                                                          \
-	int fentry_skb##n(__u64 *ctx)                                          \
-	{                                                                      \
-		return hit((struct sk_buff *)ctx[n - 1], bpf_get_func_ip(ctx), \
-		    MBT_LX_P_FUNCTION, 0, 0);                                  \
+#define FENTRY(n)                                                       \
+	SEC("fentry")                                                   \
+	int fentry_skb##n(__u64 *ctx)                                   \
+	{                                                               \
+		hit((struct sk_buff *)ctx[n - 1], bpf_get_func_ip(ctx), \
+		    MBT_LX_P_FUNCTION, 0, 0, 0);                        \
+		return 0;                                               \
 	}
 FENTRY(1)
 FENTRY(2)
@@ -149,12 +153,13 @@ FENTRY(3)
 FENTRY(4)
 FENTRY(5)
 
-#define KPROBE_MULTI(n)                                             \
-	SEC("kprobe.multi")                                         \
-	int kprobe_skb##n(struct pt_regs *ctx)                      \
-	{                                                           \
-		return hit((struct sk_buff *)PT_REGS_PARM##n(ctx),  \
-		    bpf_get_func_ip(ctx), MBT_LX_P_FUNCTION, 0, 0); \
+#define KPROBE_MULTI(n)                                                \
+	SEC("kprobe.multi")                                            \
+	int kprobe_skb##n(struct pt_regs *ctx)                         \
+	{                                                              \
+		hit((struct sk_buff *)PT_REGS_PARM##n(ctx),            \
+		    bpf_get_func_ip(ctx), MBT_LX_P_FUNCTION, 0, 0, 0); \
+		return 0;                                              \
 	}
 KPROBE_MULTI(1)
 KPROBE_MULTI(2)
@@ -162,19 +167,73 @@ KPROBE_MULTI(3)
 KPROBE_MULTI(4)
 KPROBE_MULTI(5)
 
+/*
+ * kprobe.session (Linux 6.10), whose kfuncs these are: weak, so that the
+ * object still loads where they are missing (without the programs below).
+ */
+extern bool bpf_session_is_return(void) __ksym __weak;
+extern __u64 *bpf_session_cookie(void) __ksym __weak;
+
+/*
+ * The functions that return an int get a session program instead of the
+ * one above: it runs at entry and, only if entry returned 0, at return,
+ * so untraced skbs pay for no return, and the cookie (one per call)
+ * carries the skb from entry to return with no map to fill or to leak,
+ * through recursion and interrupts.  A return says something only when it
+ * is an error (negative: 1 is NET_RX_DROP for some functions, but accept
+ * for nf_hook_slow).  The skb may be gone by then, freed inside: its
+ * trace has ended, and hit() finds it no longer tracked.  (Were a new
+ * traced skb to take its address before the return, the error would go
+ * to that one's trace.)
+ */
+static __always_inline int
+session(struct pt_regs *ctx, struct sk_buff *skb)
+{
+	__u64 *cookie = bpf_session_cookie();
+	__u64 ip = bpf_get_func_ip(ctx);
+	int rc;
+
+	if (!cookie)
+		return 1;
+	if (bpf_session_is_return()) {
+		rc = PT_REGS_RC(ctx);
+		if (rc < 0)
+			hit((struct sk_buff *)*cookie, ip,
+			    MBT_LX_P_FUNCTION_RETURN, 0, 0, rc);
+		return 0;
+	}
+	if (!hit(skb, ip, MBT_LX_P_FUNCTION, 0, 0, 0))
+		return 1; /* no return probe for this call */
+	*cookie = (__u64)skb;
+	return 0;
+}
+
+#define SESSION(n)                                                           \
+	SEC("kprobe.multi")                                                  \
+	int session_skb##n(struct pt_regs *ctx)                              \
+	{                                                                    \
+		return session(ctx, (struct sk_buff *)PT_REGS_PARM##n(ctx)); \
+	}
+SESSION(1)
+SESSION(2)
+SESSION(3)
+SESSION(4)
+SESSION(5)
+
 /* Standalone only: where a traced skb's life ends. */
 SEC("tp_btf/kfree_skb")
 int
 BPF_PROG(standalone_kfree_skb, struct sk_buff *skb, void *location,
     enum skb_drop_reason reason)
 {
-	return hit(
-	    skb, (__u64)location, MBT_LX_P_KFREE_SKB, MBT_LX_F_END, reason);
+	hit(skb, (__u64)location, MBT_LX_P_KFREE_SKB, MBT_LX_F_END, reason, 0);
+	return 0;
 }
 
 SEC("tp_btf/consume_skb")
 int
 BPF_PROG(standalone_consume_skb, struct sk_buff *skb)
 {
-	return hit(skb, 0, MBT_LX_P_CONSUME_SKB, MBT_LX_F_END, 0);
+	hit(skb, 0, MBT_LX_P_CONSUME_SKB, MBT_LX_F_END, 0, 0);
+	return 0;
 }

@@ -14,12 +14,16 @@
 
 #define MBT_LX_FN_MAX_ARG 5
 
-/* One function: its name, its BTF id and where the skb is (1-5). */
+/*
+ * One function: its name, its BTF id, where the skb is (1-5), and whether
+ * it returns an int (whose negative values are errors worth reporting).
+ */
 struct mbt_lx_fn_func {
 	char *name;
 	uint32_t btf_id;
 	uint8_t skb_arg;
 	uint8_t nargs;
+	bool int_return;
 };
 
 struct mbt_lx_fn_list {
@@ -52,6 +56,12 @@ struct mbt_lx_fn_config {
 	 */
 	int tracked_fd, events_fd;
 	uint32_t start_daddr; /* network byte order */
+	/*
+	 * No return probes: by default, where kprobe.session allows it
+	 * (Linux 6.10), a function returning an int that returns an error
+	 * for a traced skb adds an MBT_LX_P_FUNCTION_RETURN event.
+	 */
+	bool no_returns;
 };
 
 struct mbt_lx_fn;
@@ -63,9 +73,15 @@ struct mbt_lx_fn;
  */
 int mbt_lx_fn_attach(struct mbt_lx_fn **out, const struct mbt_lx_fn_config *c,
     char *err, size_t errlen);
+/*
+ * For the user: the mode, "kprobe-multi" or "fentry", then whether return
+ * values are reported ("kprobe-multi with return values").
+ */
 const char *mbt_lx_fn_mode_name(const struct mbt_lx_fn *f);
-/* Functions attached, functions found, seconds attaching took. */
+/* Functions attached (of which with their return value), functions found,
+ * seconds attaching took. */
 size_t mbt_lx_fn_attached(const struct mbt_lx_fn *f);
+size_t mbt_lx_fn_returns(const struct mbt_lx_fn *f);
 size_t mbt_lx_fn_found(const struct mbt_lx_fn *f);
 double mbt_lx_fn_attach_seconds(const struct mbt_lx_fn *f);
 /* The ring buffer the events go to (the standalone one, or the shared). */

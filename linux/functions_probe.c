@@ -4,10 +4,11 @@
  * the benchmark until `mbuftrace record` calls linux/functions.c.  It
  * attaches to every function that takes an skb, runs a command, and prints
  * one line per function an ICMP packet to --daddr went through, in order,
- * with its trace, CPU, namespace and interface, and how its life ended.
+ * with its trace, CPU, namespace and interface, the errors functions
+ * returned for it, and how its life ended.
  *
  *   functions-probe [--mode auto|kprobe-multi|fentry] [--functions REGEX]
- *                   [--list] [--daddr IPV4] [--wait] -- CMD...
+ *                   [--no-returns] [--list] [--daddr IPV4] [--wait] -- CMD...
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -46,8 +47,8 @@ usage(void)
 	fprintf(stderr,
 	    "usage: functions-probe [--mode auto|kprobe-multi|fentry] "
 	    "[--functions REGEX]\n"
-	    "                       [--list] [--daddr IPV4] [--wait] -- "
-	    "CMD...\n");
+	    "                       [--no-returns] [--list] [--daddr IPV4] "
+	    "[--wait] -- CMD...\n");
 	exit(2);
 }
 
@@ -74,6 +75,12 @@ print_event(void *ctx, void *data, size_t size)
 	if (e->point == MBT_LX_P_FUNCTION) {
 		printf("%s%s\n", what ? what : "?",
 		    e->flags & MBT_LX_F_START ? " (start)" : "");
+	} else if (e->point == MBT_LX_P_FUNCTION_RETURN) {
+		const char *name =
+		    e->value < 0 ? strerrorname_np(-e->value) : NULL;
+
+		printf("%s returned %d%s%s%s\n", what ? what : "?", e->value,
+		    name ? " (" : "", name ? name : "", name ? ")" : "");
 	} else if (e->point == MBT_LX_P_KFREE_SKB) {
 		const char *r =
 		    p->names.drop_reason
@@ -132,7 +139,8 @@ main(int argc, char **argv)
 {
 	static const struct option opts[] = {{"mode", 1, NULL, 'm'},
 	    {"functions", 1, NULL, 'f'}, {"list", 0, NULL, 'l'},
-	    {"daddr", 1, NULL, 'd'}, {"wait", 0, NULL, 'w'}, {0}};
+	    {"daddr", 1, NULL, 'd'}, {"wait", 0, NULL, 'w'},
+	    {"no-returns", 0, NULL, 'r'}, {0}};
 	struct mbt_lx_fn_config c = {.tracked_fd = -1, .events_fd = -1};
 	struct mbt_lx_namer namer;
 	struct probe p = {0};
@@ -162,6 +170,7 @@ main(int argc, char **argv)
 			c.start_daddr = a.s_addr;
 			break;
 		case 'w': wait_detach = true; break;
+		case 'r': c.no_returns = true; break;
 		default: usage();
 		}
 	}
@@ -180,9 +189,9 @@ main(int argc, char **argv)
 	}
 	fprintf(stderr,
 	    "functions-probe: %s: %zu of %zu functions attached in "
-	    "%.2f s\n",
+	    "%.2f s, %zu with their return value\n",
 	    mbt_lx_fn_mode_name(f), mbt_lx_fn_attached(f), mbt_lx_fn_found(f),
-	    mbt_lx_fn_attach_seconds(f));
+	    mbt_lx_fn_attach_seconds(f), mbt_lx_fn_returns(f));
 	mbt_lx_namer_init(&namer, &p.names);
 	rb = ring_buffer__new(mbt_lx_fn_events_fd(f), print_event, &p, NULL);
 	if (rb == NULL) {
@@ -197,7 +206,7 @@ main(int argc, char **argv)
 	fflush(stdout);
 	fprintf(stderr, "functions-probe: %llu events, %llu malformed\n",
 	    (unsigned long long)p.events, (unsigned long long)p.bad);
-	bg = !wait_detach && strcmp(mbt_lx_fn_mode_name(f), "fentry") == 0;
+	bg = !wait_detach && strncmp(mbt_lx_fn_mode_name(f), "fentry", 6) == 0;
 	t0 = now();
 	mbt_lx_fn_detach(f, !wait_detach);
 	fprintf(stderr, "functions-probe: detached in %.2f s%s\n", now() - t0,
