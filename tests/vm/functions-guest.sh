@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 # Runs inside the VM for tests/vm/test_functions.sh: builds two hosts and a
-# router in namespaces (mbt-a - mbt-r - mbt-b), traces a forwarded ping
-# and then one the router drops (forwarding off) with every function, then
-# a narrowed run, and leaves each run's output in the directory $1.
+# router in namespaces (mbt-a - mbt-r - mbt-b), traces with every function
+# a forwarded ping, then three the router drops: forwarding off, a source
+# its rp_filter rejects (the route lookup returns -EXDEV before the drop),
+# and an nftables rule; then a narrowed run, and leaves each run's output
+# in the directory $1.
 set -u
 out=$1
 probe=build/bin/functions-probe
@@ -13,6 +15,8 @@ for ns in mbt-a mbt-r mbt-b; do ip netns add $ns; done
 ip link add a0 netns mbt-a type veth peer name r0 netns mbt-r
 ip link add r1 netns mbt-r type veth peer name b0 netns mbt-b
 ip -n mbt-a addr add 10.99.0.1/24 dev a0
+# A source with no route back from the router: rp_filter drops it.
+ip -n mbt-a addr add 10.99.5.1/24 dev a0
 ip -n mbt-r addr add 10.99.0.254/24 dev r0
 ip -n mbt-r addr add 10.99.1.254/24 dev r1
 ip -n mbt-b addr add 10.99.1.2/24 dev b0
@@ -24,14 +28,25 @@ ip -n mbt-b route add default via 10.99.1.254
 ip netns exec mbt-r sysctl -qw net.ipv4.ip_forward=1
 # Neighbours resolved first, so the traced pings go straight through.
 ip netns exec mbt-a busybox ping -c 1 -W 3 10.99.1.2 >/dev/null
+# The nftables chain (its module loaded) before the probe names symbols;
+# the rule that drops comes later.
+ip netns exec mbt-r nft add table ip mbt
+ip netns exec mbt-r nft add chain ip mbt f \
+	'{ type filter hook forward priority 0; policy accept; }'
 
 $probe --daddr 10.99.1.2 -- sh -c '
 	ip netns exec mbt-a busybox ping -c 1 -W 3 10.99.1.2
 	ip netns exec mbt-r sysctl -qw net.ipv4.ip_forward=0
 	ip netns exec mbt-a busybox ping -c 1 -W 1 10.99.1.2
+	ip netns exec mbt-r sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec mbt-r sysctl -qw net.ipv4.conf.all.rp_filter=1
+	ip netns exec mbt-a busybox ping -c 1 -W 1 -I 10.99.5.1 10.99.1.2
+	ip netns exec mbt-r sysctl -qw net.ipv4.conf.all.rp_filter=0
+	ip netns exec mbt-r nft add rule ip mbt f ip daddr 10.99.1.2 drop
+	ip netns exec mbt-a busybox ping -c 1 -W 1 10.99.1.2
+	ip netns exec mbt-r nft flush chain ip mbt f
 	true' >"$out/path" 2>"$out/path.err"
 echo "rc $?" >>"$out/path.err"
-ip netns exec mbt-r sysctl -qw net.ipv4.ip_forward=1
 bpftool link show >"$out/links-after"
 
 $probe --functions '^(ip|icmp)_' --daddr 10.99.1.2 -- \
@@ -54,7 +69,7 @@ fi
 case $(uname -r) in
 6.1.*) ;;
 *)
-	build/bin/mbuftrace record -c 1 -w "$out/record.pcap" \
+	build/bin/mbuftrace record -c 2 -w "$out/record.pcap" \
 		'icmp and dst host 10.99.1.2' 2>"$out/record.err" &
 	rec=$!
 	for _ in $(seq 60); do
@@ -62,6 +77,11 @@ case $(uname -r) in
 		sleep 0.5
 	done
 	ip netns exec mbt-a busybox ping -c 1 -W 3 10.99.1.2 >/dev/null
+	# The second trace: a drop after an error return (rp_filter).
+	ip netns exec mbt-r sysctl -qw net.ipv4.conf.all.rp_filter=1
+	ip netns exec mbt-a busybox ping -c 1 -W 1 -I 10.99.5.1 10.99.1.2 \
+		>/dev/null
+	ip netns exec mbt-r sysctl -qw net.ipv4.conf.all.rp_filter=0
 	wait $rec
 	echo "rc $?" >>"$out/record.err"
 	;;

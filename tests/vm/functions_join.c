@@ -5,11 +5,13 @@
  * linux/functions.c.  It loads record.bpf.c's skeleton as it is built
  * (every packet starts a trace), attaches linux/functions.bpf.c to the
  * same tracked and events maps, runs a command and prints the shared ring
- * buffer: "trace ID tp|fn NAME if IFACE [start] [end]", in order.
+ * buffer: "trace ID tp|fn|ret NAME if IFACE [start] [end]", in order.
  *
- *   functions-join [--functions REGEX | --no-functions] -- CMD...
+ *   functions-join [--functions REGEX | --no-functions | --no-returns]
+ *                  -- CMD...
  *
- * --no-functions leaves record.bpf.c alone: the benchmark's peer.
+ * --no-functions leaves record.bpf.c alone: the benchmark's peer;
+ * --no-returns attaches the functions without their return values.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,7 +34,7 @@ print_event(void *ctx, void *data, size_t size)
 {
 	struct mbt_lx_names *names = ctx;
 	const struct mbt_lx_event *e = data;
-	const char *name = NULL;
+	const char *name = NULL, *kind = "tp";
 	uint64_t off;
 
 	if (size < sizeof(*e) || e->size != size ||
@@ -40,13 +42,16 @@ print_event(void *ctx, void *data, size_t size)
 		printf("malformed event of %zu bytes\n", size);
 		return 0;
 	}
-	if (e->point == MBT_LX_P_FUNCTION && names->symbol != NULL)
+	if (e->point >= MBT_LX_P_FUNCTION && names->symbol != NULL)
 		name = names->symbol(names->ctx, e->location, &off);
 	else
 		name = mbt_lx_point_name(e->point);
+	if (e->point == MBT_LX_P_FUNCTION_RETURN)
+		kind = "ret";
+	else if (e->point == MBT_LX_P_FUNCTION)
+		kind = "fn";
 	printf("trace %llu %s %s if %.16s%s%s\n",
-	    (unsigned long long)e->trace_id,
-	    e->point == MBT_LX_P_FUNCTION ? "fn" : "tp", name ? name : "?",
+	    (unsigned long long)e->trace_id, kind, name ? name : "?",
 	    e->ifindex ? e->ifname : "-",
 	    e->flags & MBT_LX_F_START ? " start" : "",
 	    e->flags & MBT_LX_F_END ? " end" : "");
@@ -95,10 +100,13 @@ main(int argc, char **argv)
 	} else if (argc > 1 && strcmp(argv[1], "--no-functions") == 0) {
 		no_functions = true;
 		i = 2;
+	} else if (argc > 1 && strcmp(argv[1], "--no-returns") == 0) {
+		c.no_returns = true;
+		i = 2;
 	}
 	if (i >= argc || strcmp(argv[i], "--") != 0 || i + 1 >= argc) {
 		fprintf(stderr, "usage: functions-join [--functions REGEX | "
-				"--no-functions] "
+				"--no-functions | --no-returns] "
 				"-- CMD...\n");
 		return 2;
 	}

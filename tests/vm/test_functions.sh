@@ -3,8 +3,9 @@
 # Full-function tracing (linux/functions*) in Debian's stock kernels: the
 # mode each kernel allows, a forwarded packet's functions in the order the
 # kernel calls them across three namespaces, a dropped packet's last
-# function with its reason, --functions narrowing, nothing left attached,
-# and a clear refusal on the host.  The guest side is functions-guest.sh.
+# function with its reason, the error a function returned before a drop
+# (kprobe-multi only), --functions narrowing, nothing left attached, and a
+# clear refusal on the host.  The guest side is functions-guest.sh.
 # MBT_VM_KERNELS="6.12" narrows the kernels; MBT_VM=0 skips the suite.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
@@ -64,8 +65,8 @@ for k in $KERNELS; do
 		continue
 	fi
 	case $k in 6.1) mode=fentry ;; *) mode=kprobe-multi ;; esac
-	# "MODE: N of M functions attached in S s"
-	read -r n m < <(sed -nE "s/.*: $mode: ([0-9]+) of ([0-9]+) functions.*/\1 \2/p" \
+	# "MODE[ with|without return values...]: N of M functions attached"
+	read -r n m < <(sed -nE "s/.*: $mode[^:]*: ([0-9]+) of ([0-9]+) functions.*/\1 \2/p" \
 		"$d/path.err")
 	if [ -n "$n" ] && [ "$m" -gt 900 ] && [ $((n * 100 / m)) -ge 90 ]; then
 		ok "$k: $mode attaches $n of the $m functions that take an skb"
@@ -82,6 +83,11 @@ for k in $KERNELS; do
 		' if r0 ip_forward$' ' if r1 ip_output$|if r0 ip_output$' \
 		' if r1 __dev_queue_xmit$' ' if b0 ip_rcv$' \
 		' if b0 icmp_rcv$' ' if b0 end consumed$'
+	if [ -s "$TMP/fwd" ] && ! grep -q ' returned ' "$TMP/fwd"; then
+		ok "$k: a forwarded packet's functions return no error"
+	else
+		not_ok "$k: a forwarded packet's functions return no error" "$TMP/fwd"
+	fi
 	# Three namespaces (a, r, b), and each interface in only one of them.
 	awk '$8 != "-" { print $6, $8 }' "$TMP/fwd" | sort -u >"$TMP/ifns"
 	if [ "$(awk '{ print $1 }' "$TMP/ifns" | sort -u | wc -l)" = 3 ] &&
@@ -103,6 +109,45 @@ for k in $KERNELS; do
 			"$TMP/drop"
 	fi
 
+	# The third, from a source the router's rp_filter rejects: the route
+	# lookup returns -EXDEV for the packet, which is still alive, and
+	# the caller drops it.  fentry (6.1) reports no return values: fexit
+	# on every function that returns an int doubled its attach time.
+	grep '^trace 3 ' "$d/path" >"$TMP/rpf"
+	if [ $mode = kprobe-multi ]; then
+		check "$k: the mode says return values are on" \
+			grep -q ": kprobe-multi with return values: " "$d/path.err"
+		if in_order "$TMP/rpf" ' if r0 ip_route_input_noref returned -18 \(EXDEV\)$' \
+			' if r0 end drop IP_RPFILTER '; then
+			ok "$k: a function's error before the drop: $(grep -m1 'ip_route_input_noref returned' "$TMP/rpf" | cut -d' ' -f9-)"
+		else
+			not_ok "$k: a function's error shows before the drop" "$TMP/rpf"
+		fi
+	else
+		check "$k: the mode says return values need kprobe-multi" \
+			grep -q ": fentry without return values (they need kprobe-multi): " \
+			"$d/path.err"
+		if tail -n 1 "$TMP/rpf" | grep -q ' if r0 end drop IP_RPFILTER ' &&
+			! grep -q ' returned ' "$d/path"; then
+			ok "$k: the rp_filter drop, with no return values"
+		else
+			not_ok "$k: the rp_filter drop, with no return values" "$TMP/rpf"
+		fi
+	fi
+
+	# The fourth, dropped by an nftables rule: nf_hook_slow frees the
+	# packet and only then returns -EPERM, after its trace has ended, so
+	# no return shows, and no late event makes a trace of its own.
+	grep '^trace 4 ' "$d/path" >"$TMP/nft"
+	if tail -n 1 "$TMP/nft" | grep -q ' if r0 end drop NETFILTER_DROP ' &&
+		! grep -q ' returned ' "$TMP/nft" &&
+		awk '/ end / { e[$2] = 1 } / returned / && e[$2] { late = 1 }
+			END { exit late }' "$d/path"; then
+		ok "$k: an nftables drop ends its trace, with no late return: $(tail -n 1 "$TMP/nft" | cut -d' ' -f9-)"
+	else
+		not_ok "$k: an nftables drop ends its trace" "$TMP/nft"
+	fi
+
 	if grep -q '^trace' "$d/narrow" &&
 		! grep '^trace' "$d/narrow" | grep -vE ' ((ip|icmp)_[a-z_0-9]+( \(start\))?|end [a-z].*)$' |
 		grep -q . && grep -q ' if r0 ip_forward$' "$d/narrow"; then
@@ -119,10 +164,13 @@ for k in $KERNELS; do
 	# mbuftrace record itself: the function hops in the traces it writes.
 	if [ $mode = kprobe-multi ]; then
 		build/bin/mbuftrace read "$d/record.pcap" >"$TMP/rec" 2>&1
-		if grep -q 'full-function mode: kprobe-multi' "$d/record.err" &&
+		if grep -q 'full-function mode: kprobe-multi with return values' \
+			"$d/record.err" &&
 			in_order "$TMP/rec" ' mbt-a:a0 .*net_dev_xmit' \
 				' mbt-r:r0 .*ip_rcv enter' ' mbt-r:.*ip_forward enter' \
-				' mbt-b:b0 .*icmp_rcv enter' 'end consumed'; then
+				' mbt-b:b0 .*icmp_rcv enter' 'end consumed' \
+				' mbt-r:r0 .*ip_route_input_noref returned -18 \(EXDEV\)$' \
+				'end dropped: IP_RPFILTER'; then
 			ok "$k: mbuftrace record puts every function in its traces ($(grep -c '' "$TMP/rec") lines)"
 		else
 			{ cat "$d/record.err"; grep -E 'ip_forward|icmp_rcv|end ' "$TMP/rec"; } >"$TMP/rec.why"
