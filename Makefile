@@ -69,7 +69,7 @@ test-san:
 # Fuzz targets link the library and the renderers of `read`, which need no
 # command-line glue (commands call cli_error(), which lives in main.c).
 FUZZ_LINK := $(LIB_SRC) cli/out.c $(wildcard cli/read_*.c)
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_LINK) $(HDRS)
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LINK) $(HDRS) $(wildcard tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZCC) $(STD) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $< $(FUZZ_LINK) $(LDLIBS)

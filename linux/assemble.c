@@ -139,6 +139,9 @@ check_event(struct mbt_lx_asm *a, const struct mbt_lx_event *ev, size_t size)
 		return reject(a, "route family %u", ev->family);
 	if (ev->point == MBT_LX_P_COPY && ev->related_id == 0)
 		return reject(a, "a copy without the copy's trace");
+	if (ev->related_id == ev->trace_id)
+		return reject(a, "trace %#" PRIx64 " a copy of itself",
+		    ev->trace_id);
 	return 0;
 }
 

@@ -51,7 +51,7 @@ $(B)/tests/test_linux_%: $(B)/obj/tests/unit/test_linux_%.o \
 
 LX_FUZZ_SRC := linux/assemble.c linux/assemble_nft.c linux/nft_parse.c
 build/fuzz/fuzz_linux_%: tests/fuzz/fuzz_linux_%.c $(LX_FUZZ_SRC) \
-		$(LIB_SRC) $(HDRS) $(LX_HDRS)
+		$(LIB_SRC) $(HDRS) $(LX_HDRS) $(wildcard tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZCC) $(STD) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $< $(LX_FUZZ_SRC) $(LIB_SRC) $(LDLIBS)

@@ -7,6 +7,7 @@
 #ifndef MBT_FUZZ_CHECK_TRACE_H
 #define MBT_FUZZ_CHECK_TRACE_H
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "mbuftrace/mbuftrace.h"
@@ -21,8 +22,12 @@ check_trace(void *ctx, const uint8_t *trace, size_t len, uint64_t t)
 		mbt_trace_init(&decoded);
 		init = 1;
 	}
-	if (mbt_decode(trace, len, len, &decoded) != 0)
+	if (mbt_decode(trace, len, len, &decoded) != 0) {
+		char b[512];
+		mbt_error_text(&decoded.error, b, sizeof(b));
+		fprintf(stderr, "DECODE: %s\n", b);
 		abort();
+	}
 	return 0;
 }
 

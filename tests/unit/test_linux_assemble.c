@@ -545,6 +545,10 @@ test_copy(void)
 	n = make_event(&b, 1, MBT_LX_P_COPY, 45, 0, 0, 0);
 	b.ev.related_id = 7;
 	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0 && a.nopen == 0);
+	/* A trace is no copy of itself. */
+	n = make_event(&b, 4, MBT_LX_P_NETIF_RX, 50, MBT_LX_F_START, 0, 0);
+	b.ev.related_id = 4;
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == -EINVAL);
 	/* A copy event that names no copy is refused. */
 	n = make_event(&b, 3, MBT_LX_P_COPY, 50, 0, 0, 0);
 	CHECK(mbt_lx_asm_feed(&a, &b, n) == -EINVAL);
