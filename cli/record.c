@@ -547,6 +547,7 @@ do_record(int argc, char **argv)
 		    (double)(clock_ns(CLOCK_MONOTONIC) - t_attach) / 1e9,
 		    missing[0] ? "; not attached: " : "", missing);
 		cli_note("full-function mode: %s", mbt_lx_functions_note(l));
+		cli_note("source lines: %s", namer.src_note);
 		open_nftrace(&run, &nft, opt.lx.want_nftrace);
 		rc = record_loop(&run, l);
 		if (rc < 0)

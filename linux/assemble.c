@@ -140,8 +140,8 @@ check_event(struct mbt_lx_asm *a, const struct mbt_lx_event *ev, size_t size)
 	if (ev->point == MBT_LX_P_COPY && ev->related_id == 0)
 		return reject(a, "a copy without the copy's trace");
 	if (ev->related_id == ev->trace_id)
-		return reject(a, "trace %#" PRIx64 " a copy of itself",
-		    ev->trace_id);
+		return reject(
+		    a, "trace %#" PRIx64 " a copy of itself", ev->trace_id);
 	return 0;
 }
 
@@ -273,6 +273,21 @@ return_text(int32_t value, char *text, size_t size)
 		snprintf(text, size, "returned %" PRId32, value);
 }
 
+/* file:line of a code address, when the kernel's debug info says. */
+static void
+fill_srcline(struct mbt_lx_asm *a, struct mbt_record *r, uint64_t addr)
+{
+	uint32_t line = 0;
+	const char *file = a->names.srcline == NULL || addr == 0
+			       ? NULL
+			       : a->names.srcline(a->names.ctx, addr, &line);
+
+	if (file != NULL) {
+		r->file = str(file);
+		r->line = line;
+	}
+}
+
 /* The record of one event; text is storage for its words. */
 static void
 event_record(struct mbt_lx_asm *a, struct mbt_record *r,
@@ -292,6 +307,7 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 
 		r->func = str(sym != NULL ? sym : "?");
 		r->kind = MBT_KIND_POINT;
+		fill_srcline(a, r, ev->location);
 		if (ev->point == MBT_LX_P_FUNCTION) {
 			r->text = str("enter");
 			return;
@@ -335,6 +351,7 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 		const char *sym =
 		    a->names.symbol(a->names.ctx, ev->location, &off);
 
+		fill_srcline(a, r, ev->location);
 		if (sym != NULL) {
 			r->func = str(sym);
 			snprintf(text, size, "at %s+%#" PRIx64 " (%s)", sym,

@@ -31,6 +31,8 @@ struct mbt_lx_names {
 	const char *(*symbol)(void *ctx, uint64_t addr, uint64_t *offset);
 	/* The `ip netns` name of a namespace, by inode. */
 	const char *(*netns)(void *ctx, uint64_t inode);
+	/* The source file of addr, and its line, where debug info exists. */
+	const char *(*srcline)(void *ctx, uint64_t addr, uint32_t *line);
 };
 
 /*

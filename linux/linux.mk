@@ -10,10 +10,10 @@
 LX_DIR     := build/linux
 LX_BTF     ?= /sys/kernel/btf/vmlinux
 LX_ARCH    := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
-LX_SRC     := linux/assemble.c linux/assemble_nft.c linux/nft_parse.c linux/nftrace.c linux/names.c linux/loader.c linux/functions.c linux/cbpf_to_ebpf.c
+LX_SRC     := linux/assemble.c linux/assemble_nft.c linux/nft_parse.c linux/nftrace.c linux/srcline.c linux/names.c linux/loader.c linux/functions.c linux/cbpf_to_ebpf.c
 LX_OBJ     := $(LX_SRC:%.c=$(B)/obj/%.o)
 LX_HDRS    := $(wildcard linux/*.h) cli/record.h
-LX_LIBS    := -lbpf -lelf -lz
+LX_LIBS    := -lbpf -ldw -lelf -lz
 
 CLI_SRC    += $(LX_SRC)
 $(BIN): $(LX_OBJ)
@@ -40,6 +40,12 @@ $(B)/obj/linux/loader.o $(B)/obj/linux/functions.o: $(LX_DIR)/record.skel.h $(LX
 $(B)/obj/linux/loader.o $(B)/obj/linux/functions.o: CPPFLAGS += -I$(LX_DIR)
 $(LX_OBJ) $(B)/obj/cli/record.o $(B)/obj/cli/record_filter.o: $(LX_HDRS)
 $(B)/obj/tests/unit/test_linux_%.o: $(LX_HDRS) tests/unit/linux_packets.h
+
+# Source lines need libdw, and their test its own debug information.
+$(B)/tests/test_linux_srcline: $(B)/obj/tests/unit/test_linux_srcline.o \
+		$(B)/obj/linux/srcline.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ -ldw -lelf
 
 # Unit tests of the linux side: the assembler, the classic BPF machine and
 # its translation to eBPF.

@@ -2,7 +2,8 @@
 /*
  * Names for what the kernel gives as numbers: drop reasons from the running
  * kernel's BTF (enum skb_drop_reason), function names from /proc/kallsyms,
- * and `ip netns` names of namespaces from the inodes of /run/netns/\*.
+ * source lines from a debug vmlinux where one is installed, and `ip netns`
+ * names of namespaces from the inodes of /run/netns/\*.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <bpf/btf.h>
 
 #include "names.h"
+#include "srcline.h"
 
 struct ksym {
 	uint64_t addr;
@@ -168,6 +170,19 @@ netns_name(void *ctx, uint64_t inode)
 	return NULL;
 }
 
+static const char *
+srcline(void *ctx, uint64_t addr, uint32_t *line)
+{
+	struct mbt_lx_namer *n = ctx;
+	const char *file;
+	int l;
+
+	if (mbt_srcline_lookup(n->src, addr, &file, &l) != 0)
+		return NULL;
+	*line = (uint32_t)l;
+	return file;
+}
+
 int
 mbt_lx_namer_init(struct mbt_lx_namer *n, struct mbt_lx_names *names)
 {
@@ -183,6 +198,13 @@ mbt_lx_namer_init(struct mbt_lx_namer *n, struct mbt_lx_names *names)
 	names->drop_reason = drop_reason;
 	names->symbol = symbol;
 	names->netns = netns_name;
+	names->srcline = NULL;
+	if (mbt_srcline_open_kernel(
+		&n->src, n->src_note, sizeof(n->src_note)) == 0) {
+		names->srcline = srcline;
+		snprintf(n->src_note, sizeof(n->src_note),
+		    "from the kernel's debug information");
+	}
 	return 0;
 }
 
@@ -196,5 +218,6 @@ mbt_lx_namer_free(struct mbt_lx_namer *n)
 		free(n->reasons[i]);
 	for (size_t i = 0; i < n->nns; i++)
 		free(n->ns[i].name);
+	mbt_srcline_close(n->src);
 	memset(n, 0, sizeof(*n));
 }

@@ -13,6 +13,7 @@
 #define MBT_LX_MAX_NETNS 1024
 
 struct ksym;
+struct mbt_srcline;
 
 struct mbt_lx_namer {
 	struct ksym *syms;
@@ -25,6 +26,8 @@ struct mbt_lx_namer {
 	size_t nns;
 	time_t ns_loaded;
 	uint64_t self_netns;
+	struct mbt_srcline *src; /* the debug vmlinux; NULL without one */
+	char src_note[256];	 /* where source lines come from, or why none */
 };
 
 /* Load what this machine offers and point names at it. */

@@ -37,7 +37,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct mbt_lx_asm a;
-	const struct mbt_lx_names names = {NULL, reason, symbol, netns};
+	const struct mbt_lx_names names = {NULL, reason, symbol, netns, NULL};
 
 	if (mbt_lx_asm_init(&a, &names, check_trace, NULL, 12345) != 0)
 		return 0;

@@ -55,7 +55,7 @@ netns_name(void *ctx, uint64_t inode)
 }
 
 static const struct mbt_lx_names names = {
-    NULL, reason_name, symbol_name, netns_name};
+    NULL, reason_name, symbol_name, netns_name, NULL};
 
 /* An event buffer: the fixed part and snap bytes of snapshot. */
 struct ev_buf {
@@ -602,9 +602,42 @@ test_neigh(void)
 	mbt_lx_asm_free(&a);
 }
 
+static const char *
+srcline_name(void *ctx, uint64_t addr, uint32_t *line)
+{
+	*line = (uint32_t)(addr & 0xfff);
+	return "net/netfilter/core.c";
+}
+
+/* With the kernel's debug information, the dropping call's file:line. */
+static void
+test_srcline(void)
+{
+	static struct mbt_lx_asm a;
+	static struct emitted out;
+	static char all[1024];
+	struct mbt_lx_names with_lines = names;
+	struct ev_buf b;
+	size_t n;
+
+	with_lines.srcline = srcline_name;
+	mbt_lx_asm_init(&a, &with_lines, capture, &out, 0);
+	n = make_event(&b, 1, MBT_LX_P_KFREE_SKB, 30,
+	    MBT_LX_F_START | MBT_LX_F_END, MBT_END_DROPPED, 0);
+	b.ev.reason = 12;
+	b.ev.location = 0xffffffff81000272ULL;
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	CHECK(out.n == 1);
+	trace_texts(&out, all, sizeof(all));
+	CHECK_STR(all, "net/netfilter/core.c:626: nf_hook_slow end dropped: "
+		       "NETFILTER_DROP at nf_hook_slow+0x272 (kfree_skb)|");
+	mbt_lx_asm_free(&a);
+}
+
 int
 main(void)
 {
+	test_srcline();
 	test_neigh();
 	test_copy();
 	test_verdicts_placed();
