@@ -8,7 +8,8 @@ FN_DIR     := build/linux
 FN_BPF_OBJ := $(FN_DIR)/functions.bpf.o
 FN_SKEL    := $(FN_DIR)/functions.skel.h
 FN_PROBE   := $(B)/bin/functions-probe
-FN_SRC     := linux/functions.c linux/functions_probe.c linux/names.c
+FN_SRC     := linux/functions.c linux/functions_probe.c linux/names.c \
+	      linux/srcline.c
 FN_OBJ     := $(FN_SRC:%.c=$(B)/obj/fn/%.o)
 
 all: $(FN_PROBE)
@@ -28,4 +29,4 @@ $(B)/obj/fn/%.o: %.c $(FN_SKEL) $(wildcard linux/*.h) $(HDRS)
 
 $(FN_PROBE): $(FN_OBJ) $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ $(LDLIBS) -lbpf -lelf -lz
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ $(LDLIBS) -lbpf -ldw -lelf -lz

@@ -469,6 +469,23 @@ own_head(struct sk_buff *skb, struct tracked *t, __u8 end)
 	}
 }
 
+/*
+ * A trace ended: route lookups and sockets are no longer its.  What its
+ * fragments and segments need stays: GSO cuts a packet into segments
+ * after the packet itself was freed.
+ */
+static __always_inline void
+end_current(struct tracked *t)
+{
+	__u32 zero = 0;
+	struct current *c = bpf_map_lookup_elem(&current, &zero);
+
+	if (c && c->trace_id == t->trace_id) {
+		c->trace_id = 0;
+		c->skb = 0;
+	}
+}
+
 /* Send the event of a traced skb at this hook; forget it at its end. */
 static __always_inline int
 emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
@@ -513,6 +530,8 @@ emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
 	}
 	if (!end)
 		set_current(skb, s, t);
+	else
+		end_current(t);
 	submit(s, end ? NULL : t);
 	own_head(skb, t, end);
 	if (end && !start && bpf_map_delete_elem(&tracked, &key) == 0)
@@ -644,14 +663,14 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 	}
 	if (ntracked != 0)
 		t = bpf_map_lookup_elem(&tracked, &key);
-	else if (!may_start)
-		return 0;
+	else if (!may_start && point != MBT_LX_P_NET_DEV_START_XMIT)
+		return 0; /* (segments show up there after their packet ended) */
 	if (!dev)
 		dev = skb->dev;
 	if (!t && ntracked != 0 && (parent = copy_of(skb)) != 0)
 		return begin(
 		    skb, dev, point, end, value, reason, location, parent, 0);
-	if (!t && ntracked != 0 &&
+	if (!t &&
 	    (point == MBT_LX_P_NET_DEV_QUEUE ||
 		point == MBT_LX_P_NET_DEV_START_XMIT) &&
 	    (parent = made_from(skb, dev)) != 0)

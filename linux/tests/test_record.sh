@@ -272,6 +272,34 @@ query "lineage: r1's two fragments are children of the datagram's trace" \
 	"$TMP/frag.json" \
 	'len(traces) == 3 and [t.get("parent_id") for t in traces[1:]] == [traces[0]["trace_id"]] * 2 and last(traces[0])["func"] == "ip_do_fragment" and [r["child_trace_id"] for r in traces[0]["records"] if r["kind"] == "copy"] == [t["trace_id"] for t in traces[1:]]'
 
+# 4f. Lineage of segments: with segmentation offload off on r1's eth1, a
+# TCP super-packet from h1 is cut into segments there, after it is freed;
+# the segments are children of its trace, delivered in h2.
+if command -v ethtool >/dev/null; then
+	in_ns "$R1" ethtool -K eth1 tso off gso off
+	in_ns "$H2" python3 -c 'import socket, sys
+s = socket.socket(); s.bind(("10.0.2.2", 7300)); s.listen(1); s.settimeout(10)
+sys.stdout.write("ready\n"); sys.stdout.flush()
+c, _ = s.accept()
+while c.recv(65536): pass' >"$TMP/tcp.out" 2>&1 &
+	for _ in $(seq 1 50); do
+		grep -q ready "$TMP/tcp.out" && break
+		sleep 0.1
+	done
+	start_record "$TMP/gso.json" --json --duration 4 \
+		tcp dst port 7300 and greater 2000
+	in_ns "$H1" python3 -c 'import socket
+s = socket.create_connection(("10.0.2.2", 7300))
+s.sendall(b"y" * 20000); s.close()'
+	stop_record
+	in_ns "$R1" ethtool -K eth1 tso on gso on
+	query "lineage: segments cut in r1 are children of their super-packet" \
+		"$TMP/gso.json" \
+		'any(any(r["kind"] == "end" and r.get("func", "").startswith("validate_xmit_skb") for r in p["records"]) and len([t for t in traces if t.get("parent_id") == p["trace_id"] and "length 1448" in t["summary"] and last(t)["end"] == "delivered" and last(t)["ns"].endswith("h2")]) >= 2 for p in traces)'
+else
+	skip "lineage of segments: no ethtool to turn segmentation offload off"
+fi
+
 # 5. -i: the trace starts where asked, not where the packet was first.
 start_record "$TMP/iface.json" --json -c 1 -i "eth0@$R1" icmp and host 10.0.1.1
 in_ns "$H1" busybox ping -c1 -W2 10.0.2.2 >/dev/null
