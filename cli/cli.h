@@ -5,6 +5,11 @@
 
 #include <stdbool.h>
 
+/* The release, for --version and extcap's interface list. */
+#ifndef MBT_VERSION
+#define MBT_VERSION "0.1.0"
+#endif
+
 /* Exit statuses, the same for every subcommand. */
 enum {
 	EXIT_OK = 0,

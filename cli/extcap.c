@@ -31,9 +31,6 @@
 #include "cli.h"
 #include "record.h"
 
-#ifndef MBT_VERSION
-#define MBT_VERSION "0.1.0" /* the fallback main.c has too */
-#endif
 
 #define EXTCAP_IFACE "mbuf_trace"
 /* Record's standard error kept for a failure; Wireshark shows 1024 bytes. */

@@ -8,9 +8,6 @@
 #include "cli.h"
 #include "out.h"
 
-#ifndef MBT_VERSION
-#define MBT_VERSION "0.1.0"
-#endif
 
 bool cli_json;
 const char *cli_name = "mbuftrace";
