@@ -8,7 +8,6 @@
 #include "cli.h"
 #include "out.h"
 
-
 bool cli_json;
 const char *cli_name = "mbuftrace";
 
