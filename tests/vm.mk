@@ -14,10 +14,11 @@ check-vm: all
 # backend's skeleton, which is still moving.
 $(B)/bin/functions-join: $(B)/obj/fn/tests/vm/functions_join.o \
 		$(B)/obj/fn/linux/functions.o $(B)/obj/fn/linux/names.o \
+		$(B)/obj/fn/linux/srcline.o \
 		$(B)/obj/linux/assemble.o $(B)/obj/linux/assemble_nft.o \
 		$(B)/obj/linux/nft_parse.o $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ $(LDLIBS) -lbpf -lelf -lz
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ $(LDLIBS) -lbpf -ldw -lelf -lz
 
 $(B)/obj/fn/tests/vm/functions_join.o: build/linux/record.skel.h
 $(B)/obj/fn/tests/vm/functions_join.o: CPPFLAGS += -Ilinux
