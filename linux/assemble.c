@@ -382,6 +382,32 @@ snapshot_record(struct mbt_lx_asm *a, struct mbt_record *r,
 	r->pkt_len = ev->snap_len;
 }
 
+/*
+ * A function's return says nothing of where the packet was (the packet
+ * may be freed): where it was at the last hop before event i that says.
+ */
+static void
+where_before(struct mbt_lx_asm *a, struct mbt_record *r,
+    const struct mbt_lx_open_trace *t, size_t i)
+{
+	const struct mbt_lx_event *prev = NULL;
+	struct mbt_record where;
+
+	while (i-- > 0 && prev == NULL)
+		if (t->events[i]->netns != 0)
+			prev = t->events[i];
+	if (prev == NULL)
+		return;
+	memset(&where, 0, sizeof(where));
+	fill_where(a, &where, prev, 0);
+	r->has_iface = where.has_iface;
+	r->ifindex = where.ifindex;
+	r->ifname = where.ifname;
+	r->has_ns = where.has_ns;
+	r->ns_id = where.ns_id;
+	r->ns_name = where.ns_name;
+}
+
 /* The verdicts placed before event i; ev is the one before them. */
 static void
 emit_rules(struct mbt_lx_asm *a, struct mbt_encoder *e,
@@ -437,6 +463,8 @@ emit_trace(struct mbt_lx_asm *a, struct mbt_lx_open_trace *t, bool ended)
 		if (i == t->nevents)
 			break;
 		event_record(a, &r, ev, first->time_ns, text, sizeof(text));
+		if (ev->point == MBT_LX_P_FUNCTION_RETURN && !r.has_ns)
+			where_before(a, &r, t, i);
 		mbt_enc_event(&e, &r);
 		/* And where it changed, and at its end. */
 		if (ev->snap_len > 0 && !(ev->flags & MBT_LX_F_START)) {
@@ -519,12 +547,14 @@ evict_oldest(struct mbt_lx_asm *a)
 }
 
 /*
- * A copy seen after its original's trace ended (a segment made as the
- * packet was freed): the original's trace gets it if it is still held,
- * else only the copy's trace says whose copy it is.
+ * What can come after a trace's end: a copy seen after its original was
+ * freed (a segment made as the packet was freed), the error a function
+ * returned after it freed the packet.  The trace gets it if it is still
+ * held; else a copy's trace still says whose copy it is, and a late
+ * return is let go.
  */
 static int
-copy_of_closed(struct mbt_lx_asm *a, const void *data, size_t size,
+after_the_end(struct mbt_lx_asm *a, const void *data, size_t size,
     const struct mbt_lx_event *head)
 {
 	struct mbt_lx_open_trace *t = a->held;
@@ -559,8 +589,9 @@ mbt_lx_asm_feed(struct mbt_lx_asm *a, const void *data, size_t size)
 	a->stats.events++;
 	a->stats.kernel_lost += head.lost;
 	slot = find_slot(a, head.trace_id);
-	if (*slot == NULL && head.point == MBT_LX_P_COPY)
-		return copy_of_closed(a, data, size, &head);
+	if (*slot == NULL && (head.point == MBT_LX_P_COPY ||
+				 head.point == MBT_LX_P_FUNCTION_RETURN))
+		return after_the_end(a, data, size, &head);
 	if (*slot == NULL) {
 		if (a->nopen >= MBT_LX_MAX_OPEN && (rc = evict_oldest(a)) != 0)
 			return rc;

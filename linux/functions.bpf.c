@@ -65,12 +65,12 @@ standalone_start(struct sk_buff *skb)
 }
 
 /*
- * The one handler: an event for a traced skb at function ip; true when
- * the skb is traced.  The event goes out from the stack (it has no
+ * The one handler: an event for a traced skb at function ip; its trace id
+ * when the skb is traced, else 0.  The event goes out from the stack (it has no
  * snapshot), so this costs nothing for skbs nobody traces but one hash
  * lookup.  Only a function's entry may start a trace (standalone).
  */
-static __always_inline bool
+static __always_inline __u64
 hit(struct sk_buff *skb, __u64 ip, __u8 point, __u32 flags, __u32 reason,
     __s32 value)
 {
@@ -81,21 +81,21 @@ hit(struct sk_buff *skb, __u64 ip, __u8 point, __u32 flags, __u32 reason,
 
 	if (!t) {
 		if (!start_daddr || flags || point != MBT_LX_P_FUNCTION)
-			return false;
+			return 0;
 		if (bpf_map_lookup_elem(&ended, &key)) {
 			/* ip is the entry, or just past an ENDBR64. */
 			if (ip - skbmem_free_ip < 8)
 				bpf_map_delete_elem(&ended, &key);
-			return false;
+			return 0;
 		}
 		if (!standalone_start(skb))
-			return false;
+			return 0;
 		struct tracked nt = {
 		    .trace_id = __sync_fetch_and_add(&next_trace_id, 1) + 1,
 		};
 		bpf_map_update_elem(&tracked, &key, &nt, BPF_ANY);
 		if (!(t = bpf_map_lookup_elem(&tracked, &key)))
-			return false;
+			return 0;
 		flags |= MBT_LX_F_START;
 	}
 	ev.size = sizeof(ev);
@@ -131,7 +131,7 @@ hit(struct sk_buff *skb, __u64 ip, __u8 point, __u32 flags, __u32 reason,
 		bpf_map_delete_elem(&tracked, &key);
 		bpf_map_update_elem(&ended, &key, &one, BPF_ANY);
 	}
-	return true;
+	return ev.trace_id;
 }
 
 /*
@@ -181,11 +181,31 @@ extern __u64 *bpf_session_cookie(void) __ksym __weak;
  * carries the skb from entry to return with no map to fill or to leak,
  * through recursion and interrupts.  A return says something only when it
  * is an error (negative: 1 is NET_RX_DROP for some functions, but accept
- * for nf_hook_slow).  The skb may be gone by then, freed inside: its
- * trace has ended, and hit() finds it no longer tracked.  (Were a new
- * traced skb to take its address before the return, the error would go
- * to that one's trace.)
+ * for nf_hook_slow).
  */
+/*
+ * A function returned an error for the packet of trace trace_id.  Nothing
+ * of the skb is read: the function may have freed it (nf_hook_slow frees
+ * a dropped packet, then returns -EPERM), which ended its trace; the
+ * assembler puts the event where the trace was.
+ */
+static __always_inline void
+returned(__u64 trace_id, __u64 ip, __s32 rc)
+{
+	struct mbt_lx_event ev = {};
+
+	ev.size = sizeof(ev);
+	ev.version = MBT_LX_EVENT_VERSION;
+	ev.point = MBT_LX_P_FUNCTION_RETURN;
+	ev.cpu = bpf_get_smp_processor_id();
+	ev.time_ns = bpf_ktime_get_ns();
+	ev.trace_id = trace_id;
+	ev.value = rc;
+	ev.location = ip;
+	ev.pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_ringbuf_output(&events, &ev, sizeof(ev), 0);
+}
+
 static __always_inline int
 session(struct pt_regs *ctx, struct sk_buff *skb)
 {
@@ -198,13 +218,13 @@ session(struct pt_regs *ctx, struct sk_buff *skb)
 	if (bpf_session_is_return()) {
 		rc = PT_REGS_RC(ctx);
 		if (rc < 0)
-			hit((struct sk_buff *)*cookie, ip,
-			    MBT_LX_P_FUNCTION_RETURN, 0, 0, rc);
+			returned(*cookie, ip, rc);
 		return 0;
 	}
-	if (!hit(skb, ip, MBT_LX_P_FUNCTION, 0, 0, 0))
+	/* The trace, not the skb, goes to the return: the skb may be freed
+	 * and its address another packet's by then. */
+	if (!(*cookie = hit(skb, ip, MBT_LX_P_FUNCTION, 0, 0, 0)))
 		return 1; /* no return probe for this call */
-	*cookie = (__u64)skb;
 	return 0;
 }
 

@@ -634,9 +634,55 @@ test_srcline(void)
 	mbt_lx_asm_free(&a);
 }
 
+/*
+ * nf_hook_slow frees a dropped packet, then returns -EPERM: the return
+ * comes after the trace's end, joins it while it is held, and says where
+ * by the hop before; with the trace gone it is let go.
+ */
+static void
+test_late_return(void)
+{
+	static struct mbt_lx_asm a;
+	static struct emitted out;
+	static char all[1024];
+	struct ev_buf b;
+	size_t n;
+
+	mbt_lx_asm_init(&a, &names, capture, &out, 0);
+	a.hold = true;
+	n = make_event(&b, 1, MBT_LX_P_KFREE_SKB, 30,
+	    MBT_LX_F_START | MBT_LX_F_END, MBT_END_DROPPED, 0);
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	n = make_event(&b, 1, MBT_LX_P_FUNCTION_RETURN, 31, 0, 0, 0);
+	b.ev.netns = 0;
+	b.ev.ifindex = 0;
+	b.ev.value = -1;
+	b.ev.location = 0xffffffff81000010ULL;
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	CHECK(a.nopen == 0 && out.n == 0);
+	CHECK(mbt_lx_asm_release(&a) == 0 && out.n == 1);
+	trace_texts(&out, all, sizeof(all));
+	CHECK_STR(all, "kfree_skb end dropped: 0|"
+		       "nf_hook_slow returned -1 (EPERM)|");
+	if (out.n == 1) {
+		struct mbt_trace t;
+
+		mbt_trace_init(&t);
+		CHECK(mbt_decode(out.buf[0], out.len[0], out.len[0], &t) == 0);
+		CHECK(t.nrecords == 2 && t.records[1].has_ns &&
+		      t.records[1].ns_id == 4026532000ULL &&
+		      t.records[1].ifindex == 2);
+		mbt_trace_free(&t);
+	}
+	/* Its trace emitted: no trace of its own. */
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0 && a.nopen == 0);
+	mbt_lx_asm_free(&a);
+}
+
 int
 main(void)
 {
+	test_late_return();
 	test_srcline();
 	test_neigh();
 	test_copy();
