@@ -300,7 +300,7 @@ s.sendall(b"y" * 20000); s.close()'
 	in_ns "$R1" ethtool -K eth1 tso on gso on
 	query "lineage: segments cut in r1 are children of their super-packet" \
 		"$TMP/gso.json" \
-		'any(any(r["kind"] == "end" and r.get("func", "").startswith("validate_xmit_skb") for r in p["records"]) and len([t for t in traces if t.get("parent_id") == p["trace_id"] and "length 1448" in t["summary"] and last(t)["end"] == "delivered" and last(t)["ns"].endswith("h2")]) >= 2 for p in traces)'
+		'any(any(r["kind"] == "end" and r.get("func", "").startswith("validate_xmit_skb") for r in p["records"]) and len([t for t in traces if t.get("parent_id") == p["trace_id"] and "length 1448" in t["summary"] and last(t).get("end") == "delivered" and last(t).get("ns", "").endswith("h2")]) >= 2 for p in traces)'
 else
 	skip "lineage of segments: no ethtool to turn segmentation offload off"
 fi
@@ -392,9 +392,15 @@ if command -v tshark >/dev/null; then
 	check "-w: tshark reads the two packets" test "$n" -eq 2
 	check "-w: tshark with our dissector sees the trace" \
 		bash -c "tshark -X lua_script:wireshark/mbuf_trace.lua -r '$TMP/ping.pcap' -Y 'mbuf_trace.func == \"netif_receive_skb\"' 2>/dev/null | grep -q ."
-	"$MBT" record $RECORD_ARGS -w - -c 1 icmp and host 10.0.1.1 2>/dev/null |
+	# Ready when it says so (attaching takes seconds in an emulated VM),
+	# and never waiting for ever for a packet that came too soon.
+	"$MBT" record $RECORD_ARGS -w - -c 1 --duration 30 \
+		icmp and host 10.0.1.1 2>"$TMP/stream.err" |
 		tshark -r - -T fields -e frame.len >"$TMP/stream.txt" 2>/dev/null &
-	sleep 1
+	for _ in $(seq 1 300); do
+		grep -q "hooks attached" "$TMP/stream.err" 2>/dev/null && break
+		sleep 0.05
+	done
 	in_ns "$H1" busybox ping -c1 -W2 10.0.2.2 >/dev/null
 	wait
 	check "-w -: streams to tshark -r -" \
