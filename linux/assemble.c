@@ -155,12 +155,6 @@ find_slot(struct mbt_lx_asm *a, uint64_t id)
 	return p;
 }
 
-static struct mbt_str
-str(const char *s)
-{
-	return (struct mbt_str){s, s != NULL ? (uint16_t)strnlen(s, 4096) : 0};
-}
-
 /* Where: CPU, time, interface and namespace, shared by every record. */
 static void
 fill_where(struct mbt_lx_asm *a, struct mbt_record *r,
@@ -181,7 +175,7 @@ fill_where(struct mbt_lx_asm *a, struct mbt_record *r,
 		r->ns_id = ev->netns;
 		if (a->names.netns != NULL)
 			r->ns_name =
-			    str(a->names.netns(a->names.ctx, ev->netns));
+			    mbt_lx_str(a->names.netns(a->names.ctx, ev->netns));
 	}
 }
 
@@ -283,7 +277,7 @@ fill_srcline(struct mbt_lx_asm *a, struct mbt_record *r, uint64_t addr)
 			       : a->names.srcline(a->names.ctx, addr, &line);
 
 	if (file != NULL) {
-		r->file = str(file);
+		r->file = mbt_lx_str(file);
 		r->line = line;
 	}
 }
@@ -296,7 +290,7 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 	memset(r, 0, sizeof(*r));
 	fill_where(a, r, ev, t0);
 	r->has_src = true;
-	r->func = str(mbt_lx_point_name(ev->point));
+	r->func = mbt_lx_str(mbt_lx_point_name(ev->point));
 	if (ev->point == MBT_LX_P_FUNCTION ||
 	    ev->point == MBT_LX_P_FUNCTION_RETURN) {
 		uint64_t off = 0;
@@ -305,15 +299,15 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 			? NULL
 			: a->names.symbol(a->names.ctx, ev->location, &off);
 
-		r->func = str(sym != NULL ? sym : "?");
+		r->func = mbt_lx_str(sym != NULL ? sym : "?");
 		r->kind = MBT_KIND_POINT;
 		fill_srcline(a, r, ev->location);
 		if (ev->point == MBT_LX_P_FUNCTION) {
-			r->text = str("enter");
+			r->text = mbt_lx_str("enter");
 			return;
 		}
 		return_text(ev->value, text, size);
-		r->text = str(text);
+		r->text = mbt_lx_str(text);
 		return;
 	}
 	if (ev->point == MBT_LX_P_FIB_TABLE_LOOKUP ||
@@ -335,11 +329,11 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 		    ev->reason == 1 ? "a fragment or segment made from it"
 				    : "sharing its data",
 		    seen != NULL ? seen : "?");
-		r->text = str(text);
+		r->text = mbt_lx_str(text);
 		return;
 	}
 	point_text(ev, text, size);
-	r->text = str(text);
+	r->text = mbt_lx_str(text);
 	if (!(ev->flags & MBT_LX_F_END)) {
 		r->kind = MBT_KIND_POINT;
 		return;
@@ -353,18 +347,18 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 
 		fill_srcline(a, r, ev->location);
 		if (sym != NULL) {
-			r->func = str(sym);
+			r->func = mbt_lx_str(sym);
 			snprintf(text, size, "at %s+%#" PRIx64 " (%s)", sym,
 			    off, mbt_lx_point_name(ev->point));
-			r->text = str(text);
+			r->text = mbt_lx_str(text);
 		}
 	}
 	if (ev->end == MBT_END_DROPPED) {
 		r->has_reason = true;
 		r->reason_code = ev->reason;
 		if (a->names.drop_reason != NULL)
-			r->reason =
-			    str(a->names.drop_reason(a->names.ctx, ev->reason));
+			r->reason = mbt_lx_str(
+			    a->names.drop_reason(a->names.ctx, ev->reason));
 	}
 }
 
@@ -475,7 +469,7 @@ emit_trace(struct mbt_lx_asm *a, struct mbt_lx_open_trace *t, bool ended)
 	if (!ended) {
 		memset(&r, 0, sizeof(r));
 		r.kind = MBT_KIND_TEXT;
-		r.text = str("no end seen: the trace was still open");
+		r.text = mbt_lx_str("no end seen: the trace was still open");
 		mbt_enc_event(&e, &r);
 	}
 	len = mbt_enc_finish(&e, 0, t->lost);
@@ -546,6 +540,19 @@ evict_oldest(struct mbt_lx_asm *a)
 	return oldest != NULL ? close_trace(a, oldest, false) : 0;
 }
 
+/* A copy of the event (ring buffer bytes: unaligned, soon overwritten). */
+static int
+keep_event(struct mbt_lx_open_trace *t, const void *data, size_t size)
+{
+	struct mbt_lx_event *copy = malloc(size);
+
+	if (copy == NULL)
+		return -ENOMEM;
+	memcpy(copy, data, size);
+	t->events[t->nevents++] = copy;
+	return 0;
+}
+
 /*
  * What can come after a trace's end: a copy seen after its original was
  * freed (a segment made as the packet was freed), the error a function
@@ -558,23 +565,18 @@ after_the_end(struct mbt_lx_asm *a, const void *data, size_t size,
     const struct mbt_lx_event *head)
 {
 	struct mbt_lx_open_trace *t = a->held;
-	struct mbt_lx_event *copy;
 
 	while (t != NULL && t->trace_id != head->trace_id)
 		t = t->next;
 	if (t == NULL || t->nevents == MBT_LX_MAX_EVENTS)
 		return 0;
-	if ((copy = malloc(size)) == NULL)
-		return -ENOMEM;
-	memcpy(copy, data, size);
-	t->events[t->nevents++] = copy;
-	return 0;
+	return keep_event(t, data, size);
 }
 
 int
 mbt_lx_asm_feed(struct mbt_lx_asm *a, const void *data, size_t size)
 {
-	struct mbt_lx_event head, *copy;
+	struct mbt_lx_event head;
 	struct mbt_lx_open_trace **slot, *t;
 	int rc;
 
@@ -610,11 +612,8 @@ mbt_lx_asm_feed(struct mbt_lx_asm *a, const void *data, size_t size)
 	if (t->nevents == MBT_LX_MAX_EVENTS) {
 		t->lost++;
 		a->stats.records_lost++;
-	} else {
-		if ((copy = malloc(size)) == NULL)
-			return -ENOMEM;
-		memcpy(copy, data, size);
-		t->events[t->nevents++] = copy;
+	} else if ((rc = keep_event(t, data, size)) != 0) {
+		return rc;
 	}
 	if (head.flags & MBT_LX_F_END)
 		return close_trace(a, slot, true);

@@ -113,6 +113,7 @@ struct mbt_lx_asm {
 	struct mbt_lx_open_trace *held, **held_tail;
 	struct mbt_lx_rule *pending; /* verdicts waiting for their trace */
 	size_t npending;
+	uint64_t pending_news; /* events + verdicts when last looked for */
 	struct mbt_lx_asm_stats stats;
 	uint8_t buf[MBT_V3_MAX_TRACE_LEN];
 };

@@ -6,7 +6,16 @@
 #ifndef MBT_LINUX_ASSEMBLE_INT_H
 #define MBT_LINUX_ASSEMBLE_INT_H
 
+#include <string.h>
+
 #include "assemble.h"
+
+/* A C string (or NULL) as the records' string type. */
+static inline struct mbt_str
+mbt_lx_str(const char *s)
+{
+	return (struct mbt_str){s, s != NULL ? (uint16_t)strnlen(s, 4096) : 0};
+}
 
 /* A verdict and the event it goes before (nevents: after them all). */
 struct mbt_lx_placed_rule {

@@ -323,13 +323,18 @@ mbt_lx_asm_rule(struct mbt_lx_asm *a, const struct mbt_lx_rule *r)
 void
 mbt_lx_nft_retry(struct mbt_lx_asm *a, uint64_t now_ns)
 {
+	/* Only new events or verdicts can give a waiting one its trace:
+	 * without them, each round would scan every open trace again. */
+	uint64_t news = a->stats.events + a->stats.rules;
+	bool look = news != a->pending_news;
 	size_t kept = 0;
 
+	a->pending_news = news;
 	/* In arrival order, so that a verdict with headers names the id
 	 * before the verdicts without them that follow it. */
 	for (size_t i = 0; i < a->npending; i++) {
 		const struct mbt_lx_rule *r = &a->pending[i];
-		struct mbt_lx_open_trace *t = find_trace(a, r);
+		struct mbt_lx_open_trace *t = look ? find_trace(a, r) : NULL;
 
 		if (t != NULL && attach(a, t, r) == 0)
 			continue;
@@ -390,12 +395,6 @@ verdict(const struct mbt_lx_rule *r, char *text, size_t size)
 	return v;
 }
 
-static struct mbt_str
-str(const char *s)
-{
-	return (struct mbt_str){s, s != NULL ? (uint16_t)strnlen(s, 4096) : 0};
-}
-
 /* An event of t on that device of that namespace, for its name. */
 static const struct mbt_lx_event *
 on_device(const struct mbt_lx_open_trace *t, uint64_t netns, uint32_t ifindex)
@@ -423,22 +422,23 @@ mbt_lx_nft_record(struct mbt_lx_asm *a, struct mbt_record *r,
 	memset(r, 0, sizeof(*r));
 	r->kind = MBT_KIND_RULE;
 	r->has_src = true;
-	r->func = str("nft_do_chain");
+	r->func = mbt_lx_str("nft_do_chain");
 	r->has_rule = true;
 	r->fw = MBT_FW_NFTABLES;
 	snprintf(table, tsize, "%s/%s/%s", family_name(rule->family),
 	    rule->table, rule->chain);
-	r->rule_table = str(table);
+	r->rule_table = mbt_lx_str(table);
 	r->rule_number = rule->handle;
 	r->detail = verdict(rule, text, size);
-	r->text = str(text);
+	r->text = mbt_lx_str(text);
 	/* No clock of its own: it happened next to this hop. */
 	r->has_time = near->time_ns >= t0;
 	r->time_ns = near->time_ns - t0;
 	r->has_ns = true;
 	r->ns_id = rule->netns;
 	if (a->names.netns != NULL)
-		r->ns_name = str(a->names.netns(a->names.ctx, rule->netns));
+		r->ns_name =
+		    mbt_lx_str(a->names.netns(a->names.ctx, rule->netns));
 	if (ifindex != 0) {
 		r->has_iface = true;
 		r->ifindex = ifindex;

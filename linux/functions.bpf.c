@@ -64,6 +64,20 @@ standalone_start(struct sk_buff *skb)
 	       ip.daddr == start_daddr;
 }
 
+/* What every event of these programs says: where, when, which trace. */
+static __always_inline void
+fill_event(struct mbt_lx_event *ev, __u8 point, __u64 trace_id, __u64 ip)
+{
+	ev->size = sizeof(*ev);
+	ev->version = MBT_LX_EVENT_VERSION;
+	ev->point = point;
+	ev->cpu = bpf_get_smp_processor_id();
+	ev->time_ns = bpf_ktime_get_ns();
+	ev->trace_id = trace_id;
+	ev->location = ip;
+	ev->pid = bpf_get_current_pid_tgid() >> 32;
+}
+
 /*
  * The one handler: an event for a traced skb at function ip; its trace id
  * when the skb is traced, else 0.  The event goes out from the stack (it has no
@@ -98,17 +112,10 @@ hit(struct sk_buff *skb, __u64 ip, __u8 point, __u32 flags, __u32 reason,
 			return 0;
 		flags |= MBT_LX_F_START;
 	}
-	ev.size = sizeof(ev);
-	ev.version = MBT_LX_EVENT_VERSION;
-	ev.point = point;
-	ev.cpu = bpf_get_smp_processor_id();
-	ev.time_ns = bpf_ktime_get_ns();
-	ev.trace_id = t->trace_id;
+	fill_event(&ev, point, t->trace_id, ip);
 	ev.flags = flags;
 	ev.reason = reason;
 	ev.value = value;
-	ev.location = ip;
-	ev.pid = bpf_get_current_pid_tgid() >> 32;
 	ev.lost = t->lost;
 	dev = BPF_CORE_READ(skb, dev);
 	if (dev) {
@@ -194,15 +201,8 @@ returned(__u64 trace_id, __u64 ip, __s32 rc)
 {
 	struct mbt_lx_event ev = {};
 
-	ev.size = sizeof(ev);
-	ev.version = MBT_LX_EVENT_VERSION;
-	ev.point = MBT_LX_P_FUNCTION_RETURN;
-	ev.cpu = bpf_get_smp_processor_id();
-	ev.time_ns = bpf_ktime_get_ns();
-	ev.trace_id = trace_id;
+	fill_event(&ev, MBT_LX_P_FUNCTION_RETURN, trace_id, ip);
 	ev.value = rc;
-	ev.location = ip;
-	ev.pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_ringbuf_output(&events, &ev, sizeof(ev), 0);
 }
 

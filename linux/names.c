@@ -170,6 +170,16 @@ netns_name(void *ctx, uint64_t inode)
 	return NULL;
 }
 
+/* The address of a text symbol by name, from what was loaded; 0: none. */
+static uint64_t
+ksym_address(const struct mbt_lx_namer *n, const char *name)
+{
+	for (size_t i = 0; i < n->nsyms; i++)
+		if (strcmp(n->syms[i].name, name) == 0)
+			return n->syms[i].addr;
+	return 0;
+}
+
 static const char *
 srcline(void *ctx, uint64_t addr, uint32_t *line)
 {
@@ -199,8 +209,8 @@ mbt_lx_namer_init(struct mbt_lx_namer *n, struct mbt_lx_names *names)
 	names->symbol = symbol;
 	names->netns = netns_name;
 	names->srcline = NULL;
-	if (mbt_srcline_open_kernel(
-		&n->src, n->src_note, sizeof(n->src_note)) == 0) {
+	if (mbt_srcline_open_kernel(&n->src, ksym_address(n, "_text"),
+		n->src_note, sizeof(n->src_note)) == 0) {
 		names->srcline = srcline;
 		snprintf(n->src_note, sizeof(n->src_note),
 		    "from the kernel's debug information");

@@ -3,12 +3,11 @@
  * Source lines from DWARF with libdw, in the ELF file's own addresses:
  * the compilation unit that holds an address (from .debug_aranges), then
  * its line table.  Symbols come from the ELF symbol table (libelf), to
- * find KASLR's offset from one symbol that /proc/kallsyms also names.
+ * find KASLR's offset from one symbol the running kernel also names.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,29 +164,9 @@ mbt_srcline_lookup(
 	return 0;
 }
 
-/* The address /proc/kallsyms gives name (as root: not zero), or 0. */
-static uint64_t
-kallsyms_address(const char *name)
-{
-	FILE *f = fopen("/proc/kallsyms", "r");
-	char line[512], sym[256], type;
-	uint64_t addr, found = 0;
-
-	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
-		if (sscanf(line, "%" SCNx64 " %c %255s", &addr, &type, sym) ==
-			3 &&
-		    strcmp(sym, name) == 0) {
-			found = addr;
-			break;
-		}
-	}
-	if (f != NULL)
-		fclose(f);
-	return found;
-}
-
 int
-mbt_srcline_open_kernel(struct mbt_srcline **s, char *err, size_t errlen)
+mbt_srcline_open_kernel(
+    struct mbt_srcline **s, uint64_t running, char *err, size_t errlen)
 {
 	static const char *const where[] = {
 	    "/usr/lib/debug/boot/vmlinux-%s",	     /* Debian's -dbg */
@@ -196,7 +175,7 @@ mbt_srcline_open_kernel(struct mbt_srcline **s, char *err, size_t errlen)
 	};
 	struct utsname u;
 	char path[512];
-	uint64_t running, linked;
+	uint64_t linked;
 	int rc = -ENOENT;
 
 	*s = NULL;
@@ -212,7 +191,6 @@ mbt_srcline_open_kernel(struct mbt_srcline **s, char *err, size_t errlen)
 	}
 	if (*s == NULL)
 		return rc;
-	running = kallsyms_address("_text");
 	linked = mbt_srcline_symbol(*s, "_text");
 	if (running == 0 || linked == 0) {
 		snprintf(err, errlen, "%s: cannot place it (no _text)", path);

@@ -34,9 +34,11 @@ void mbt_srcline_close(struct mbt_srcline *s);
 
 /*
  * The running kernel's debug vmlinux, where Debian's -dbg package or a
- * build puts one, with KASLR's offset from /proc/kallsyms.  0, or a
- * negative errno with err saying why there is none.
+ * build puts one, placed by KASLR's offset: running is where _text is now
+ * (from /proc/kallsyms; 0 when hidden).  0, or a negative errno with err
+ * saying why there is none.
  */
-int mbt_srcline_open_kernel(struct mbt_srcline **s, char *err, size_t errlen);
+int mbt_srcline_open_kernel(
+    struct mbt_srcline **s, uint64_t running, char *err, size_t errlen);
 
 #endif /* MBT_LINUX_SRCLINE_H */
