@@ -4,8 +4,8 @@
  * traced skb, attached by linux/functions.c to every such function at once
  * (kprobe-multi where the kernel has it, else one fentry per function).
  *
- * It shares the maps `tracked` and `events` of linux/record.bpf.c (the
- * loader hands their fds over before load), so its events join the same
+ * It shares the maps `tracked`, `events` and `current` of linux/record.bpf.c
+ * (the loader hands their fds over before load), so its events join the same
  * stream and the same traces: the tracepoints decide where a trace starts
  * and ends, these programs only add the functions in between.  Standalone
  * (start_daddr set), it starts and ends traces by itself, for testing.
@@ -79,6 +79,25 @@ fill_event(struct mbt_lx_event *ev, __u8 point, __u64 trace_id, __u64 ip)
 }
 
 /*
+ * The traced skb of trace t was seen again on this CPU: route lookups,
+ * sockets, fragments and segments that follow are still near enough to
+ * be its (record.bpf.c attributes them by time since it was last seen).
+ */
+static __always_inline void
+seen_again(const struct tracked *t, __u64 now)
+{
+	__u32 zero = 0;
+	struct current *c = bpf_map_lookup_elem(&current, &zero);
+
+	if (!c)
+		return;
+	if (c->trace_id == t->trace_id)
+		c->time_ns = now;
+	if (c->origin_id == t->trace_id)
+		c->origin_time_ns = now;
+}
+
+/*
  * The one handler: an event for a traced skb at function ip; its trace id
  * when the skb is traced, else 0.  The event goes out from the stack (it has no
  * snapshot), so this costs nothing for skbs nobody traces but one hash
@@ -113,6 +132,7 @@ hit(struct sk_buff *skb, __u64 ip, __u8 point, __u32 flags, __u32 reason,
 		flags |= MBT_LX_F_START;
 	}
 	fill_event(&ev, point, t->trace_id, ip);
+	seen_again(t, ev.time_ns);
 	ev.flags = flags;
 	ev.reason = reason;
 	ev.value = value;

@@ -388,7 +388,8 @@ load(struct mbt_lx_fn *f, const struct mbt_lx_fn_config *c,
 	s->rodata->skbmem_free_ip = standalone ? ksym_addr("kfree_skbmem") : 0;
 	if (!standalone &&
 	    ((rc = bpf_map__reuse_fd(s->maps.tracked, c->tracked_fd)) != 0 ||
-		(rc = bpf_map__reuse_fd(s->maps.events, c->events_fd)) != 0))
+		(rc = bpf_map__reuse_fd(s->maps.events, c->events_fd)) != 0 ||
+		(rc = bpf_map__reuse_fd(s->maps.current, c->current_fd)) != 0))
 		return rc;
 	bpf_program__set_autoload(s->progs.standalone_kfree_skb, standalone);
 	bpf_program__set_autoload(s->progs.standalone_consume_skb, standalone);

@@ -50,11 +50,12 @@ struct mbt_lx_fn_config {
 	const char *regex; /* NULL: every function */
 	enum mbt_lx_fn_mode mode;
 	/*
-	 * The maps `tracked` and `events` of record.bpf.c, so that function
-	 * hops join its traces; -1 and -1: standalone, with maps of its own,
-	 * starting a trace for each ICMP packet to start_daddr.
+	 * The maps `tracked`, `events` and `current` of record.bpf.c, so
+	 * that function hops join its traces; tracked_fd -1: standalone, with
+	 * maps of its own, starting a trace for each ICMP packet to
+	 * start_daddr.
 	 */
-	int tracked_fd, events_fd;
+	int tracked_fd, events_fd, current_fd;
 	uint32_t start_daddr; /* network byte order */
 	/*
 	 * No return probes: by default, where kprobe.session allows it

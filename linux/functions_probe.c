@@ -141,7 +141,8 @@ main(int argc, char **argv)
 	    {"functions", 1, NULL, 'f'}, {"list", 0, NULL, 'l'},
 	    {"daddr", 1, NULL, 'd'}, {"wait", 0, NULL, 'w'},
 	    {"no-returns", 0, NULL, 'r'}, {0}};
-	struct mbt_lx_fn_config c = {.tracked_fd = -1, .events_fd = -1};
+	struct mbt_lx_fn_config c = {
+	    .tracked_fd = -1, .events_fd = -1, .current_fd = -1};
 	struct mbt_lx_namer namer;
 	struct probe p = {0};
 	struct ring_buffer *rb;

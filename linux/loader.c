@@ -351,6 +351,7 @@ attach_functions(struct mbt_lx_loader *l, const struct mbt_lx_config *c)
 	    .regex = c->functions,
 	    .tracked_fd = bpf_map__fd(l->skel->maps.tracked),
 	    .events_fd = bpf_map__fd(l->skel->maps.events),
+	    .current_fd = bpf_map__fd(l->skel->maps.current),
 	};
 	char err[512];
 
@@ -362,11 +363,15 @@ attach_functions(struct mbt_lx_loader *l, const struct mbt_lx_config *c)
 	if (mbt_lx_fn_attach(&l->fn, &fc, err, sizeof(err)) != 0)
 		snprintf(l->fn_note, sizeof(l->fn_note),
 		    "not available (%s): tracepoints only", err);
-	else
+	else {
+		/* Probed functions slow the way between hooks: see there. */
+		l->skel->data->route_window_ns *= 10;
+		l->skel->data->made_window_ns *= 10;
 		snprintf(l->fn_note, sizeof(l->fn_note),
 		    "%s, %zu of %zu functions in %.2f s",
 		    mbt_lx_fn_mode_name(l->fn), mbt_lx_fn_attached(l->fn),
 		    mbt_lx_fn_found(l->fn), mbt_lx_fn_attach_seconds(l->fn));
+	}
 }
 
 const char *

@@ -33,12 +33,6 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 #define ETH_P_IP_BE 0x0008   /* htons(0x0800) */
 #define ETH_P_IPV6_BE 0xdd86 /* htons(0x86dd) */
 #define MAC_HEADER_UNSET 0xffff
-/* A route lookup belongs to the traced skb last seen on its CPU if it came
- * this soon after and was for the skb's destination. */
-#define ROUTE_WINDOW_NS 200000
-/* A fragment or segment is seen this soon after its packet was last seen
- * (or routed) on the same CPU: a first route lookup can take 200 us. */
-#define MADE_WINDOW_NS 1000000
 
 /* Knobs set by the loader between open and load. */
 const volatile __u32 snaplen = 128;
@@ -104,35 +98,24 @@ struct {
  */
 __u32 filter_external;
 
+/*
+ * A route lookup belongs to the traced skb last seen on its CPU if it came
+ * this soon after and was for the skb's destination; so does TCP's merged
+ * segment to its socket.  A segment is seen this soon after its packet was
+ * last seen (or routed) on the same CPU: a first route lookup can take
+ * 200 us.  The loader widens both tenfold when it attaches every function
+ * that takes an skb: each costs a probe on the way, and under emulation
+ * one probe can take tens of microseconds.
+ */
+__u64 route_window_ns = 200000;
+__u64 made_window_ns = 1000000;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct scratch);
 } scratch SEC(".maps");
-
-/* Per CPU: the traced skb seen last, for hooks that have no skb. */
-struct current {
-	__u64 trace_id, time_ns, skb, netns, dev;
-	__u32 daddr4;
-	__u32 pad;
-	__u8 daddr6[16];
-	/*
-	 * The last traced IPv4 packet that was not itself made from another:
-	 * what its fragments and segments keep of it (made_from()).
-	 */
-	__u64 origin_id, origin_time_ns, origin_netns;
-	__u32 saddr4, odaddr4, ports;
-	__u16 id;
-	__u8 proto, pad2;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct current);
-} current SEC(".maps");
 
 /* Counters user space sums over CPUs for the summary. */
 enum { STAT_STARTED, STAT_EVENTS, STAT_LOST, STAT_MAX };
@@ -418,7 +401,6 @@ set_current(struct sk_buff *skb, struct scratch *s, struct tracked *t)
 	c->trace_id = s->ev.trace_id;
 	c->skb = (__u64)skb;
 	c->netns = s->ev.netns;
-	c->dev = (__u64)skb->dev;
 	c->time_ns = s->ev.time_ns;
 	if (s->ev.protocol == ETH_P_IP_BE) {
 		struct iphdr ip;
@@ -435,6 +417,7 @@ set_current(struct sk_buff *skb, struct scratch *s, struct tracked *t)
 		c->odaddr4 = ip.daddr;
 		c->id = ip.id;
 		c->proto = ip.protocol;
+		c->ofrag = (ip.frag_off & bpf_htons(0x3fff)) != 0;
 		c->ports = 0;
 		bpf_probe_read_kernel(&c->ports, 4, head + nh + ip.ihl * 4);
 	} else if (s->ev.protocol == ETH_P_IPV6_BE)
@@ -528,6 +511,8 @@ emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
 			bpf_probe_read_kernel_str(
 			    &s->ev.kind, sizeof(s->ev.kind), kind);
 	}
+	if (dev)
+		t->dev = (__u64)dev;
 	if (!end)
 		set_current(skb, s, t);
 	else
@@ -600,11 +585,15 @@ copy_of(struct sk_buff *skb)
 
 /*
  * Is skb, which no trace follows, a fragment or a segment of the traced
- * IPv4 packet just seen on this CPU (in the same namespace, moments ago)?
- * They are new skbs with data of their own, made where no hook is.
- * Fragments keep the protocol and the id (even through NAT), segments the
- * addresses, protocol and ports.  The trace of that packet, or 0.
+ * IPv4 packet just seen on this CPU (in the same namespace)?  They are new
+ * skbs with data of their own, made where no hook is.  Fragments keep the
+ * protocol and the id (even through NAT); no other packet but another
+ * datagram's fragment shares them, so they may come a while later.
+ * Segments keep the addresses, protocol and ports, as do the flow's next
+ * packets: they must come moments later.  A fragment's fragments are its
+ * siblings, not made from it.  The trace of that packet, or 0.
  */
+#define FRAGMENT_WINDOW_NS 100000000
 static __always_inline __u64
 made_from(struct sk_buff *skb, struct net_device *dev)
 {
@@ -612,21 +601,22 @@ made_from(struct sk_buff *skb, struct net_device *dev)
 	struct current *c = bpf_map_lookup_elem(&current, &zero);
 	struct iphdr ip;
 	__u32 ports = 0;
+	__u64 age;
 
 	if (!c || !c->origin_id || !dev || skb->protocol != ETH_P_IP_BE ||
-	    bpf_ktime_get_ns() - c->origin_time_ns > MADE_WINDOW_NS ||
 	    dev_netns(dev) != c->origin_netns ||
 	    bpf_probe_read_kernel(
-		&ip, sizeof(ip), skb->head + skb->network_header) != 0)
+		&ip, sizeof(ip), skb->head + skb->network_header) != 0 ||
+	    ip.protocol != c->proto)
 		return 0;
-	if (ip.protocol != c->proto)
-		return 0;
-	if (ip.id == c->id)
-		return c->origin_id; /* a fragment: NAT leaves the id alone */
-	if (ip.saddr != c->saddr4 || ip.daddr != c->odaddr4)
-		return 0;
+	age = bpf_ktime_get_ns() - c->origin_time_ns;
 	if (ip.frag_off & bpf_htons(0x3fff))
-		return 0; /* another datagram's fragment: no ports */
+		return ip.id == c->id && !c->ofrag && age <= FRAGMENT_WINDOW_NS
+			   ? c->origin_id
+			   : 0;
+	if (age > made_window_ns || ip.saddr != c->saddr4 ||
+	    ip.daddr != c->odaddr4)
+		return 0;
 	bpf_probe_read_kernel(
 	    &ports, 4, skb->head + skb->network_header + ip.ihl * 4);
 	return ports == c->ports && (ip.protocol == 6 || ip.protocol == 17)
@@ -824,56 +814,73 @@ consume_skb(unsigned long long *ctx)
 }
 
 /*
- * Data was queued to a socket.  The tracepoint names only the socket: the
- * packet is the traced skb just seen on this CPU, if the socket now owns
- * it.  This is the end of a packet delivered to a socket that no hook
- * would otherwise see: UDP and ping sockets free a packet that was read
- * without a tracepoint, and its address is soon another packet's.
+ * A TCP segment that carried on its tail's data: TCP merged it into the
+ * skb at the tail of sk's receive queue and freed it (with no hook) just
+ * before waking the reader.  It is the traced skb just seen on this CPU,
+ * to sk's port in sk's namespace.  NULL if it is not.
  */
-/*
- * Is skb the packet just queued to sk?  In the same namespace; for UDP and
- * TCP, which do not set skb->sk, the socket's port is the packet's
- * destination port; for others (ping, raw) the socket owns the skb, which
- * a raw socket's copy does not make true of the original.
- */
-static __always_inline bool
-socket_owns(const struct sock *sk, struct sk_buff *skb, struct current *c)
+static __always_inline struct sk_buff *
+merged_into_tail(const struct sock *sk)
 {
-	__u16 proto = BPF_CORE_READ(sk, sk_protocol);
-	__u16 port, dport;
+	__u32 zero = 0;
+	struct current *c = bpf_map_lookup_elem(&current, &zero);
+	struct sk_buff *skb;
+	__u16 dport;
 
-	if (BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) != c->netns)
-		return false;
-	if (proto != 6 && proto != 17)
-		return (__u64)skb->sk == (__u64)sk;
-	port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	if (!c || !c->skb ||
+	    bpf_ktime_get_ns() - c->time_ns > route_window_ns ||
+	    sk->sk_protocol != 6 /* IPPROTO_TCP */ ||
+	    sk->__sk_common.skc_net.net->ns.inum != c->netns)
+		return NULL;
+	/* A BTF pointer, so that it reads like the hooks' own. */
+	skb = bpf_rdonly_cast(
+	    (void *)c->skb, bpf_core_type_id_kernel(struct sk_buff));
 	if (bpf_probe_read_kernel(
-		&dport, 2, skb->head + skb->transport_header + 2) != 0)
-		return false;
-	return bpf_ntohs(dport) == port;
+		&dport, 2, skb->head + skb->transport_header + 2) != 0 ||
+	    bpf_ntohs(dport) != sk->__sk_common.skc_num)
+		return NULL;
+	c->skb = 0;
+	return skb;
 }
 
+/*
+ * Data was queued to a socket, and its reader woken.  The tracepoint
+ * names only the socket: the packet is the one just put at the tail of its
+ * receive queue (UDP, ping, raw, TCP), or just merged into it (TCP).  This
+ * is the end of a packet delivered to a socket that no hook would
+ * otherwise see: UDP and ping sockets free a packet that was read without
+ * a tracepoint, and its address is soon another packet's.  A traced skb
+ * at the tail came since the last wakeup, which would have ended its
+ * trace.
+ */
 SEC("tp_btf/sk_data_ready")
 int
 BPF_PROG(sk_data_ready, const struct sock *sk)
 {
-	__u32 zero = 0;
-	struct current *c;
 	struct sk_buff *skb;
+	struct tracked *t;
+	__u64 key;
 
-	if (ntracked == 0 || !(c = bpf_map_lookup_elem(&current, &zero)) ||
-	    !c->skb || bpf_ktime_get_ns() - c->time_ns > ROUTE_WINDOW_NS)
+	if (ntracked == 0)
 		return 0;
-	/* A BTF pointer, so that it reads like the hooks' own. */
-	skb = bpf_rdonly_cast(
-	    (void *)c->skb, bpf_core_type_id_kernel(struct sk_buff));
-	if (!socket_owns(sk, skb, c))
-		return 0;
-	c->skb = 0;
-	/* The skb has left its device: say where it was last. */
+	skb = sk->sk_receive_queue.prev; /* the queue itself when empty */
+	key = (__u64)skb;
+	if (key == (__u64)&sk->sk_receive_queue ||
+	    !(t = bpf_map_lookup_elem(&tracked, &key))) {
+		if (!(skb = merged_into_tail(sk)))
+			return 0;
+		key = (__u64)skb;
+		if (!(t = bpf_map_lookup_elem(&tracked, &key)))
+			return 0;
+	}
+	/*
+	 * Where the packet was last: UDP reuses skb->dev for its own
+	 * accounting once the packet is queued (dev_scratch).
+	 */
 	return track(ctx, skb,
-	    bpf_rdonly_cast(
-		(void *)c->dev, bpf_core_type_id_kernel(struct net_device)),
+	    t->dev ? bpf_rdonly_cast((void *)t->dev,
+			 bpf_core_type_id_kernel(struct net_device))
+		   : NULL,
 	    MBT_LX_P_SK_DATA_READY, false, MBT_END_DELIVERED, 0, 0, 0);
 }
 
@@ -887,7 +894,7 @@ route_event(__u8 point, __u32 table, struct net_device *dev, __s32 err,
 	struct scratch *s;
 	__u64 now = bpf_ktime_get_ns();
 
-	if (!c || c->trace_id == 0 || now - c->time_ns > ROUTE_WINDOW_NS)
+	if (!c || c->trace_id == 0 || now - c->time_ns > route_window_ns)
 		return 0;
 	/* Another namespace's lookup of the same address (an ARP request
 	 * for it, answered there) is not this packet's. */

@@ -9,10 +9,11 @@
 /* What is known of a traced skb, keyed by its address. */
 struct tracked {
 	__u64 trace_id;
-	__u16 lost; /* events not delivered since the last one that was */
-	__u16 flags; /* TRACKED_* */
+	__u16 lost;   /* events not delivered since the last one that was */
+	__u16 flags;  /* TRACKED_* */
 	__u32 digest; /* of the headers in the last snapshot; 0 = none */
 	__u64 head;   /* skb->head when last seen: its data's address */
+	__u64 dev;    /* the net_device a hook last saw it on */
 };
 
 /* A fragment or segment of a traced packet, with data of its own. */
@@ -31,5 +32,33 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 8 << 20);
 } events SEC(".maps");
+
+/*
+ * Per CPU: the traced skb seen last, for hooks that have no skb (route
+ * lookups, TCP's merged segments) and for its fragments and segments (record.bpf.c).
+ * Function hops keep its times fresh (functions.bpf.c): under emulation a
+ * thousand probed functions make the way to the next hook slow.
+ */
+struct current {
+	__u64 trace_id, time_ns, skb, netns;
+	__u32 daddr4;
+	__u32 pad;
+	__u8 daddr6[16];
+	/*
+	 * The last traced IPv4 packet that was not itself made from another:
+	 * what its fragments and segments keep of it (made_from()).
+	 */
+	__u64 origin_id, origin_time_ns, origin_netns;
+	__u32 saddr4, odaddr4, ports;
+	__u16 id;
+	__u8 proto, ofrag; /* ofrag: it is a fragment itself */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct current);
+} current SEC(".maps");
 
 #endif /* MBT_LINUX_SHARED_MAPS_BPF_H */

@@ -128,6 +128,7 @@ main(int argc, char **argv)
 	}
 	c.tracked_fd = bpf_map__fd(skel->maps.tracked);
 	c.events_fd = bpf_map__fd(skel->maps.events);
+	c.current_fd = bpf_map__fd(skel->maps.current);
 	if (no_functions) {
 		f = NULL;
 	} else if (mbt_lx_fn_attach(&f, &c, err, sizeof(err)) != 0) {
