@@ -326,8 +326,9 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 		r->has_related = true;
 		r->related_id = ev->related_id;
 		snprintf(text, size, "%s, first seen at %s",
-		    ev->reason == 1 ? "a fragment or segment made from it"
-				    : "sharing its data",
+		    ev->reason == 1   ? "a fragment or segment made from it"
+		    : ev->reason == 2 ? "a copy made before it was freed"
+				      : "sharing its data",
 		    seen != NULL ? seen : "?");
 		r->text = mbt_lx_str(text);
 		return;

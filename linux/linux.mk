@@ -33,6 +33,11 @@ $(LX_DIR)/record.bpf.o: linux/record.bpf.c $(LX_DIR)/vmlinux.h $(LX_HDRS) \
 	clang -g -O2 -target bpf -D__TARGET_ARCH_$(LX_ARCH) -I$(LX_DIR) \
 		-Wall -Wno-unused-function -c -o $@ $<
 
+# For linux/tests/test_record.sh: an XDP program that passes every packet.
+all: $(LX_DIR)/xdp_pass.bpf.o
+$(LX_DIR)/xdp_pass.bpf.o: linux/tests/xdp_pass.bpf.c $(LX_DIR)/vmlinux.h
+	clang -g -O2 -target bpf -I$(LX_DIR) -Wall -c -o $@ $<
+
 $(LX_DIR)/record.skel.h: $(LX_DIR)/record.bpf.o
 	bpftool gen skeleton $< name record_bpf > $@.tmp && mv $@.tmp $@
 

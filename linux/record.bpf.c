@@ -469,6 +469,25 @@ end_current(struct tracked *t)
 	}
 }
 
+/*
+ * A traced packet was consumed: the next packet on this CPU with the same
+ * headers may be a copy of it the kernel made and then freed it for
+ * (rebuilt_from()).
+ */
+static __always_inline void
+remember_consumed(struct tracked *t, struct scratch *s, __u32 digest)
+{
+	__u32 zero = 0;
+	struct current *c = bpf_map_lookup_elem(&current, &zero);
+
+	if (!c || digest == 0)
+		return;
+	c->gone_id = t->trace_id;
+	c->gone_time_ns = s->ev.time_ns;
+	c->gone_netns = s->ev.netns;
+	c->gone_digest = digest;
+}
+
 /* Send the event of a traced skb at this hook; forget it at its end. */
 static __always_inline int
 emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
@@ -517,6 +536,8 @@ emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
 		set_current(skb, s, t);
 	else
 		end_current(t);
+	if (end == MBT_END_CONSUMED)
+		remember_consumed(t, s, digest);
 	submit(s, end ? NULL : t);
 	own_head(skb, t, end);
 	if (end && !start && bpf_map_delete_elem(&tracked, &key) == 0)
@@ -555,7 +576,10 @@ begin(struct sk_buff *skb, struct net_device *dev, __u8 point, __u8 end,
 		fill_dev(s, dev);
 		s->ev.related_id = t->trace_id;
 		s->ev.value = point;
-		s->ev.reason = flags & TRACKED_MADE; /* 1: data of its own */
+		/* 0: sharing its data; 1: a part of it; 2: a whole copy */
+		s->ev.reason = flags & TRACKED_MADE	 ? 1
+			       : flags & TRACKED_REBUILT ? 2
+							 : 0;
 		submit(s, NULL);
 	}
 	return emit_event(
@@ -625,6 +649,30 @@ made_from(struct sk_buff *skb, struct net_device *dev)
 }
 
 /*
+ * Is skb, which no trace follows, a copy of the traced packet consumed
+ * just before on this CPU, in the same namespace, with the same headers?
+ * The kernel rebuilds a packet so: veth with an XDP program copies a
+ * packet without the headroom XDP needs into a new skb (skb_pp_cow_data)
+ * and frees the old one.  Once only.  The trace of that packet, or 0.
+ */
+static __always_inline __u64
+rebuilt_from(struct sk_buff *skb, struct net_device *dev)
+{
+	__u32 zero = 0;
+	struct current *c = bpf_map_lookup_elem(&current, &zero);
+	__u64 id;
+
+	if (!c || !c->gone_id || !dev ||
+	    bpf_ktime_get_ns() - c->gone_time_ns > made_window_ns ||
+	    dev_netns(dev) != c->gone_netns ||
+	    header_digest(skb) != c->gone_digest)
+		return 0;
+	id = c->gone_id;
+	c->gone_id = 0;
+	return id;
+}
+
+/*
  * The one handler every skb hook calls.  may_start: a trace can start here
  * (not at hooks that only continue or end one).  end: MBT_END_* or 0.
  */
@@ -666,6 +714,9 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 	    (parent = made_from(skb, dev)) != 0)
 		return begin(skb, dev, point, end, value, reason, location,
 		    parent, TRACKED_MADE);
+	if (!t && may_start && (parent = rebuilt_from(skb, dev)) != 0)
+		return begin(skb, dev, point, end, value, reason, location,
+		    parent, TRACKED_REBUILT);
 	if (!t && (!may_start || (filter_external && !matched)))
 		return 0;
 	if (t) {

@@ -44,8 +44,9 @@ enum mbt_lx_point {
 	MBT_LX_P_CONSUME_SKB,
 	MBT_LX_P_SK_DATA_READY,
 	/* The traced packet was copied: a new skb sharing its data (reason
-	 * 0), or a fragment or segment of it (reason 1), was seen;
-	 * related_id = the copy's trace, value = the point it was seen at. */
+	 * 0), a fragment or segment of it (reason 1), or a copy of it made
+	 * before it was freed (reason 2), was seen; related_id = the copy's
+	 * trace, value = the point it was seen at. */
 	MBT_LX_P_COPY,
 	/* The packet waits for its next hop's link address: value = the
 	 * neighbour's NUD_* state, reason = 1 (queued until it resolves),

@@ -18,6 +18,8 @@ struct tracked {
 
 /* A fragment or segment of a traced packet, with data of its own. */
 #define TRACKED_MADE 0x1
+/* A copy of a traced packet made before that was freed: a whole packet. */
+#define TRACKED_REBUILT 0x2
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -52,6 +54,9 @@ struct current {
 	__u32 saddr4, odaddr4, ports;
 	__u16 id;
 	__u8 proto, ofrag; /* ofrag: it is a fragment itself */
+	/* The last traced packet consumed, for its rebuilds (rebuilt_from()). */
+	__u64 gone_id, gone_time_ns, gone_netns;
+	__u32 gone_digest, pad3;
 };
 
 struct {

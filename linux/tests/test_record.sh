@@ -311,6 +311,24 @@ else
 	skip "lineage of segments: no ethtool to turn segmentation offload off"
 fi
 
+# 4g. Lineage of a rebuild: with an XDP program on r1's eth0, veth copies
+# each packet from h1 into a new skb with room for XDP and frees the old
+# one.  Traces start in h1 only: the copy is followed as its child.
+if ip -n "$R1" link set dev eth0 xdp obj build/linux/xdp_pass.bpf.o \
+	sec xdp 2>"$TMP/xdp.err"; then
+	start_record "$TMP/xdp.json" --json -c 2 -i "eth0@$H1" \
+		icmp and src host 10.0.1.1
+	in_ns "$H1" busybox ping -c1 -W2 10.0.2.2 >/dev/null
+	wait "$REC_PID"
+	REC_PID=
+	ip -n "$R1" link set dev eth0 xdp off
+	query "lineage: veth's copy for XDP is a child, followed to h2" \
+		"$TMP/xdp.json" \
+		'len(traces) == 2 and ns_order(traces[0]) == ["h1", "r1"] and last(traces[0])["end"] == "consumed" and traces[1].get("parent_id") == traces[0]["trace_id"] and ns_order(traces[1]) == ["r1", "sw", "h2"] and any(r["kind"] == "copy" and "a copy made before it was freed" in r["text"] for r in traces[0]["records"])'
+else
+	not_ok "lineage of a rebuild: an XDP program on r1's eth0" "$TMP/xdp.err"
+fi
+
 # 5. -i: the trace starts where asked, not where the packet was first.
 start_record "$TMP/iface.json" --json -c 1 -i "eth0@$R1" icmp and host 10.0.1.1
 in_ns "$H1" busybox ping -c1 -W2 10.0.2.2 >/dev/null

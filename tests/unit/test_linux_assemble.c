@@ -571,6 +571,48 @@ test_copy(void)
 	mbt_lx_asm_free(&a);
 }
 
+/* A copy record says how the copy was made: by its reason. */
+static void
+test_copy_kinds(void)
+{
+	static const char *const want[] = {
+	    "sharing its data",
+	    "a fragment or segment made from it",
+	    "a copy made before it was freed",
+	};
+	static struct mbt_lx_asm a;
+	static struct emitted out;
+	static char all[512], expect[512];
+	struct ev_buf b;
+	size_t n;
+
+	for (int reason = 0; reason < 3; reason++) {
+		mbt_lx_asm_init(&a, &names, capture, &out, 0);
+		a.hold = true; /* as record holds ended traces */
+		out.n = 0;
+		n = make_event(&b, 1, MBT_LX_P_NETIF_RECEIVE_SKB, 10,
+		    MBT_LX_F_START, 0, 0);
+		mbt_lx_asm_feed(&a, &b, n);
+		n = make_event(&b, 1, MBT_LX_P_CONSUME_SKB, 20, MBT_LX_F_END,
+		    MBT_END_CONSUMED, 0);
+		mbt_lx_asm_feed(&a, &b, n);
+		/* After the end: the copy shows up once its original is gone. */
+		n = make_event(&b, 1, MBT_LX_P_COPY, 30, 0, 0, 0);
+		b.ev.related_id = 2;
+		b.ev.reason = (uint32_t)reason;
+		b.ev.value = MBT_LX_P_NETIF_RECEIVE_SKB;
+		CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+		mbt_lx_asm_release(&a);
+		CHECK(out.n == 1);
+		trace_texts(&out, all, sizeof(all));
+		snprintf(expect, sizeof(expect),
+		    "copy to trace 0x2 %s, first seen at netif_receive_skb|",
+		    want[reason]);
+		CHECK(strstr(all, expect) != NULL);
+		mbt_lx_asm_free(&a);
+	}
+}
+
 /* A packet queued while its next hop resolves says for which and how. */
 static void
 test_neigh(void)
@@ -686,6 +728,7 @@ main(void)
 	test_srcline();
 	test_neigh();
 	test_copy();
+	test_copy_kinds();
 	test_verdicts_placed();
 	test_verdict_waits();
 	test_function_return();
