@@ -380,6 +380,8 @@ snapshot_record(struct mbt_lx_asm *a, struct mbt_record *r,
 /*
  * A function's return says nothing of where the packet was (the packet
  * may be freed): where it was at the last hop before event i that says.
+ * A route lookup's device is where the packet is to go, and a copy's where
+ * the copy was: neither says where the packet was.
  */
 static void
 where_before(struct mbt_lx_asm *a, struct mbt_record *r,
@@ -388,9 +390,14 @@ where_before(struct mbt_lx_asm *a, struct mbt_record *r,
 	const struct mbt_lx_event *prev = NULL;
 	struct mbt_record where;
 
-	while (i-- > 0 && prev == NULL)
-		if (t->events[i]->netns != 0)
+	while (i-- > 0 && prev == NULL) {
+		uint8_t p = t->events[i]->point;
+
+		if (t->events[i]->netns != 0 &&
+		    p != MBT_LX_P_FIB_TABLE_LOOKUP &&
+		    p != MBT_LX_P_FIB6_TABLE_LOOKUP && p != MBT_LX_P_COPY)
 			prev = t->events[i];
+	}
 	if (prev == NULL)
 		return;
 	memset(&where, 0, sizeof(where));

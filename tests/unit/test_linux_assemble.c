@@ -329,9 +329,17 @@ test_function_return(void)
 	n = make_event(
 	    &b, 6, MBT_LX_P_NETIF_RECEIVE_SKB, 10, MBT_LX_F_START, 0, 0);
 	mbt_lx_asm_feed(&a, &b, n);
+	/* The route goes out of eth1: the packet is still on eth0. */
+	n = make_event(&b, 6, MBT_LX_P_FIB_TABLE_LOOKUP, 12, 0, 0, 0);
+	b.ev.ifindex = 3;
+	memcpy(b.ev.ifname, "eth1", 4);
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
 	n = make_event(&b, 6, MBT_LX_P_FUNCTION_RETURN, 15, 0, 0, 0);
 	b.ev.location = 0xffffffff81000000ULL;
 	b.ev.value = -22;
+	b.ev.netns = 0; /* the program reads nothing of the skb */
+	b.ev.ifindex = 0;
+	memset(b.ev.ifname, 0, sizeof(b.ev.ifname));
 	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
 	n = make_event(&b, 6, MBT_LX_P_FUNCTION_RETURN, 16, 0, 0, 0);
 	b.ev.location = 0xffffffff81000000ULL;
@@ -343,11 +351,13 @@ test_function_return(void)
 	CHECK(out.n == 1);
 	mbt_trace_init(&t);
 	CHECK(mbt_decode(out.buf[0], out.len[0], out.len[0], &t) == 0);
-	CHECK(t.nrecords == 4);
-	if (t.nrecords == 4) {
-		mbt_record_text(&t.records[1], text, sizeof(text));
-		CHECK_STR(text, "nf_hook_slow returned -22 (EINVAL)");
+	CHECK(t.nrecords == 5);
+	if (t.nrecords == 5) {
 		mbt_record_text(&t.records[2], text, sizeof(text));
+		CHECK_STR(text, "nf_hook_slow returned -22 (EINVAL)");
+		CHECK(t.records[2].has_iface && t.records[2].ifname.len == 4 &&
+		      memcmp(t.records[2].ifname.ptr, "eth0", 4) == 0);
+		mbt_record_text(&t.records[3], text, sizeof(text));
 		CHECK_STR(text, "nf_hook_slow returned 1");
 	}
 	mbt_trace_free(&t);
