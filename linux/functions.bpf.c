@@ -248,6 +248,37 @@ session(struct pt_regs *ctx, struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * fentry's return values: fexit, attached by linux/functions.c to the
+ * functions that return an int where few are asked for.  Unlike a session
+ * it sees the skb, not its trace: an error returned after the function
+ * freed the packet (which ended its trace) is not reported.
+ */
+static __always_inline void
+exited(__u64 *ctx, struct sk_buff *skb)
+{
+	__u64 key = (__u64)skb, rc = 0;
+	struct tracked *t;
+
+	if (bpf_get_func_ret(ctx, &rc) != 0 || (__s32)rc >= 0)
+		return;
+	if ((t = bpf_map_lookup_elem(&tracked, &key)) != NULL)
+		returned(t->trace_id, bpf_get_func_ip(ctx), (__s32)rc);
+}
+
+#define FEXIT(n)                                           \
+	SEC("fexit")                                       \
+	int fexit_skb##n(__u64 *ctx)                       \
+	{                                                  \
+		exited(ctx, (struct sk_buff *)ctx[n - 1]); \
+		return 0;                                  \
+	}
+FEXIT(1)
+FEXIT(2)
+FEXIT(3)
+FEXIT(4)
+FEXIT(5)
+
 #define SESSION(n)                                                           \
 	SEC("kprobe.multi")                                                  \
 	int session_skb##n(struct pt_regs *ctx)                              \

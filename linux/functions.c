@@ -31,12 +31,19 @@
 /* The attach type of kprobe.session (Linux 6.10), unknown to libbpf 1.1. */
 #define MBT_BPF_TRACE_KPROBE_SESSION 56
 
+/*
+ * fexit for fentry's return values only up to this many functions: on all
+ * 877 of 6.1 it doubled attaching (29 s to 58 s under TCG).
+ */
+#define FEXIT_MAX 100
+
 struct mbt_lx_fn {
 	struct functions_bpf *skel;
-	char mode[96];
+	char mode[160];
 	struct bpf_link *links[MBT_LX_FN_MAX_ARG]; /* kprobe-multi, template */
-	int sessions[MBT_LX_FN_MAX_ARG];	   /* kprobe.session links */
-	int *fds; /* fentry links beyond the templates */
+	struct bpf_link *exit_links[MBT_LX_FN_MAX_ARG]; /* fexit templates */
+	int sessions[MBT_LX_FN_MAX_ARG]; /* kprobe.session links */
+	int *fds; /* fentry and fexit links beyond the templates */
 	size_t nsessions, nfds, attached, returns, found;
 	double seconds;
 };
@@ -293,6 +300,7 @@ out:
 /* The template programs, indexed by the skb's argument position - 1. */
 struct programs {
 	struct bpf_program *fentry[MBT_LX_FN_MAX_ARG];
+	struct bpf_program *fexit[MBT_LX_FN_MAX_ARG];
 	struct bpf_program *kprobe[MBT_LX_FN_MAX_ARG];
 	struct bpf_program *session[MBT_LX_FN_MAX_ARG];
 };
@@ -304,6 +312,8 @@ programs(struct functions_bpf *s)
 	    .fentry = {s->progs.fentry_skb1, s->progs.fentry_skb2,
 		s->progs.fentry_skb3, s->progs.fentry_skb4,
 		s->progs.fentry_skb5},
+	    .fexit = {s->progs.fexit_skb1, s->progs.fexit_skb2,
+		s->progs.fexit_skb3, s->progs.fexit_skb4, s->progs.fexit_skb5},
 	    .kprobe = {s->progs.kprobe_skb1, s->progs.kprobe_skb2,
 		s->progs.kprobe_skb3, s->progs.kprobe_skb4,
 		s->progs.kprobe_skb5},
@@ -336,20 +346,33 @@ any_at(const struct mbt_lx_fn_list *l, int arg, bool session, bool returns)
 }
 
 /*
- * Each fentry template is loaded for one function of its position: the
- * one with the fewest arguments, since the trampoline refuses too many.
+ * Each fentry (fexit) template is loaded for one function of its position
+ * (that returns an int): the one with the fewest arguments, since the
+ * trampoline refuses too many.
  */
 static const struct mbt_lx_fn_func *
-template_target(const struct mbt_lx_fn_list *l, int arg)
+template_target(const struct mbt_lx_fn_list *l, int arg, bool int_only)
 {
 	const struct mbt_lx_fn_func *best = NULL;
 
 	for (size_t i = 0; i < l->n; i++) {
 		if (l->funcs[i].skb_arg == arg &&
+		    (!int_only || l->funcs[i].int_return) &&
 		    (best == NULL || l->funcs[i].nargs < best->nargs))
 			best = &l->funcs[i];
 	}
 	return best;
+}
+
+/* How many of the functions return an int. */
+static size_t
+count_int_returns(const struct mbt_lx_fn_list *l)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		n += l->funcs[i].int_return;
+	return n;
 }
 
 /* A kernel symbol's address from /proc/kallsyms; 0 when not found. */
@@ -395,7 +418,9 @@ load(struct mbt_lx_fn *f, const struct mbt_lx_fn_config *c,
 	bpf_program__set_autoload(s->progs.standalone_consume_skb, standalone);
 	p = programs(s);
 	for (int a = 1; a <= MBT_LX_FN_MAX_ARG; a++) {
-		const struct mbt_lx_fn_func *t = template_target(l, a);
+		const struct mbt_lx_fn_func *t = template_target(l, a, false);
+		const struct mbt_lx_fn_func *x =
+		    returns ? template_target(l, a, true) : NULL;
 
 		bpf_program__set_autoload(
 		    p.kprobe[a - 1], kprobe && any_at(l, a, false, returns));
@@ -409,6 +434,11 @@ load(struct mbt_lx_fn *f, const struct mbt_lx_fn_config *c,
 		if (!kprobe && t != NULL &&
 		    (rc = bpf_program__set_attach_target(
 			 p.fentry[a - 1], 0, t->name)) != 0)
+			return rc;
+		bpf_program__set_autoload(p.fexit[a - 1], !kprobe && x != NULL);
+		if (!kprobe && x != NULL &&
+		    (rc = bpf_program__set_attach_target(
+			 p.fexit[a - 1], 0, x->name)) != 0)
 			return rc;
 	}
 	return functions_bpf__load(s);
@@ -495,57 +525,76 @@ attach_kprobe_multi(
 }
 
 /*
- * The template, attached to its own function, then a copy of its final
- * instructions (maps already resolved) loaded and linked for every other
- * function of its position.  A function the kernel refuses is skipped:
- * the count says how many made it.
+ * The template prog, attached to its own function t, then a copy of its
+ * final instructions (maps already resolved) loaded and linked for every
+ * other function of position a (that returns an int, for fexit).  A
+ * function the kernel refuses is skipped.  Returns the functions attached.
  */
+static size_t
+attach_trampolines(struct mbt_lx_fn *f, const struct mbt_lx_fn_list *l,
+    struct bpf_program *prog, const struct mbt_lx_fn_func *t, int a,
+    struct bpf_link **template_link)
+{
+	enum bpf_attach_type type = bpf_program__expected_attach_type(prog);
+	const struct bpf_insn *insns = bpf_program__insns(prog);
+	size_t ninsns = bpf_program__insn_cnt(prog), n = 1;
+	bool int_only = type == BPF_TRACE_FEXIT;
+
+	if ((*template_link = bpf_program__attach_trace(prog)) == NULL)
+		return 0;
+	for (size_t i = 0; i < l->n; i++) {
+		LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = type,
+		    .attach_btf_id = l->funcs[i].btf_id);
+		int fd, link;
+
+		if (l->funcs[i].skb_arg != a || &l->funcs[i] == t ||
+		    (int_only && !l->funcs[i].int_return))
+			continue;
+		fd = bpf_prog_load(BPF_PROG_TYPE_TRACING,
+		    bpf_program__name(prog), "Dual BSD/GPL", insns, ninsns, &o);
+		if (fd < 0)
+			continue;
+		link = bpf_link_create(fd, 0, type, NULL);
+		close(fd);
+		if (link < 0)
+			continue;
+		f->fds[f->nfds++] = link;
+		n++;
+	}
+	return n;
+}
+
+/* fentry on every function, and fexit on those returning an int. */
 static int
-attach_fentry(struct mbt_lx_fn *f, const struct mbt_lx_fn_list *l)
+attach_fentry(struct mbt_lx_fn *f, const struct mbt_lx_fn_list *l, bool returns)
 {
 	struct programs p = programs(f->skel);
 	struct rlimit rl;
 
-	/* A link per function: a thousand descriptors and more. */
+	/* A link per function (two with fexit): a thousand and more. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	if ((f->fds = calloc(l->n, sizeof(*f->fds))) == NULL)
+	if ((f->fds = calloc(2 * l->n, sizeof(*f->fds))) == NULL)
 		return -ENOMEM;
 	for (int a = 1; a <= MBT_LX_FN_MAX_ARG; a++) {
-		const struct mbt_lx_fn_func *t = template_target(l, a);
-		const struct bpf_insn *insns;
-		size_t ninsns;
+		const struct mbt_lx_fn_func *t = template_target(l, a, false);
+		const struct mbt_lx_fn_func *x =
+		    returns ? template_target(l, a, true) : NULL;
 
 		if (t == NULL)
 			continue;
-		if ((f->links[a - 1] =
-			    bpf_program__attach_trace(p.fentry[a - 1])) == NULL)
+		f->attached += attach_trampolines(
+		    f, l, p.fentry[a - 1], t, a, &f->links[a - 1]);
+		if (f->links[a - 1] == NULL)
 			return -errno;
-		f->attached++;
-		insns = bpf_program__insns(p.fentry[a - 1]);
-		ninsns = bpf_program__insn_cnt(p.fentry[a - 1]);
-		for (size_t i = 0; i < l->n; i++) {
-			LIBBPF_OPTS(bpf_prog_load_opts, o,
-			    .expected_attach_type = BPF_TRACE_FENTRY,
-			    .attach_btf_id = l->funcs[i].btf_id);
-			int prog, link;
-
-			if (l->funcs[i].skb_arg != a || &l->funcs[i] == t)
-				continue;
-			prog = bpf_prog_load(BPF_PROG_TYPE_TRACING,
-			    bpf_program__name(p.fentry[a - 1]), "Dual BSD/GPL",
-			    insns, ninsns, &o);
-			if (prog < 0)
-				continue;
-			link = bpf_link_create(prog, 0, BPF_TRACE_FENTRY, NULL);
-			close(prog);
-			if (link < 0)
-				continue;
-			f->fds[f->nfds++] = link;
-			f->attached++;
-		}
+		if (x == NULL)
+			continue;
+		f->returns += attach_trampolines(
+		    f, l, p.fexit[a - 1], x, a, &f->exit_links[a - 1]);
+		if (f->exit_links[a - 1] == NULL)
+			return -errno;
 	}
 	return 0;
 }
@@ -563,7 +612,8 @@ release(struct mbt_lx_fn *f)
 	f->nsessions = 0;
 	for (int a = 0; a < MBT_LX_FN_MAX_ARG; a++) {
 		bpf_link__destroy(f->links[a]);
-		f->links[a] = NULL;
+		bpf_link__destroy(f->exit_links[a]);
+		f->links[a] = f->exit_links[a] = NULL;
 	}
 	functions_bpf__destroy(f->skel);
 	f->skel = NULL;
@@ -579,7 +629,7 @@ try_mode(struct mbt_lx_fn *f, const struct mbt_lx_fn_config *c,
 
 	if (rc == 0)
 		rc = kprobe ? attach_kprobe_multi(f, l, returns)
-			    : attach_fentry(f, l);
+			    : attach_fentry(f, l, returns);
 	if (rc == 0)
 		rc = attach_standalone_ends(f);
 	if (rc == 0 && f->attached == 0)
@@ -587,6 +637,34 @@ try_mode(struct mbt_lx_fn *f, const struct mbt_lx_fn_config *c,
 	if (rc != 0)
 		release(f);
 	return rc;
+}
+
+/* fentry, with fexit for return values where few functions return an int. */
+static int
+fentry_mode(struct mbt_lx_fn *f, const struct mbt_lx_fn_config *c,
+    const struct mbt_lx_fn_list *l)
+{
+	size_t nint = count_int_returns(l);
+	bool returns = !c->no_returns && nint > 0 && nint <= FEXIT_MAX;
+	int rc = try_mode(f, c, l, false, returns);
+
+	if (rc != 0 && returns) /* fexit refused: without, then */
+		rc = try_mode(f, c, l, false, returns = false);
+	if (rc != 0)
+		return rc;
+	if (returns)
+		snprintf(f->mode, sizeof(f->mode),
+		    "fentry with return values (fexit on %zu of %zu)",
+		    f->returns, nint);
+	else if (c->no_returns || nint == 0)
+		snprintf(f->mode, sizeof(f->mode), "fentry%s",
+		    c->no_returns ? ", return values off" : "");
+	else
+		snprintf(f->mode, sizeof(f->mode),
+		    "fentry without return values (fexit on %zu functions "
+		    "would double attaching; --functions to %d or fewer)",
+		    nint, FEXIT_MAX);
+	return 0;
 }
 
 int
@@ -613,10 +691,9 @@ mbt_lx_fn_attach(struct mbt_lx_fn **out, const struct mbt_lx_fn_config *c,
 	}
 	f->found = l.n;
 	/*
-	 * kprobe-multi with return values, without, then fentry without:
-	 * fexit on the functions that return an int doubled fentry's attach
-	 * (6.1 under TCG: 29 s, 58 s with fexit on 877 of 1386 functions),
-	 * and each link costs a grace period more to release.
+	 * kprobe-multi with return values, without, then fentry: with fexit
+	 * on the functions that return an int only where few are asked for
+	 * (see FEXIT_MAX): each link costs a grace period more to release.
 	 */
 	rc = -EOPNOTSUPP;
 	if (c->mode != MBT_LX_FN_FENTRY && !c->no_returns)
@@ -632,10 +709,8 @@ mbt_lx_fn_attach(struct mbt_lx_fn **out, const struct mbt_lx_fn_config *c,
 		    "kprobe-multi without return values (kprobe.session, "
 		    "Linux 6.10: %s)",
 		    strerror(-sessrc));
-	if (rc != 0 && c->mode != MBT_LX_FN_KPROBE_MULTI &&
-	    (rc = try_mode(f, c, &l, false, false)) == 0)
-		snprintf(f->mode, sizeof(f->mode),
-		    "fentry without return values (they need kprobe-multi)");
+	if (rc != 0 && c->mode != MBT_LX_FN_KPROBE_MULTI)
+		rc = fentry_mode(f, c, &l);
 	mbt_lx_fn_list_free(&l);
 	if (rc != 0) {
 		snprintf(err, errlen, "%s%s%s%s%s",
