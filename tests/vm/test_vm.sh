@@ -7,25 +7,18 @@
 # waited for.  MBT_VM_KERNELS="6.12" narrows the kernels; MBT_VM=0 skips.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
+. tests/vm/lib.sh
 
-RUN=tests/vm/run
-KERNELS=${MBT_VM_KERNELS:-6.1 6.12}
 # The guest writes only where the project is shared (not the host's /tmp),
 # and another make check may run this suite in the same tree at once.
 mkdir -p build/vm
 OUT=$(mktemp -d build/vm/test_vm.XXXXXX)
 trap 'rm -rf "$TMP" "$OUT"' EXIT
 
-if [ "${MBT_VM:-1}" = 0 ]; then
-	skip "MBT_VM=0: the VM suites are left out"
+vm_suite_runs || {
 	finish
 	exit
-fi
-if [ "$(id -u)" != 0 ]; then
-	skip "the VM suite needs root (to install qemu and fetch the kernels)"
-	finish
-	exit
-fi
+}
 for k in $KERNELS; do
 	if ! $RUN --setup --kernel "$k" >"$TMP/setup" 2>&1; then
 		not_ok "kernel $k prepared" "$TMP/setup"
