@@ -39,6 +39,7 @@ static const char *const point_names[MBT_LX_P_MAX + 1] = {
     [MBT_LX_P_SK_DATA_READY] = "sk_data_ready",
     [MBT_LX_P_COPY] = "copy",
     [MBT_LX_P_NEIGH] = "neigh_event_send",
+    [MBT_LX_P_GRO_RECEIVE] = "napi_gro_receive",
 };
 
 const char *
@@ -244,6 +245,11 @@ point_text(const struct mbt_lx_event *ev, char *text, size_t size)
 		snprintf(text, size, "queued to a socket");
 		break;
 	case MBT_LX_P_NEIGH: neigh_text(ev, text, size); break;
+	case MBT_LX_P_GRO_RECEIVE:
+		if (ev->flags & MBT_LX_F_END)
+			snprintf(text, size,
+			    "by GRO, merged into the packet before it");
+		break;
 	case MBT_LX_P_SKB_COPY_DATAGRAM_IOVEC:
 		snprintf(text, size, "%d bytes read by pid %" PRIu32, ev->value,
 		    ev->pid);
@@ -378,10 +384,11 @@ snapshot_record(struct mbt_lx_asm *a, struct mbt_record *r,
 }
 
 /*
- * A function's return says nothing of where the packet was (the packet
- * may be freed): where it was at the last hop before event i that says.
- * A route lookup's device is where the packet is to go, and a copy's where
- * the copy was: neither says where the packet was.
+ * A function's return and a GRO merge say nothing of where the packet was
+ * (it may be freed): where it was at the last hop before event i that says.
+ * A route lookup's device is where the packet is to go, a copy's where the
+ * copy was, and a veth driver returns after the packet entered its peer:
+ * none says where the packet was.
  */
 static void
 where_before(struct mbt_lx_asm *a, struct mbt_record *r,
@@ -395,7 +402,8 @@ where_before(struct mbt_lx_asm *a, struct mbt_record *r,
 
 		if (t->events[i]->netns != 0 &&
 		    p != MBT_LX_P_FIB_TABLE_LOOKUP &&
-		    p != MBT_LX_P_FIB6_TABLE_LOOKUP && p != MBT_LX_P_COPY)
+		    p != MBT_LX_P_FIB6_TABLE_LOOKUP && p != MBT_LX_P_COPY &&
+		    p != MBT_LX_P_NET_DEV_XMIT)
 			prev = t->events[i];
 	}
 	if (prev == NULL)
@@ -465,7 +473,9 @@ emit_trace(struct mbt_lx_asm *a, struct mbt_lx_open_trace *t, bool ended)
 		if (i == t->nevents)
 			break;
 		event_record(a, &r, ev, first->time_ns, text, sizeof(text));
-		if (ev->point == MBT_LX_P_FUNCTION_RETURN && !r.has_ns)
+		if ((ev->point == MBT_LX_P_FUNCTION_RETURN ||
+			ev->point == MBT_LX_P_GRO_RECEIVE) &&
+		    !r.has_ns)
 			where_before(a, &r, t, i);
 		mbt_enc_event(&e, &r);
 		/* And where it changed, and at its end. */

@@ -976,6 +976,68 @@ route_event(__u8 point, __u32 table, struct net_device *dev, __s32 err,
 }
 
 /*
+ * GRO may merge a packet into the one before it of its flow, and free its
+ * sk_buff with no tracepoint (or keep it in that one's list): its trace
+ * ends there, or the address would carry it on into a later skb.  Entry
+ * names the skb, exit the result.
+ */
+#define GRO_MERGED_ 1
+#define GRO_MERGED_FREE_ 2
+
+SEC("tp_btf/napi_gro_receive_entry")
+int
+BPF_PROG(napi_gro_receive_entry, const struct sk_buff *skb)
+{
+	__u32 zero = 0;
+	struct current *c;
+	__u64 key = (__u64)skb;
+
+	if (ntracked == 0 || !(c = bpf_map_lookup_elem(&current, &zero)))
+		return 0;
+	c->gro_skb = bpf_map_lookup_elem(&tracked, &key) ? key : 0;
+	/* A hop too: a veth in NAPI mode hands it over with no netif_rx. */
+	return c->gro_skb ? track(ctx, (struct sk_buff *)skb, NULL,
+				MBT_LX_P_GRO_RECEIVE, false, 0, 0, 0, 0)
+			  : 0;
+}
+
+SEC("tp_btf/napi_gro_receive_exit")
+int
+BPF_PROG(napi_gro_receive_exit, int ret)
+{
+	__u32 zero = 0;
+	struct current *c = bpf_map_lookup_elem(&current, &zero);
+	struct head_owner *o;
+	struct tracked *t;
+	struct scratch *s;
+	__u64 key, head;
+
+	if (!c || !c->gro_skb)
+		return 0;
+	key = c->gro_skb;
+	c->gro_skb = 0;
+	if ((ret != GRO_MERGED_ && ret != GRO_MERGED_FREE_) ||
+	    !(t = bpf_map_lookup_elem(&tracked, &key)) || !(s = get_scratch()))
+		return 0;
+	/* Nothing of the skb is read: it may be freed (the assembler gives
+	 * the event the place of the hop before). */
+	fill_head(s, MBT_LX_P_GRO_RECEIVE, t->trace_id);
+	s->ev.flags = MBT_LX_F_END;
+	s->ev.end = MBT_END_CONSUMED;
+	s->ev.value = ret;
+	end_current(t);
+	submit(s, NULL);
+	/* Its data, if still there, is the merged packet's. */
+	head = t->head;
+	o = head ? bpf_map_lookup_elem(&heads, &head) : NULL;
+	if (o && o->trace_id == t->trace_id)
+		bpf_map_delete_elem(&heads, &head);
+	if (bpf_map_delete_elem(&tracked, &key) == 0)
+		__sync_fetch_and_add(&ntracked, -1);
+	return 0;
+}
+
+/*
  * The next hop's link address is not known: the packet waits in the
  * neighbour's queue while it resolves (rc 1), the last in it.  (When the
  * address is only to be confirmed, rc 0, the packet goes on and the

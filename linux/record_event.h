@@ -52,6 +52,10 @@ enum mbt_lx_point {
 	 * neighbour's NUD_* state, reason = 1 (queued until it resolves),
 	 * family and gw = the neighbour's address. */
 	MBT_LX_P_NEIGH,
+	/* The packet entered GRO (napi_gro_receive); with MBT_LX_F_END, GRO
+	 * merged it into the one before it of its flow (value = the
+	 * gro_result): it is that packet's data now. */
+	MBT_LX_P_GRO_RECEIVE,
 	MBT_LX_P_FUNCTION = 64, /* linux/functions.bpf.c: location = the function */
 	/* A function returned: location = the function, value = what it
 	 * returned (sent only when that says error or drop). */

@@ -57,6 +57,8 @@ struct current {
 	/* The last traced packet consumed, for its rebuilds (rebuilt_from()). */
 	__u64 gone_id, gone_time_ns, gone_netns;
 	__u32 gone_digest, pad3;
+	/* The traced skb in napi_gro_receive(), which may merge it. */
+	__u64 gro_skb;
 };
 
 struct {

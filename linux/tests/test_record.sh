@@ -312,6 +312,38 @@ else
 	skip "lineage of segments: no ethtool to turn segmentation offload off"
 fi
 
+# 4h. GRO: with segmentation offload off in h1 and GRO on r1's eth0, r1
+# merges h1's TCP segments; each merged one's trace ends there (GRO frees
+# it without a tracepoint), none is left open, and the packets GRO made
+# go on to h2.
+if command -v ethtool >/dev/null; then
+	in_ns "$H1" ethtool -K eth0 tso off gso off
+	in_ns "$R1" ethtool -K eth0 gro on
+	in_ns "$H2" python3 -c 'import socket, sys
+s = socket.socket(); s.bind(("10.0.2.2", 7301)); s.listen(1); s.settimeout(120)
+sys.stdout.write("ready\n"); sys.stdout.flush()
+c, _ = s.accept()
+while c.recv(65536): pass' >"$TMP/gro.out" 2>&1 &
+	receiver=$!
+	for _ in $(seq 1 50); do
+		grep -q ready "$TMP/gro.out" && break
+		sleep 0.1
+	done
+	start_record "$TMP/gro.json" --json tcp dst port 7301 and greater 1000
+	in_ns "$H1" python3 -c 'import socket
+s = socket.create_connection(("10.0.2.2", 7301))
+s.sendall(b"g" * 200000); s.close()'
+	wait "$receiver" # it has read everything
+	stop_record
+	in_ns "$H1" ethtool -K eth0 tso on gso on
+	in_ns "$R1" ethtool -K eth0 gro off
+	query "GRO: merged segments end in r1, none left open, merged ones reach h2" \
+		"$TMP/gro.json" \
+		'summary["unfinished"] == 0 and any(last(t)["func"] == "napi_gro_receive" and last(t)["ns"].endswith("r1") and "merged" in last(t)["text"] for t in traces) and any(ns_order(t)[-1] == "h2" and last(t)["kind"] == "end" and last(t)["end"] == "delivered" for t in traces)'
+else
+	skip "GRO: no ethtool to turn segmentation offload off"
+fi
+
 # 4g. Lineage of a rebuild: with an XDP program on r1's eth0, veth copies
 # each packet from h1 into a new skb with room for XDP and frees the old
 # one.  Traces start in h1 only: the copy is followed as its child.

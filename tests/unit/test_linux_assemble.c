@@ -623,6 +623,38 @@ test_copy_kinds(void)
 	}
 }
 
+/*
+ * GRO merged a packet into the one before it: its trace ends there, in the
+ * place of its GRO hop (the event reads nothing of the freed skb; the
+ * sender's driver returned after the packet had crossed).
+ */
+static void
+test_gro_merged(void)
+{
+	static struct mbt_lx_asm a;
+	static struct emitted out;
+	static char all[512];
+	struct mbt_trace t;
+
+	mbt_lx_asm_init(&a, &names, capture, &out, 0);
+	feed_at(&a, NS_H1, 2, "eth0", MBT_LX_P_NET_DEV_START_XMIT, 10,
+	    MBT_LX_F_START, 0);
+	feed_at(&a, NS_R1, 2, "eth0", MBT_LX_P_GRO_RECEIVE, 20, 0, 0);
+	feed_at(&a, NS_H1, 2, "eth0", MBT_LX_P_NET_DEV_XMIT, 25, 0, 0);
+	feed_at(&a, 0, 0, "", MBT_LX_P_GRO_RECEIVE, 30, MBT_LX_F_END,
+	    MBT_END_CONSUMED);
+	CHECK(out.n == 1);
+	trace_texts(&out, all, sizeof(all));
+	CHECK(strstr(all, "|napi_gro_receive end consumed by GRO, merged into "
+			  "the packet before it|") != NULL);
+	mbt_trace_init(&t);
+	CHECK(mbt_decode(out.buf[0], out.len[0], out.len[0], &t) == 0);
+	CHECK(t.nrecords >= 2 && t.records[t.nrecords - 1].has_ns &&
+	      t.records[t.nrecords - 1].ns_id == NS_R1);
+	mbt_trace_free(&t);
+	mbt_lx_asm_free(&a);
+}
+
 /* A packet queued while its next hop resolves says for which and how. */
 static void
 test_neigh(void)
@@ -739,6 +771,7 @@ main(void)
 	test_neigh();
 	test_copy();
 	test_copy_kinds();
+	test_gro_merged();
 	test_verdicts_placed();
 	test_verdict_waits();
 	test_function_return();
