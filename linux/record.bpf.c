@@ -981,9 +981,6 @@ route_event(__u8 point, __u32 table, struct net_device *dev, __s32 err,
  * ends there, or the address would carry it on into a later skb.  Entry
  * names the skb, exit the result.
  */
-#define GRO_MERGED_ 1
-#define GRO_MERGED_FREE_ 2
-
 SEC("tp_btf/napi_gro_receive_entry")
 int
 BPF_PROG(napi_gro_receive_entry, const struct sk_buff *skb)
@@ -1016,7 +1013,8 @@ BPF_PROG(napi_gro_receive_exit, int ret)
 		return 0;
 	key = c->gro_skb;
 	c->gro_skb = 0;
-	if ((ret != GRO_MERGED_ && ret != GRO_MERGED_FREE_) ||
+	/* (GRO_HELD: it is the packet others merge into, and goes on.) */
+	if ((ret != GRO_MERGED && ret != GRO_MERGED_FREE) ||
 	    !(t = bpf_map_lookup_elem(&tracked, &key)) || !(s = get_scratch()))
 		return 0;
 	/* Nothing of the skb is read: it may be freed (the assembler gives

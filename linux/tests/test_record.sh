@@ -315,7 +315,8 @@ fi
 # 4h. GRO: with segmentation offload off in h1 and GRO on r1's eth0, r1
 # merges h1's TCP segments; each merged one's trace ends there (GRO frees
 # it without a tracepoint), none is left open, and the packets GRO made
-# go on to h2.
+# go on to h2.  (Without sk_data_ready, before 6.3, a segment TCP merges
+# into its socket's queue in h2 is freed unseen: its trace stays open.)
 if command -v ethtool >/dev/null; then
 	in_ns "$H1" ethtool -K eth0 tso off gso off
 	in_ns "$R1" ethtool -K eth0 gro on
@@ -339,7 +340,7 @@ s.sendall(b"g" * 200000); s.close()'
 	in_ns "$R1" ethtool -K eth0 gro off
 	query "GRO: merged segments end in r1, none left open, merged ones reach h2" \
 		"$TMP/gro.json" \
-		'summary["unfinished"] == 0 and any(last(t)["func"] == "napi_gro_receive" and last(t)["ns"].endswith("r1") and "merged" in last(t)["text"] for t in traces) and any(ns_order(t)[-1] == "h2" and last(t)["kind"] == "end" and last(t)["end"] == "delivered" for t in traces)'
+		'all(last(t)["kind"] == "end" or ("sk_data_ready" in summary["hooks_missing"] and ns_order(t)[-1] == "h2") for t in traces) and any(last(t)["func"] == "napi_gro_receive" and last(t)["ns"].endswith("r1") and "merged" in last(t)["text"] for t in traces) and any(ns_order(t)[-1] == "h2" and last(t)["kind"] == "end" and last(t)["end"] == "delivered" for t in traces)'
 else
 	skip "GRO: no ethtool to turn segmentation offload off"
 fi
