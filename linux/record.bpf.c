@@ -424,6 +424,16 @@ set_current(struct sk_buff *skb, struct scratch *s, struct tracked *t)
 		bpf_probe_read_kernel(&c->daddr6, 16, head + nh + 24);
 }
 
+/* The data at head is no longer the packet of trace trace_id (if it was). */
+static __always_inline void
+disown(__u64 head, __u64 trace_id)
+{
+	struct head_owner *o = head ? bpf_map_lookup_elem(&heads, &head) : NULL;
+
+	if (o && o->trace_id == trace_id)
+		bpf_map_delete_elem(&heads, &head);
+}
+
 /*
  * Keep heads up to date for a traced skb: its data may move (a copy for
  * more headroom), and at its end the data is no longer its.
@@ -432,24 +442,26 @@ static __always_inline void
 own_head(struct sk_buff *skb, struct tracked *t, __u8 end)
 {
 	__u64 head = (__u64)skb->head;
-	struct head_owner *o;
 
 	if (end) {
-		o = bpf_map_lookup_elem(&heads, &head);
-		if (o && o->trace_id == t->trace_id)
-			bpf_map_delete_elem(&heads, &head);
+		disown(head, t->trace_id);
 	} else if (head != t->head) {
 		struct head_owner no = {t->trace_id, (__u64)skb};
-		__u64 old = t->head;
 
 		/* Its old data may be freed, and given to another packet. */
-		o = old ? bpf_map_lookup_elem(&heads, &old) : NULL;
-		if (o && o->trace_id == t->trace_id)
-			bpf_map_delete_elem(&heads, &old);
+		disown(t->head, t->trace_id);
 		/* A copy leaves the data to its original, which owns it. */
 		bpf_map_update_elem(&heads, &head, &no, BPF_NOEXIST);
 		t->head = head;
 	}
+}
+
+/* A trace ended: the skb at key is no longer followed. */
+static __always_inline void
+forget(__u64 key)
+{
+	if (bpf_map_delete_elem(&tracked, &key) == 0)
+		__sync_fetch_and_add(&ntracked, -1);
 }
 
 /*
@@ -540,8 +552,8 @@ emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
 		remember_consumed(t, s, digest);
 	submit(s, end ? NULL : t);
 	own_head(skb, t, end);
-	if (end && !start && bpf_map_delete_elem(&tracked, &key) == 0)
-		__sync_fetch_and_add(&ntracked, -1);
+	if (end && !start)
+		forget(key);
 	return 0;
 }
 
@@ -1004,10 +1016,9 @@ BPF_PROG(napi_gro_receive_exit, int ret)
 {
 	__u32 zero = 0;
 	struct current *c = bpf_map_lookup_elem(&current, &zero);
-	struct head_owner *o;
 	struct tracked *t;
 	struct scratch *s;
-	__u64 key, head;
+	__u64 key;
 
 	if (!c || !c->gro_skb)
 		return 0;
@@ -1026,12 +1037,8 @@ BPF_PROG(napi_gro_receive_exit, int ret)
 	end_current(t);
 	submit(s, NULL);
 	/* Its data, if still there, is the merged packet's. */
-	head = t->head;
-	o = head ? bpf_map_lookup_elem(&heads, &head) : NULL;
-	if (o && o->trace_id == t->trace_id)
-		bpf_map_delete_elem(&heads, &head);
-	if (bpf_map_delete_elem(&tracked, &key) == 0)
-		__sync_fetch_and_add(&ntracked, -1);
+	disown(t->head, t->trace_id);
+	forget(key);
 	return 0;
 }
 

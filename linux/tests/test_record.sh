@@ -117,6 +117,26 @@ start_record() {
 	return 1
 }
 
+# wait_ready FILE: until a helper process wrote "ready" there (5 s at most).
+wait_ready() {
+	for _ in $(seq 1 50); do
+		grep -q ready "$1" && return
+		sleep 0.1
+	done
+}
+
+# tcp_sink PORT: a TCP server in h2 that reads one connection to its end,
+# in the background (SINK_PID) once it listens.
+tcp_sink() {
+	in_ns "$H2" python3 -c 'import socket, sys
+s = socket.socket(); s.bind(("10.0.2.2", int(sys.argv[1]))); s.listen(1)
+s.settimeout(120); sys.stdout.write("ready\n"); sys.stdout.flush()
+c, _ = s.accept()
+while c.recv(65536): pass' "$1" >"$TMP/sink$1.out" 2>&1 &
+	SINK_PID=$!
+	wait_ready "$TMP/sink$1.out"
+}
+
 # stop_record: SIGINT, and wait for the summary.
 stop_record() {
 	sleep 0.3
@@ -239,7 +259,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("10.0.2.2", 7002)); s.settimeout(120); sys.stdout.write("ready\n")
 sys.stdout.flush(); s.recv(100)' >"$TMP/listen.out" 2>&1 &
 listener=$!
-for _ in $(seq 1 50); do grep -q ready "$TMP/listen.out" && break; sleep 0.1; done
+wait_ready "$TMP/listen.out"
 start_record "$TMP/deliver.json" --json -c 1 udp port 7002
 in_ns "$H1" bash -c 'echo x >/dev/udp/10.0.2.2/7002'
 wait "$REC_PID"
@@ -289,15 +309,7 @@ query "lineage: r1's two fragments are children of the datagram's trace" \
 # the segments are children of its trace, delivered in h2.
 if command -v ethtool >/dev/null; then
 	in_ns "$R1" ethtool -K eth1 tso off gso off
-	in_ns "$H2" python3 -c 'import socket, sys
-s = socket.socket(); s.bind(("10.0.2.2", 7300)); s.listen(1); s.settimeout(120)
-sys.stdout.write("ready\n"); sys.stdout.flush()
-c, _ = s.accept()
-while c.recv(65536): pass' >"$TMP/tcp.out" 2>&1 &
-	for _ in $(seq 1 50); do
-		grep -q ready "$TMP/tcp.out" && break
-		sleep 0.1
-	done
+	tcp_sink 7300
 	start_record "$TMP/gso.json" --json --duration 4 \
 		tcp dst port 7300 and greater 2000
 	in_ns "$H1" python3 -c 'import socket
@@ -320,21 +332,12 @@ fi
 if command -v ethtool >/dev/null; then
 	in_ns "$H1" ethtool -K eth0 tso off gso off
 	in_ns "$R1" ethtool -K eth0 gro on
-	in_ns "$H2" python3 -c 'import socket, sys
-s = socket.socket(); s.bind(("10.0.2.2", 7301)); s.listen(1); s.settimeout(120)
-sys.stdout.write("ready\n"); sys.stdout.flush()
-c, _ = s.accept()
-while c.recv(65536): pass' >"$TMP/gro.out" 2>&1 &
-	receiver=$!
-	for _ in $(seq 1 50); do
-		grep -q ready "$TMP/gro.out" && break
-		sleep 0.1
-	done
+	tcp_sink 7301
 	start_record "$TMP/gro.json" --json tcp dst port 7301 and greater 1000
 	in_ns "$H1" python3 -c 'import socket
 s = socket.create_connection(("10.0.2.2", 7301))
 s.sendall(b"g" * 200000); s.close()'
-	wait "$receiver" # it has read everything
+	wait "$SINK_PID" # it has read everything
 	stop_record
 	in_ns "$H1" ethtool -K eth0 tso on gso on
 	in_ns "$R1" ethtool -K eth0 gro off
@@ -425,7 +428,7 @@ for _ in range(1200):
 socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("10.0.2.2", 7005))' \
 	"$TMP/go" >"$TMP/sender.out" 2>&1 &
 sender=$!
-for _ in $(seq 1 50); do grep -q ready "$TMP/sender.out" && break; sleep 0.1; done
+wait_ready "$TMP/sender.out"
 start_record "$TMP/pid.json" --json --pid "$(awk '{print $2}' "$TMP/sender.out")"
 in_ns "$H1" bash -c 'echo x >/dev/udp/10.0.2.2/7005'
 touch "$TMP/go"

@@ -44,23 +44,21 @@ case $(uname -r) in
 6.1.*) narrow=(--functions '^(ip_rcv|ip_route_input_noref|ip_forward|ip_output|icmp_rcv)$') ;;
 *) narrow=() ;;
 esac
-(
-	build/bin/mbuftrace record "${narrow[@]}" -c 2 -w "$out/record.pcap" \
-		'icmp and dst host 10.99.1.2' 2>"$out/record.err" &
-	rec=$!
-	for _ in $(seq 60); do
-		grep -q 'full-function mode' "$out/record.err" && break
-		sleep 0.5
-	done
-	ip netns exec mbt-a busybox ping -c 1 -W 3 10.99.1.2 >/dev/null
-	# The second trace: a drop after an error return (rp_filter).
-	ip netns exec mbt-r sysctl -qw net.ipv4.conf.all.rp_filter=1
-	ip netns exec mbt-a busybox ping -c 1 -W 1 -I 10.99.5.1 10.99.1.2 \
-		>/dev/null
-	ip netns exec mbt-r sysctl -qw net.ipv4.conf.all.rp_filter=0
-	wait $rec
-	echo "rc $?" >>"$out/record.err"
-)
+build/bin/mbuftrace record "${narrow[@]}" -c 2 -w "$out/record.pcap" \
+	'icmp and dst host 10.99.1.2' 2>"$out/record.err" &
+rec=$!
+for _ in $(seq 60); do
+	grep -q 'full-function mode' "$out/record.err" && break
+	sleep 0.5
+done
+ip netns exec mbt-a busybox ping -c 1 -W 3 10.99.1.2 >/dev/null
+# The second trace: a drop after an error return (rp_filter).
+ip netns exec mbt-r sysctl -qw net.ipv4.conf.all.rp_filter=1
+ip netns exec mbt-a busybox ping -c 1 -W 1 -I 10.99.5.1 10.99.1.2 \
+	>/dev/null
+ip netns exec mbt-r sysctl -qw net.ipv4.conf.all.rp_filter=0
+wait $rec
+echo "rc $?" >>"$out/record.err"
 
 $probe --daddr 10.99.1.2 -- sh -c '
 	ip netns exec mbt-a busybox ping -c 1 -W 3 10.99.1.2
