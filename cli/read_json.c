@@ -208,6 +208,8 @@ json_header(
 	key_u64(o, "caplen", p->caplen);
 	key_u64(o, "wirelen", p->wirelen);
 	key_cstr(o, "format", mbt_format_name(t->format));
+	if (t->format == MBT_FORMAT_V2 || t->format == MBT_FORMAT_V2_EARLY)
+		key_cstr(o, "layout", mbt_layout_name(t->format));
 	key_str(o, "summary", summary,
 	    n < sizeof(summary) ? n : sizeof(summary) - 1);
 	if (t->format == MBT_FORMAT_V3) {

@@ -133,6 +133,8 @@ put_header(struct out *o, const struct mbt_packet *p, const struct mbt_trace *t)
 	out_put(o, summary, n < sizeof(summary) ? n : sizeof(summary) - 1);
 	out_str(o, "\n   ");
 	out_str(o, mbt_format_name(t->format));
+	if (t->format == MBT_FORMAT_V2_EARLY)
+		out_str(o, " (early layout)");
 	if (t->origin == MBT_ORIGIN_FREEBSD)
 		out_str(o, " from FreeBSD");
 	else if (t->origin == MBT_ORIGIN_LINUX)

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Decoding of the prototype's layouts, v1 (either byte order) and v2.  They
- * carry no magic, so each candidate is tested in the order docs/format.md
- * gives, v2, then v1 little-endian (what the prototype's kernel wrote), then
- * v1 big-endian (what its dissector read), and the first that explains the
- * bytes is decoded.
+ * Decoding of the prototype's layouts, v1 (either byte order) and v2 (its
+ * early and its later type numbers).  They carry no magic, so each candidate
+ * is tested in the order docs/format.md gives, v2, then v1 little-endian
+ * (what the prototype's kernel wrote), then v1 big-endian (what its
+ * dissector read), and the first that explains the bytes is decoded.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -14,6 +14,12 @@
 
 #include "bytes.h"
 #include "decode_internal.h"
+
+static bool
+is_v2(enum mbt_format f)
+{
+	return f == MBT_FORMAT_V2 || f == MBT_FORMAT_V2_EARLY;
+}
 
 /* How a layout explains the bytes. */
 enum fit { FIT_NO, FIT_YES, FIT_TRUNCATED };
@@ -45,11 +51,77 @@ no_fit(struct layout *l, const char *fmt, ...)
 	return FIT_NO;
 }
 
-/* The v2 test: framing only (types 0 or 1, records fill the packet). */
+/* Does a type 1 record hold a prototype string?  Only captured bytes count. */
+static bool
+looks_like_text(const uint8_t *s, size_t have, unsigned len)
+{
+	for (size_t i = 0; i < have; i++) {
+		if (s[i] == '\0')
+			return i + 1 == len;
+		if (s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	}
+	return have < len; /* its NUL was not captured */
+}
+
+/* Could it be an Ethernet frame: a whole header, a type or an 802.3 length? */
+static bool
+looks_like_ethernet(const uint8_t *s, size_t have, unsigned len)
+{
+	unsigned type;
+
+	if (len < 14)
+		return false;
+	if (have < 14)
+		return true;
+	type = mbt_be16(s + 12);
+	return type >= 0x0600 || type <= 1500;
+}
+
+/*
+ * Which v2 the records are.  Type 0 exists only in the later layout, types 2
+ * and 3 only in the early one.  Type 1 alone (or no record) is decided by
+ * the content: if every type 1 record is text, the later layout's strings;
+ * else if every one could be an Ethernet frame, the early layout's packets;
+ * else the later layout, whose string rules then report the fault.
+ */
+#define EARLY_ONLY \
+	(1u << MBT_V2_EARLY_TYPE_STRING | 1u << MBT_V2_EARLY_TYPE_STRING2)
+
+static enum mbt_format
+v2_variant(const struct layout *l, unsigned seen)
+{
+	bool text = true, ethernet = true;
+	size_t pos = 2;
+
+	if (seen & (1u << MBT_V2_TYPE_PACKET))
+		return MBT_FORMAT_V2;
+	if (seen & EARLY_ONLY)
+		return MBT_FORMAT_V2_EARLY;
+	for (unsigned i = rd16(l, 0); i > 0 && pos + 4 <= l->caplen; i--) {
+		unsigned len = rd16(l, pos);
+		size_t have = l->caplen - pos - 4;
+
+		if (have > len)
+			have = len;
+		text = text && looks_like_text(l->buf + pos + 4, have, len);
+		ethernet = ethernet &&
+			   looks_like_ethernet(l->buf + pos + 4, have, len);
+		pos += 4 + len;
+	}
+	return !text && ethernet ? MBT_FORMAT_V2_EARLY : MBT_FORMAT_V2;
+}
+
+/*
+ * The v2 test: framing only (types 0 to 3, records fill the packet), for
+ * both v2 layouts; then v2_variant() says which.
+ */
 static enum fit
 fit_v2(struct layout *l)
 {
 	unsigned count = rd16(l, 0);
+	unsigned seen = 0; /* bit N: a record of type N */
+	enum fit fit = FIT_YES;
 	size_t pos = 2;
 
 	for (unsigned i = 0; i < count; i++) {
@@ -62,23 +134,29 @@ fit_v2(struct layout *l)
 			break;
 		len = rd16(l, pos);
 		type = rd16(l, pos + 2);
-		if (type != MBT_V2_TYPE_PACKET && type != MBT_V2_TYPE_STRING)
+		if (type > MBT_V2_EARLY_TYPE_STRING2)
 			return no_fit(l, "record %u has type %u", i, type);
 		if (pos + 4 + len > l->wirelen)
 			return no_fit(
 			    l, "record %u: length %u past the end", i, len);
-		pos += 4 + len;
-		if (pos > l->caplen)
+		seen |= 1u << type;
+		if (pos + 4 + len > l->caplen) {
+			fit = FIT_TRUNCATED; /* the fault is this record's */
 			break;
+		}
+		pos += 4 + len;
 		l->walked++;
 	}
 	l->end = pos;
-	if (pos > l->caplen || (pos + 4 > l->caplen && l->walked < count))
-		return FIT_TRUNCATED;
-	if (pos != l->wirelen)
+	if (pos + 4 > l->caplen && l->walked < count)
+		fit = FIT_TRUNCATED; /* a record header was cut */
+	if (fit == FIT_YES && pos != l->wirelen)
 		return no_fit(
 		    l, "%zu bytes follow the last record", l->wirelen - pos);
-	return FIT_YES;
+	if ((seen & (1u << MBT_V2_TYPE_PACKET)) && (seen & EARLY_ONLY))
+		return no_fit(l, "types 0 and 2 or 3 mix the two v2 layouts");
+	l->format = v2_variant(l, seen);
+	return fit;
 }
 
 /* The v1 test in one byte order: every string ends in its only NUL. */
@@ -168,12 +246,15 @@ push_packet(struct mbt_trace *t, const struct layout *l, size_t rec, size_t off,
 static int
 push_records(struct mbt_trace *t, const struct layout *l)
 {
-	size_t hdr = l->format == MBT_FORMAT_V2 ? 4 : 2, pos = 2;
+	bool v1 = !is_v2(l->format);
+	unsigned packet_type = l->format == MBT_FORMAT_V2_EARLY
+				   ? MBT_V2_EARLY_TYPE_PACKET
+				   : MBT_V2_TYPE_PACKET;
+	size_t hdr = v1 ? 2 : 4, pos = 2;
 
 	for (unsigned i = 0; i < l->walked; i++) {
 		unsigned len = rd16(l, pos);
-		bool packet = l->format == MBT_FORMAT_V2 &&
-			      rd16(l, pos + 2) == MBT_V2_TYPE_PACKET;
+		bool packet = !v1 && rd16(l, pos + 2) == packet_type;
 		int rc = packet ? push_packet(t, l, pos, pos + hdr, len)
 				: push_string(t, l, i, pos, pos + hdr, len);
 
@@ -205,8 +286,7 @@ decode_layout(struct mbt_trace *t, struct layout *l, enum fit fit)
 	reverse_records(t);
 	if (rc == -ENOMEM)
 		return rc;
-	if (fit == FIT_YES && l->format != MBT_FORMAT_V2 &&
-	    l->end < l->wirelen) {
+	if (fit == FIT_YES && !is_v2(l->format) && l->end < l->wirelen) {
 		/* v1: the packet follows the strings, to the end. */
 		t->tail_linktype = MBT_LINKTYPE_ETHERNET;
 		t->tail = l->buf + l->end;

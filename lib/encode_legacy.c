@@ -36,9 +36,10 @@ mbt_enc_v1(uint8_t *buf, size_t cap, bool little_endian,
 	return (int)(pos + pktlen);
 }
 
-int
-mbt_enc_v2(
-    uint8_t *buf, size_t cap, const struct mbt_v2_item *items, size_t nitems)
+/* v2 in either set of type numbers; strings of type string or string2. */
+static int
+enc_v2(uint8_t *buf, size_t cap, const struct mbt_v2_item *items, size_t nitems,
+    bool early)
 {
 	size_t pos = 2;
 
@@ -48,15 +49,34 @@ mbt_enc_v2(
 	for (size_t i = nitems; i-- > 0;) {
 		const struct mbt_v2_item *it = &items[i];
 		size_t n = it->pkt ? it->pktlen : strlen(it->text) + 1;
+		uint16_t type =
+		    it->pkt ? MBT_V2_TYPE_PACKET : MBT_V2_TYPE_STRING;
 
+		if (early)
+			type = it->pkt	 ? MBT_V2_EARLY_TYPE_PACKET
+			       : it->alt ? MBT_V2_EARLY_TYPE_STRING2
+					 : MBT_V2_EARLY_TYPE_STRING;
 		if (n > UINT16_MAX || cap - pos < 4 + n)
 			return -ENOSPC;
 		mbt_put_be16(buf + pos, (uint16_t)n);
-		mbt_put_be16(buf + pos + 2,
-		    it->pkt ? MBT_V2_TYPE_PACKET : MBT_V2_TYPE_STRING);
+		mbt_put_be16(buf + pos + 2, type);
 		memcpy(buf + pos + 4,
 		    it->pkt ? (const void *)it->pkt : it->text, n);
 		pos += 4 + n;
 	}
 	return (int)pos;
+}
+
+int
+mbt_enc_v2(
+    uint8_t *buf, size_t cap, const struct mbt_v2_item *items, size_t nitems)
+{
+	return enc_v2(buf, cap, items, nitems, false);
+}
+
+int
+mbt_enc_v2_early(
+    uint8_t *buf, size_t cap, const struct mbt_v2_item *items, size_t nitems)
+{
+	return enc_v2(buf, cap, items, nitems, true);
 }

@@ -8,9 +8,21 @@ mbt_format_name(enum mbt_format f)
 	switch (f) {
 	case MBT_FORMAT_V1_BE:
 	case MBT_FORMAT_V1_LE: return "v1";
-	case MBT_FORMAT_V2: return "v2";
+	case MBT_FORMAT_V2:
+	case MBT_FORMAT_V2_EARLY: return "v2";
 	case MBT_FORMAT_V3: return "v3";
 	default: return "unknown";
+	}
+}
+
+const char *
+mbt_layout_name(enum mbt_format f)
+{
+	switch (f) {
+	case MBT_FORMAT_V1_BE: return "v1-be";
+	case MBT_FORMAT_V1_LE: return "v1-le";
+	case MBT_FORMAT_V2_EARLY: return "v2-early";
+	default: return mbt_format_name(f);
 	}
 }
 

@@ -20,6 +20,14 @@
  */
 #define MBT_V2_TYPE_PACKET 0 /* bytes are an Ethernet frame */
 #define MBT_V2_TYPE_STRING 1 /* bytes are NUL-terminated text */
+/*
+ * The early v2 layout (published 2026-01-02, replaced 2026-01-11): the same
+ * framing with other type numbers.  docs/format.md says how the two are told
+ * apart.
+ */
+#define MBT_V2_EARLY_TYPE_PACKET 1  /* bytes are an Ethernet frame */
+#define MBT_V2_EARLY_TYPE_STRING 2  /* bytes are NUL-terminated text */
+#define MBT_V2_EARLY_TYPE_STRING2 3 /* the same, by another type number */
 
 /*
  * v3: a fixed header, then type-length-value records, oldest first, all

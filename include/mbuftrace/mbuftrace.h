@@ -23,6 +23,7 @@ enum mbt_format {
 	MBT_FORMAT_V1_LE,
 	MBT_FORMAT_V2,
 	MBT_FORMAT_V3,
+	MBT_FORMAT_V2_EARLY, /* v2 with the types of 2026-01-02 (1, 2, 3) */
 };
 
 /* Bytes inside the decoded buffer; not NUL-terminated. len 0 = absent. */
@@ -142,6 +143,8 @@ const char *mbt_error_kind_name(enum mbt_error_kind kind);
 
 /* "v1", "v2", "v3" or "unknown". */
 const char *mbt_format_name(enum mbt_format f);
+/* The variant: "v1-le", "v1-be", "v2", "v2-early", "v3" or "unknown". */
+const char *mbt_layout_name(enum mbt_format f);
 /* Names of codes, for text and JSON: "point", "drop", "delivered"... */
 const char *mbt_kind_name(uint8_t kind);
 const char *mbt_point_name(uint8_t detail);
@@ -203,8 +206,12 @@ struct mbt_v2_item {
 	const char *text;
 	const uint8_t *pkt;
 	size_t pktlen;
+	bool alt; /* early layout: a string of type 3 rather than 2 */
 };
 int mbt_enc_v2(
+    uint8_t *buf, size_t cap, const struct mbt_v2_item *items, size_t nitems);
+/* The same in the early v2 layout: packets type 1, strings type 2 or 3. */
+int mbt_enc_v2_early(
     uint8_t *buf, size_t cap, const struct mbt_v2_item *items, size_t nitems);
 
 #ifdef __cplusplus

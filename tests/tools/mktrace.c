@@ -96,6 +96,47 @@ sample_v2(void)
 	}
 }
 
+/*
+ * The early v2 layout (types 1 = Ethernet, 2 and 3 = strings), and the
+ * traces whose records are all of type 1, which only their content tells
+ * apart: Ethernet frames (early) or strings (later).
+ */
+static void
+sample_v2_early(void)
+{
+	struct mbt_v2_item items[NPATH + 2];
+	struct frame f;
+	uint8_t buf[1024];
+	int n;
+
+	for (uint16_t seq = 0; seq < 2; seq++) {
+		if (seq == 0)
+			frame_arp_request(&f, "10.0.0.1", "10.0.0.1");
+		else
+			frame_icmp_echo(
+			    &f, "10.0.0.1", "10.0.0.2", 64, 8, 0x46aa, seq);
+		items[0] = (struct mbt_v2_item){.pkt = f.b, .pktlen = f.len};
+		/* The second trace stores every other string as type 3. */
+		for (size_t i = 0; i < NPATH; i++)
+			items[i + 1] = (struct mbt_v2_item){
+			    .text = if_path[i], .alt = seq == 1 && i % 2 == 1};
+		items[NPATH + 1] = items[0];
+		n = mbt_enc_v2_early(buf, sizeof(buf), items, NPATH + 2);
+		emit(buf, (size_t)n, (size_t)n);
+	}
+	/* Type 1 only, Ethernet frames: early, packets. */
+	frame_icmp_echo(&f, "10.0.0.1", "10.0.0.2", 64, 8, 0x46aa, 2);
+	items[0] = (struct mbt_v2_item){.pkt = f.b, .pktlen = f.len};
+	items[1] = items[0];
+	n = mbt_enc_v2_early(buf, sizeof(buf), items, 2);
+	emit(buf, (size_t)n, (size_t)n);
+	/* Type 1 only, strings: the later layout. */
+	for (size_t i = 0; i < NPATH; i++)
+		items[i] = (struct mbt_v2_item){.text = if_path[i]};
+	n = mbt_enc_v2(buf, sizeof(buf), items, NPATH);
+	emit(buf, (size_t)n, (size_t)n);
+}
+
 /* --- v3: our layout, with the context the kernels know. --- */
 
 struct v3 {
@@ -453,7 +494,8 @@ static int
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: mktrace v1-le|v1-be|v2|v3|malformed|demo OUT.pcap\n"
+	    "usage: mktrace v1-le|v1-be|v2|v2-early|v3|malformed|demo "
+	    "OUT.pcap\n"
 	    "       mktrace bench COUNT OUT.pcap\n");
 	return 2;
 }
@@ -481,6 +523,8 @@ main(int argc, char **argv)
 		sample_v1(0);
 	else if (strcmp(sample, "v2") == 0)
 		sample_v2();
+	else if (strcmp(sample, "v2-early") == 0)
+		sample_v2_early();
 	else if (strcmp(sample, "v3") == 0)
 		sample_v3(true);
 	else if (strcmp(sample, "demo") == 0)

@@ -125,6 +125,24 @@ sample_malformed(emit_fn *emit)
 	    "cd\0",
 	    16);
 	emit(buf, 10, 16);
+	/* 16: early v2 (types 1 and 2) cut by the capture in its string. */
+	memcpy(buf,
+	    "\x00\x02\x00\x03\x00\x02"
+	    "ab\0"
+	    "\x00\x0e\x00\x01"
+	    "\xff\xff\xff\xff\xff\xff\x02\x00\x00\x00\x00\x01\x08\x06",
+	    27);
+	emit(buf, 15, 27);
+	/* 17: types 0 and 2 in one trace: neither v2 layout. */
+	memcpy(buf,
+	    "\x00\x02\x00\x03\x00\x02"
+	    "ab\0"
+	    "\x00\x00\x00\x00",
+	    13);
+	emit(buf, 13, 13);
+	/* 18: type 1 only, neither text nor Ethernet (too short): v2 string. */
+	memcpy(buf, "\x00\x01\x00\x03\x00\x01\x01\x02\x03", 9);
+	emit(buf, 9, 9);
 }
 
 /* The benchmark's trace: a forwarded packet, ten records. */

@@ -62,6 +62,86 @@ test_v2_oldest_first(void)
 	mbt_trace_free(&t);
 }
 
+/* The early v2 layout: packets type 1, strings types 2 and 3. */
+static void
+test_v2_early(void)
+{
+	struct mbt_v2_item items[] = {
+	    {.pkt = frame, .pktlen = sizeof(frame)},
+	    {.text = "/usr/src/sys/net/if.c:3982: IFQ_HANDOFF_ADJ(vtnet0)"},
+	    {.text = "/usr/src/sys/net/if.c:4784: if_dequeue(vtnet0)",
+		.alt = true},
+	};
+	struct mbt_trace t;
+	int n = mbt_enc_v2_early(buf, sizeof(buf), items, 3);
+
+	mbt_trace_init(&t);
+	/* Newest first: the type 3 string, then type 2, then the packet. */
+	CHECK(n > 0 && buf[5] == 3 && buf[2 + 4 + 47 + 3] == 2);
+	CHECK(mbt_decode(buf, (size_t)n, (size_t)n, &t) == 0);
+	CHECK(t.format == MBT_FORMAT_V2_EARLY && t.nrecords == 3);
+	CHECK_STR(mbt_format_name(t.format), "v2");
+	CHECK_STR(mbt_layout_name(t.format), "v2-early");
+	CHECK(t.records[0].kind == MBT_KIND_PACKET &&
+	      t.records[0].pkt_len == sizeof(frame) &&
+	      t.records[0].linktype == MBT_LINKTYPE_ETHERNET);
+	CHECK(str_eq(t.records[1].func, "IFQ_HANDOFF_ADJ"));
+	CHECK_STR(text_of(&t.records[2]),
+	    "/usr/src/sys/net/if.c:4784: if_dequeue(vtnet0)");
+	CHECK(t.tail == NULL);
+
+	/* Cut by the capture: still the early layout, truncated. */
+	CHECK(mbt_decode(buf, 60, (size_t)n, &t) == -EINVAL);
+	CHECK(t.format == MBT_FORMAT_V2_EARLY &&
+	      t.error.kind == MBT_ERR_TRUNCATED && t.nrecords == 1);
+	CHECK(t.error.record == 1 && t.error.offset == 2 + 4 + 47);
+	mbt_trace_free(&t);
+}
+
+/* Type 1 alone: text is the later layout, Ethernet frames the early one. */
+static void
+test_v2_type1_by_content(void)
+{
+	static const uint8_t runt[13] = {1, 2, 3};
+	struct mbt_v2_item text[] = {{.text = "/usr/src/sys/net/if.c:1: a"}};
+	struct mbt_v2_item eth[] = {{.pkt = frame, .pktlen = sizeof(frame)}};
+	struct mbt_v2_item bad[] = {{.pkt = runt, .pktlen = sizeof(runt)}};
+	struct mbt_trace t;
+	int n;
+
+	mbt_trace_init(&t);
+	n = mbt_enc_v2(buf, sizeof(buf), text, 1);
+	CHECK(mbt_decode(buf, (size_t)n, (size_t)n, &t) == 0);
+	CHECK(t.format == MBT_FORMAT_V2 && t.records[0].kind == MBT_KIND_POINT);
+	n = mbt_enc_v2_early(buf, sizeof(buf), eth, 1);
+	CHECK(mbt_decode(buf, (size_t)n, (size_t)n, &t) == 0);
+	CHECK(t.format == MBT_FORMAT_V2_EARLY &&
+	      t.records[0].kind == MBT_KIND_PACKET);
+	/* An Ethernet type between 1501 and 1535 is neither: a bad string. */
+	n = mbt_enc_v2_early(buf, sizeof(buf), eth, 1);
+	buf[6 + 12] = 0x05;
+	buf[6 + 13] = 0xe0;
+	CHECK(mbt_decode(buf, (size_t)n, (size_t)n, &t) == -EINVAL);
+	CHECK(t.format == MBT_FORMAT_V2 && t.error.kind == MBT_ERR_MALFORMED);
+	/* Too short for Ethernet and not text: the later layout's fault. */
+	n = mbt_enc_v2_early(buf, sizeof(buf), bad, 1);
+	CHECK(mbt_decode(buf, (size_t)n, (size_t)n, &t) == -EINVAL);
+	CHECK(t.format == MBT_FORMAT_V2 && t.error.kind == MBT_ERR_MALFORMED);
+	/* No record at all: the later layout. */
+	CHECK(mbt_decode((const uint8_t *)"\0\0", 2, 2, &t) == 0);
+	CHECK(t.format == MBT_FORMAT_V2 && t.nrecords == 0);
+	/* Types 0 and 2 together: neither v2, and not v1 either. */
+	memcpy(buf,
+	    "\x00\x02\x00\x03\x00\x02"
+	    "ab\0"
+	    "\x00\x00\x00\x00",
+	    13);
+	CHECK(mbt_decode(buf, 13, 13, &t) == -EINVAL);
+	CHECK(t.format == MBT_FORMAT_UNKNOWN &&
+	      strstr(t.error.what, "mix the two v2 layouts") != NULL);
+	mbt_trace_free(&t);
+}
+
 static void
 test_v1_both_byte_orders(void)
 {
@@ -373,6 +453,8 @@ int
 main(void)
 {
 	test_v2_oldest_first();
+	test_v2_early();
+	test_v2_type1_by_content();
 	test_v1_both_byte_orders();
 	test_legacy_strings();
 	test_v3_round_trip();
