@@ -80,6 +80,7 @@ local WTAP = wtap_encaps or wtap
 -- ---------------------------------------------------------------------------
 local F = {
 	format = ProtoField.string("mbuf_trace.format", "Format"),
+	layout = ProtoField.string("mbuf_trace.layout", "Layout"),
 	count = ProtoField.uint32("mbuf_trace.count", "Records"),
 	summary = ProtoField.string("mbuf_trace.summary", "Record"),
 	kind = ProtoField.string("mbuf_trace.kind", "Kind"),
@@ -142,6 +143,10 @@ proto.experts = { E.malformed, E.truncated, E.skipped, E.snapshot }
 -- ---------------------------------------------------------------------------
 local K_POINT, K_TEXT, K_PACKET, K_RULE, K_VERDICT, K_IFACE, K_END, K_ROUTE,
 	K_COPY = 1, 2, 3, 4, 5, 6, 7, 8, 9
+
+-- v2 record types, of the later and of the early layout.
+local V2_TYPE_PACKET, V2_TYPE_STRING = 0, 1
+local V2_EARLY_TYPE_PACKET, V2_EARLY_TYPE_STRING, V2_EARLY_TYPE_STRING2 = 1, 2, 3
 
 local KIND = { "point", "text", "packet", "rule", "verdict", "iface", "end",
 	"route", "copy" }
@@ -245,8 +250,9 @@ end
 
 -- ---------------------------------------------------------------------------
 -- A decoded trace (like struct mbt_trace):
---   format "v1"/"v2"/"v3"/"unknown", le (v1 little-endian), count (v1/v2
---   header), records (oldest first), fault (the first problem: kind
+--   format "v1"/"v2"/"v3"/"unknown", layout (v2: "v2" or "v2-early"),
+--   le (v1 little-endian), count (v1/v2 header), records (oldest first),
+--   fault (the first problem: kind
 --   "malformed"/"truncated", rec, off, msg), tail {off, linktype},
 --   hdr (v3 header values), tlvs (v3 records, for the tree).
 -- A record (like struct mbt_record): kind, detail, off, len; and as present
@@ -310,27 +316,70 @@ end
 --     are in either byte order.  Records are stored newest first.
 -- v2: u16 BE count; count x { u16 BE len; u16 BE type; len bytes }, type 0
 --     an Ethernet frame, 1 a string as in v1; the records fill the packet
---     exactly; no tail.  Stored newest first.
+--     exactly; no tail.  Stored newest first.  The early v2 layout (published
+--     2026-01-02) has the same framing with type 1 an Ethernet frame and
+--     types 2 and 3 strings; its format is "v2", its layout "v2-early".
 -- Neither has a magic (docs/format.md "Detecting the layout"): the v2 test
 -- (framing only), then v1 little-endian, then v1 big-endian must be
 -- consistent; "consistent but truncated" counts.  Otherwise: malformed,
 -- format unknown.
 -- ---------------------------------------------------------------------------
 
--- The v2 test.  Returns "ok" or "truncated" (with the stop offset), or nil.
-local function v2_test(tvb)
-	local wire, cap = tvb:reported_len(), tvb:len()
-	local pos = 2
+-- Does a type 1 record hold a prototype string?  Only captured bytes count:
+-- its first control byte must be its NUL, at its end, or not be captured.
+local function looks_like_text(s, len)
+	local i = s:find("[%c\127]")
+	if i then return s:byte(i) == 0 and i == len end
+	return #s < len
+end
+
+-- Could it be an Ethernet frame: a whole header, a type or an 802.3 length?
+local function looks_like_ethernet(s, len)
+	if len < 14 then return false end
+	if #s < 14 then return true end
+	local typ = s:byte(13) * 256 + s:byte(14)
+	return typ >= 0x0600 or typ <= 1500
+end
+
+-- Which v2 (docs/format.md "The two v2 layouts"): type 0 only in the later
+-- one, 2 and 3 only in the early one; type 1 alone by its content.
+local function v2_variant(tvb, seen)
+	if seen[V2_TYPE_PACKET] then return "v2" end
+	if seen[V2_EARLY_TYPE_STRING] or seen[V2_EARLY_TYPE_STRING2] then
+		return "v2-early"
+	end
+	local cap, pos, text, ethernet = tvb:len(), 2, true, true
 	for _ = 1, u16(tvb, 0) do
-		if pos + 4 > wire then return nil end
-		if pos + 4 > cap then return "truncated", pos end
-		local len, typ = u16(tvb, pos), u16(tvb, pos + 2)
-		if typ > 1 or pos + 4 + len > wire then return nil end
-		if pos + 4 + len > cap then return "truncated", pos end
+		if pos + 4 > cap then break end
+		local len = u16(tvb, pos)
+		local s = raw(tvb, pos + 4, math.min(len, cap - pos - 4))
+		text = text and looks_like_text(s, len)
+		ethernet = ethernet and looks_like_ethernet(s, len)
 		pos = pos + 4 + len
 	end
-	if pos ~= wire then return nil end
-	return "ok", pos
+	if not text and ethernet then return "v2-early" end
+	return "v2"
+end
+
+-- The v2 test, for both v2 layouts.  Returns "ok" or "truncated" with the
+-- stop offset and the layout ("v2" or "v2-early"), or nil.
+local function v2_test(tvb)
+	local wire, cap = tvb:reported_len(), tvb:len()
+	local pos, status, seen = 2, "ok", {}
+	for _ = 1, u16(tvb, 0) do
+		if pos + 4 > wire then return nil end
+		if pos + 4 > cap then status = "truncated" break end
+		local len, typ = u16(tvb, pos), u16(tvb, pos + 2)
+		if typ > V2_EARLY_TYPE_STRING2 or pos + 4 + len > wire then return nil end
+		seen[typ] = true
+		if pos + 4 + len > cap then status = "truncated" break end
+		pos = pos + 4 + len
+	end
+	if status == "ok" and pos ~= wire then return nil end
+	if seen[V2_TYPE_PACKET] and (seen[V2_EARLY_TYPE_STRING] or seen[V2_EARLY_TYPE_STRING2]) then
+		return nil
+	end
+	return status, pos, v2_variant(tvb, seen)
 end
 
 -- Is the trace consistent as v1 in this byte order?  Returns "ok" or
@@ -354,13 +403,14 @@ local function v1_test(tvb, le)
 end
 
 -- Decodes the records of a layout that passed its test, up to stop.
-local function legacy_records(t, tvb, hdr, le, stop)
+-- packet_type: the v2 type of Ethernet records, nil for v1.
+local function legacy_records(t, tvb, hdr, le, stop, packet_type)
 	local stored, pos, i = {}, 2, 0
 	while pos < stop do
-		local len, typ = u16(tvb, pos, le), 1
+		local len, typ = u16(tvb, pos, le), nil
 		if hdr == 4 then typ = u16(tvb, pos + 2) end
 		local rec = { off = pos, len = hdr + len, voff = pos + hdr, vlen = len }
-		if typ == 0 then
+		if packet_type and typ == packet_type then
 			rec.kind, rec.detail = K_PACKET, 0
 			rec.packets = { { linktype = 1, orig_len = len, off = pos + hdr, len = len } }
 		else
@@ -400,11 +450,14 @@ local function parse_legacy(tvb)
 		{ name = "v1", hdr = 2, le = false, test = function(b) return v1_test(b, false) end },
 	}
 	for _, l in ipairs(layouts) do
-		local status, stop = l.test(tvb)
+		local status, stop, layout = l.test(tvb)
 		if status then
 			local t = new_trace(l.name)
-			t.le, t.count = l.le, u16(tvb, 0, l.le)
-			local n = legacy_records(t, tvb, l.hdr, l.le, stop)
+			t.le, t.count, t.layout = l.le, u16(tvb, 0, l.le), layout
+			local packet_type = nil
+			if layout == "v2" then packet_type = V2_TYPE_PACKET end
+			if layout == "v2-early" then packet_type = V2_EARLY_TYPE_PACKET end
+			local n = legacy_records(t, tvb, l.hdr, l.le, stop, packet_type)
 			if status == "truncated" and not t.fault then
 				fail(t, "truncated", n, stop, string.format(
 					"capture cut the trace after %d of %d records (%d of %d bytes captured)",
@@ -1031,6 +1084,7 @@ local function dissect(tvb, pinfo, tree)
 	local root = tree:add(proto, tvb(), string.format("mbuf_trace %s, %d record%s",
 		t.format, nrec, nrec == 1 and "" or "s"))
 	root:add(F.format, tvb(0, math.min(tvb:len(), t.format == "v3" and 5 or 2)), t.format)
+	if t.layout then root:add(F.layout, t.layout):set_generated() end
 	add_count(root, tvb, t)
 	if t.format == "v3" then add_v3_header(root, tvb, t) end
 	pinfo.cols.info:clear()

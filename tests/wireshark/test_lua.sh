@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 LUA=$ROOT/wireshark/mbuf_trace.lua
 GOLDEN=$ROOT/tests/wireshark/golden
-SAMPLES="v1-le v1-be v2 v3 malformed"
+SAMPLES="v1-le v1-be v2 v2-early v3 malformed"
 
 if ! command -v tshark >/dev/null 2>&1; then
 	skip "tshark not installed"
@@ -182,9 +182,26 @@ if [ -f "$TMP/v1-le.pcap" ] && [ -f "$TMP/v1-be.pcap" ]; then
 		diff -u "$TMP/le" "$TMP/be"
 fi
 
+# The early v2 layout: format v2, layout v2-early, but for the trace of
+# strings alone, which is the later layout (docs/format.md).
+if [ -f "$TMP/v2-early.pcap" ]; then
+	field "$TMP/v2-early.pcap" mbuf_trace.layout | tr '\n' ' ' >"$TMP/layouts"
+	if [ "$(cat "$TMP/layouts")" = "v2-early v2-early v2-early v2 " ]; then
+		ok "v2-early: layouts v2-early x3, then v2 for type-1 strings"
+	else
+		not_ok "v2-early: layouts v2-early x3, then v2 for type-1 strings" "$TMP/layouts"
+	fi
+	n=$(field "$TMP/v2-early.pcap" frame.number -Y 'eth && (arp || icmp)' | wc -l)
+	if [ "$n" -eq 3 ]; then
+		ok "v2-early: type 1 records dissected as Ethernet (ARP, ICMP)"
+	else
+		not_ok "v2-early: type 1 records dissected as Ethernet (got $n of 3)"
+	fi
+fi
+
 # Well-formed samples decode without a fault of ours (the frames inside are
 # judged by their own dissectors and are not this test's business).
-for c in v1-le v1-be v2 v3 lua-v3-kinds; do
+for c in v1-le v1-be v2 v2-early v3 lua-v3-kinds; do
 	[ -f "$TMP/$c.pcap" ] || continue
 	n=$(field "$TMP/$c.pcap" frame.number \
 		-Y 'mbuf_trace.malformed || mbuf_trace.truncated || mbuf_trace.snapshot' | wc -l)
@@ -216,7 +233,7 @@ fi
 
 # Broken traces of every layout, corrupted in many ways: the Lua dissector
 # shows what it can, raises no Lua error and never takes tshark down.
-for s in v1-le v2 v3; do
+for s in v1-le v2 v2-early v3; do
 	"$MKTRACE" "$s" "$TMP/clean-$s.pcap"
 	python3 tests/tools/corrupt_pcap.py "$TMP/clean-$s.pcap" \
 		"$TMP/corrupt-$s.pcap" 40 >/dev/null

@@ -13,9 +13,9 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh # ROOT, MKTRACE, SHARED_CAPTURE, TMP, ok/not_ok/skip/finish
 
-SAMPLES="v1-le v1-be v2 v3 malformed"
+SAMPLES="v1-le v1-be v2 v2-early v3 malformed"
 TUSER=${MBT_WS_USER:-mbtwstest}
-FIELDS="-e mbuf_trace.format -e mbuf_trace.text -e mbuf_trace.func
+FIELDS="-e mbuf_trace.format -e mbuf_trace.layout -e mbuf_trace.text -e mbuf_trace.func
 	-e mbuf_trace.file -e mbuf_trace.line -e mbuf_trace.ns -e mbuf_trace.ifname"
 
 # done_: the closing line, and the exit status that goes with it.
@@ -244,19 +244,33 @@ fi
 
 # Broken traces of every layout, corrupted in many ways: the plugin shows
 # what it can and never takes tshark down.
-for s in v1-le v2 v3; do
+for s in v1-le v2 v2-early v3; do
 	"$MKTRACE" "$s" "$TMP/clean-$s.pcap"
 	python3 tests/tools/corrupt_pcap.py "$TMP/clean-$s.pcap" \
 		"$TMP/caps/corrupt-$s.pcap" 40 >/dev/null
 done
 chown -R "$owner" "$TMP/caps"
-for s in v1-le v2 v3; do
+for s in v1-le v2 v2-early v3; do
 	if tshark_c -r "$TMP/caps/corrupt-$s.pcap" -V >"$TMP/corrupt.out" \
 		2>"$TMP/corrupt.err" && ! grep -qi "dissector bug" "$TMP/corrupt.out"; then
 		ok "corrupted $s traces: tshark with the C plugin survives them"
 	else
 		not_ok "corrupted $s traces: tshark with the C plugin survives them" \
 			"$TMP/corrupt.err"
+	fi
+done
+# Which v2 layout a broken trace is read as is decided the same way by both.
+for s in v2 v2-early; do
+	cap=$TMP/caps/corrupt-$s.pcap
+	# shellcheck disable=SC2086
+	tshark_c -r "$cap" -T fields $FIELDS >"$TMP/cc.c" 2>/dev/null
+	# shellcheck disable=SC2086
+	tshark_lua -r "$cap" -T fields $FIELDS >"$TMP/cc.lua" 2>/dev/null
+	if [ -n "$LUA" ] && diff -u "$TMP/cc.lua" "$TMP/cc.c" >"$TMP/cc.diff"; then
+		ok "corrupted $s traces: C plugin and Lua dissector show the same fields"
+	else
+		not_ok "corrupted $s traces: C plugin and Lua dissector show the same fields" \
+			"$TMP/cc.diff"
 	fi
 done
 

@@ -54,6 +54,7 @@ static int proto_mbt = -1;
  * expose the string table or skipped TLVs.
  */
 static int hf_format = -1;
+static int hf_layout = -1;
 static int hf_count = -1;
 static int hf_summary = -1;
 static int hf_kind = -1;
@@ -645,6 +646,11 @@ static int dissect_mbt(
 	if (caplen > 0) {
 		proto_tree_add_string(
 		    mt, hf_format, tvb, 0, 0, mbt_format_name(cur.format));
+		/* v2 was published with two sets of type numbers. */
+		if (cur.format == MBT_FORMAT_V2 ||
+		    cur.format == MBT_FORMAT_V2_EARLY)
+			proto_item_set_generated(proto_tree_add_string(mt,
+			    hf_layout, tvb, 0, 0, mbt_layout_name(cur.format)));
 		proto_item_set_generated(
 		    proto_tree_add_uint(mt, hf_count, tvb, 0, 0, (guint32)n));
 	}
@@ -700,6 +706,8 @@ static void proto_register_mbuf_trace(void)
 	static hf_register_info hf[] = {
 	    F(hf_format, "Format", "format", FT_STRING, BASE_NONE, NULL,
 		"Layout the trace was decoded as: v1, v2 or v3"),
+	    F(hf_layout, "Layout", "layout", FT_STRING, BASE_NONE, NULL,
+		"v2 only: v2, or v2-early (the type numbers of 2026-01-02)"),
 	    F(hf_count, "Record count", "count", FT_UINT32, BASE_DEC, NULL,
 		"Records decoded"),
 	    F(hf_summary, "Record", "summary", FT_STRING, BASE_NONE, NULL,
