@@ -44,7 +44,7 @@ expect "read: wrong link type" 1 "link type 1 \(EN10MB\) is not mbuf_trace's DLT
 
 # Broken traces are reported, and reading goes on: exit 0.
 expect "read: malformed traces are counted" 0 \
-	"12 of 15 traces malformed, 2 truncated" "$MBT" read "$TMP/bad.pcap"
+	"14 of 18 traces malformed, 3 truncated" "$MBT" read "$TMP/bad.pcap"
 
 # Corrupted traces of every layout: reported, never a crash, exit 0.
 for s in v1-le v2 v3; do

@@ -31,6 +31,10 @@ for s in v1-le v1-be v2 v2-early v3 malformed; do
 	read_case "$s" "$TMP/$s.pcap"
 done
 
+# The committed sample of the early v2 layout is what mktrace writes.
+check "samples/v2-early.pcap is mktrace's v2-early sample" \
+	cmp samples/v2-early.pcap "$TMP/v2-early.pcap"
+
 if [ -r "$SHARED_CAPTURE" ]; then
 	read_case shared "$SHARED_CAPTURE"
 else

@@ -16,6 +16,7 @@ G=tests/paths/expected
 "$MKPATHS" lab "$TMP/lab.pcap"
 "$MKPATHS" jails "$TMP/jails.pcap"
 "$MKTRACE" v2 "$TMP/v2.pcap"
+"$MKTRACE" v2-early "$TMP/v2-early.pcap"
 "$MKTRACE" v1-le "$TMP/v1.pcap"
 "$MKTRACE" malformed "$TMP/bad.pcap"
 
@@ -53,6 +54,11 @@ golden "expect: v2 traces, by the prototype's function names, in order" 0 \
 golden "expect: v2 traces, the other order fails" 1 expect-v2-order.txt \
 	"$MBT" expect "$TMP/v2.pcap" --through if_dequeue --through IFQ_ENQUEUE \
 	--in-order
+golden "paths: early v2, the path of v2 and a trace of snapshots only" 0 \
+	paths-v2-early.txt "$MBT" paths "$TMP/v2-early.pcap"
+golden "expect: early v2, only the trace of snapshots misses the path" 1 \
+	expect-v2-early.txt "$MBT" expect "$TMP/v2-early.pcap" \
+	--through IFQ_ENQUEUE --through if_dequeue --in-order
 golden "graph --sequence: v2, no stack named" 0 graph-sequence-v2.dot \
 	"$MBT" graph --sequence "$TMP/v2.pcap"
 golden "paths: v1 little-endian" 0 paths-v1.txt \
