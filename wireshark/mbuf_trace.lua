@@ -483,9 +483,12 @@ end
 -- in one event is one).
 -- ---------------------------------------------------------------------------
 local V3_HDR_LEN, V3_MAX_TRACE_LEN, V3_MAX_STRING_ID = 48, 65535, 4096
+local V3_MAGIC, V3_VERSION = 0xfeed4d54, 3
+local V3_REC_STRING, V3_REC_EVENT = 1, 2
+local V3_EVENT_HEAD_LEN = 12
 
 local function is_v3(tvb)
-	return have(tvb, 0, 5) and u32(tvb, 0) == 0xfeed4d54 and u8(tvb, 4) == 3
+	return have(tvb, 0, 5) and u32(tvb, 0) == V3_MAGIC and u8(tvb, 4) == V3_VERSION
 end
 
 -- Resolves a string id (0 = none, read as ""); nil when undefined.
@@ -567,8 +570,8 @@ end
 -- One EVENT record at off (TLV header) with value length len.
 local function v3_event(d, off, len)
 	local t, tvb = d.t, d.tvb
-	if len < 12 then
-		return string.format("EVENT shorter than its head (%d < 12)", len)
+	if len < V3_EVENT_HEAD_LEN then
+		return string.format("EVENT shorter than its head (%d < %d)", len, V3_EVENT_HEAD_LEN)
 	end
 	local v = off + 4
 	local r = { off = off, len = 4 + len, kind = u8(tvb, v), detail = u8(tvb, v + 1),
@@ -576,7 +579,7 @@ local function v3_event(d, off, len)
 	r.time_known = not (u32(tvb, v + 4) == 0xffffffff and u32(tvb, v + 8) == 0xffffffff)
 	if r.kind == 0 then return "EVENT of kind 0" end
 	local seen = {}
-	local pos, stop = v + 12, v + len
+	local pos, stop = v + V3_EVENT_HEAD_LEN, v + len
 	while pos < stop do
 		if stop - pos < 4 then
 			return "attribute header cut by the end of its event", pos
@@ -709,9 +712,9 @@ local function parse_v3(tvb)
 		local err, at
 		if typ == 0 then
 			err = "record of type 0"
-		elseif typ == 1 then
+		elseif typ == V3_REC_STRING then
 			err = v3_string(d, pos, len)
-		elseif typ == 2 then
+		elseif typ == V3_REC_EVENT then
 			err, at = v3_event(d, pos, len)
 		end
 		if err then
@@ -727,7 +730,7 @@ end
 
 local function parse_trace(tvb)
 	if is_v3(tvb) then return parse_v3(tvb) end
-	if have(tvb, 0, 5) and u32(tvb, 0) == 0xfeed4d54 then
+	if have(tvb, 0, 5) and u32(tvb, 0) == V3_MAGIC then
 		local t = new_trace("unknown")
 		fail(t, "malformed", -1, 4, string.format(
 			"mbuf_trace version %d is not supported", u8(tvb, 4)))
@@ -1035,10 +1038,10 @@ local function add_v3_header(root, tvb, t)
 	add_be(hdr, F.tail_linktype, tvb, 40, 2)
 	add_be(hdr, F.origin, tvb, 42, 1)
 	for _, r in ipairs(t.tlvs) do
-		if r.type == 1 and r.len >= 2 then
+		if r.type == V3_REC_STRING and r.len >= 2 then
 			local s = hdr:add(F.string, tvb(r.off, 4 + r.len), clean(raw(tvb, r.off + 6, r.len - 2)))
 			add_be(s, F.string_id, tvb, r.off + 4, 2)
-		elseif r.type ~= 1 and r.type ~= 2 then
+		elseif r.type ~= V3_REC_STRING and r.type ~= V3_REC_EVENT then
 			local item = root:add(F.skipped, tvb(r.off, 4 + r.len))
 			item:set_text(string.format("Unknown record type %d, %d bytes", r.type, r.len))
 			item:add_proto_expert_info(E.skipped, "record type " .. r.type .. " skipped")
