@@ -62,7 +62,7 @@ UNITS     = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZERS   = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
 .PHONY: all core deps check check-quick test-unit test-san fuzz fuzz-build demo \
-	format clean install install-wireshark bench
+	format clean install-wireshark bench
 all: core
 # The portable part alone: the command, the sample generators, the unit tests.
 core: $(BIN) $(TOOLS) $(UNITS)
@@ -125,13 +125,6 @@ format:
 bench: all
 	bench/read-throughput.sh
 	$(MAKE) bench-mtrace-core
-
-PREFIX ?= /usr/local
-install: $(BIN)
-	install -D -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mbuftrace
-	for m in man/*.8; do \
-		install -D -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/$$(basename $$m); \
-	done
 
 clean:
 	rm -rf build build-san build-portable build-musl
