@@ -87,6 +87,9 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
 
+# Two threads decode at once (the library keeps no mutable statics).
+$(B)/tests/test_threads: LDLIBS += -pthread
+
 # The same programs with AddressSanitizer and UBSan, in their own tree.
 test-san:
 	$(MAKE) B=build-san OPT=-O1 EXTRA_CFLAGS="$(SAN)" all
@@ -127,7 +130,7 @@ bench: all
 	$(MAKE) bench-mtrace-core
 
 clean:
-	rm -rf build build-san build-portable build-musl
+	rm -rf build build-san build-portable build-musl build-tsan
 
 # Each part with its own build steps brings a fragment (wireshark/plugin.mk,
 # linux/*.mk, freebsd/*.mk, ...).
