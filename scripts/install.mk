@@ -95,3 +95,9 @@ uninstall:
 		$(notdir $(wildcard include/mbuftrace/*.h)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8)))
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/mbuftrace $(DESTDIR)$(DATADIR) 2>/dev/null
+
+# The Debian packages (debian/), built from a copy of the tree and checked
+# with lintian; minutes long, so not part of `make check`.
+.PHONY: check-deb
+check-deb:
+	tests/pkg/check_deb.sh
