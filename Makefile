@@ -14,7 +14,7 @@ OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wno-unused-parameter
-CPPFLAGS += -Iinclude -D_GNU_SOURCE
+CPPFLAGS += -Iinclude $(MBT_FEATURES)
 STD     := -std=c11
 LDLIBS  := -lpcap
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -22,12 +22,35 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 B ?= build
 
+# The platform boundary.  The library and every subcommand but record and
+# extcap ask the libc for POSIX.1-2008 alone (plus the BSD types u_int,
+# u_char that libpcap's headers use): _DEFAULT_SOURCE on glibc and musl,
+# nothing on FreeBSD, whose libc shows both unasked.  MBT_LINUX=1 (the
+# default on Linux) adds record and extcap, built by linux/*.mk with
+# _GNU_SOURCE, libbpf and libdw; with MBT_LINUX=0, cli/record_elsewhere.c
+# says why they are not there.
+MBT_OS      := $(shell uname -s)
+MBT_LINUX   ?= $(if $(filter Linux,$(MBT_OS)),1,0)
+MBT_FEATURES ?= $(if $(filter FreeBSD,$(MBT_OS)),,-D_DEFAULT_SOURCE)
+CLI_ALL   := $(sort $(wildcard cli/*.c))
+CLI_LINUX := $(filter-out cli/record_elsewhere.c,\
+	     $(filter cli/record%.c cli/extcap%.c,$(CLI_ALL)))
 LIB_SRC   := $(sort $(wildcard lib/*.c))
-CLI_SRC   := $(sort $(wildcard cli/*.c))
+ifeq ($(MBT_LINUX),1)
+CLI_SRC   := $(filter-out cli/record_elsewhere.c,$(CLI_ALL))
+else
+CLI_SRC   := $(filter-out $(CLI_LINUX),$(CLI_ALL))
+endif
 TOOL_SRC  := $(sort $(wildcard tests/tools/mk*.c))
 TOOL_LIB  := $(filter-out $(TOOL_SRC),$(wildcard tests/tools/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+ifneq ($(MBT_LINUX),1)
+UNIT_SRC  := $(filter-out tests/unit/test_linux_%,$(UNIT_SRC))
+endif
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+ifneq ($(MBT_LINUX),1)
+FUZZ_SRC  := $(filter-out tests/fuzz/fuzz_linux_%,$(FUZZ_SRC))
+endif
 HDRS      := $(wildcard include/mbuftrace/*.h lib/*.h cli/*.h tests/tools/*.h)
 
 LIB_OBJ   = $(LIB_SRC:%.c=$(B)/obj/%.o)
@@ -38,9 +61,11 @@ TOOLS     = $(TOOL_SRC:tests/tools/%.c=$(B)/bin/%)
 UNITS     = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZERS   = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
-.PHONY: all deps check check-quick test-unit test-san fuzz fuzz-build demo \
-	format clean install install-wireshark bench
-all: $(BIN) $(TOOLS) $(UNITS)
+.PHONY: all core deps check check-quick test-unit test-san fuzz fuzz-build demo \
+	format clean install-wireshark bench
+all: core
+# The portable part alone: the command, the sample generators, the unit tests.
+core: $(BIN) $(TOOLS) $(UNITS)
 
 $(B)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -61,6 +86,9 @@ $(B)/bin/%: $(B)/obj/tests/tools/%.o $(TOOL_LIB:%.c=$(B)/obj/%.o) $(LIBA)
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+
+# Two threads decode at once (the library keeps no mutable statics).
+$(B)/tests/test_threads: LDLIBS += -pthread
 
 # The same programs with AddressSanitizer and UBSan, in their own tree.
 test-san:
@@ -101,16 +129,14 @@ bench: all
 	bench/read-throughput.sh
 	$(MAKE) bench-mtrace-core
 
-PREFIX ?= /usr/local
-install: $(BIN)
-	install -D -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mbuftrace
-	for m in man/*.8; do \
-		install -D -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/$$(basename $$m); \
-	done
-
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-portable build-musl build-tsan
 
 # Each part with its own build steps brings a fragment (wireshark/plugin.mk,
 # linux/*.mk, freebsd/*.mk, ...).
--include $(sort $(wildcard */*.mk))
+# linux/*.mk only where MBT_LINUX=1.
+MK_PARTS := $(sort $(wildcard */*.mk))
+ifneq ($(MBT_LINUX),1)
+MK_PARTS := $(filter-out linux/%,$(MK_PARTS))
+endif
+-include $(MK_PARTS)

@@ -265,16 +265,41 @@ layout(struct graph *g)
 	free(row);
 }
 
+/*
+ * The groups' order, commonest first, then by first frame.  qsort_r() is
+ * not in POSIX.1-2008 and FreeBSD before 14 swaps its arguments, so the
+ * keys are copied beside the indices and sorted with plain qsort().
+ */
+struct rank {
+	uint64_t count, first_frame;
+	size_t group;
+};
+
 static int
-cmp_count(const void *x, const void *y, void *arg)
+cmp_rank(const void *x, const void *y)
 {
-	const struct mbt_path_set *set = arg;
-	const struct mbt_path_group *a = &set->groups[*(const size_t *)x];
-	const struct mbt_path_group *b = &set->groups[*(const size_t *)y];
+	const struct rank *a = x, *b = y;
 
 	if (a->count != b->count)
 		return a->count > b->count ? -1 : 1;
 	return a->first_frame < b->first_frame ? -1 : 1;
+}
+
+static int
+order_groups(size_t *order, const struct mbt_path_set *set)
+{
+	struct rank *r = malloc((set->ngroups + 1) * sizeof(*r));
+
+	if (r == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < set->ngroups; i++)
+		r[i] = (struct rank){set->groups[i].count,
+		    set->groups[i].first_frame, i};
+	qsort(r, set->ngroups, sizeof(*r), cmp_rank);
+	for (size_t i = 0; i < set->ngroups; i++)
+		order[i] = r[i].group;
+	free(r);
+	return 0;
 }
 
 int
@@ -296,7 +321,6 @@ graph_build(
 		size_t n;
 		struct g_place *pl = graph_path_places(g, p, &n);
 
-		g->order[i] = i;
 		g->packets += grp->count;
 		if (pl == NULL)
 			goto nomem;
@@ -317,8 +341,8 @@ graph_build(
 		}
 		free(pl);
 	}
-	qsort_r(
-	    g->order, set->ngroups, sizeof(*g->order), cmp_count, (void *)set);
+	if (order_groups(g->order, set) != 0)
+		goto nomem;
 	layout(g);
 	return 0;
 nomem:

@@ -18,6 +18,7 @@ void
 mbt_trace_free(struct mbt_trace *t)
 {
 	free(t->records);
+	free(t->strings);
 	mbt_trace_init(t);
 }
 
@@ -27,15 +28,20 @@ mbt_trace_reset(struct mbt_trace *t)
 {
 	struct mbt_record *records = t->records;
 	size_t cap = t->cap;
+	struct mbt_str *strings = t->strings;
 
 	memset(t, 0, sizeof(*t));
 	t->records = records;
 	t->cap = cap;
+	t->strings = strings;
 	t->tail_linktype = MBT_LINKTYPE_NONE;
 }
 
-/* Not const, and visible outside: see mbt_trace_push(). */
-size_t mbt_record_size = sizeof(struct mbt_record);
+/*
+ * volatile, so that the compiler cannot see the size: see
+ * mbt_trace_push().  const: the library keeps no mutable statics.
+ */
+static const volatile size_t mbt_record_size = sizeof(struct mbt_record);
 
 struct mbt_record *
 mbt_trace_push(struct mbt_trace *t, uint32_t offset)

@@ -8,8 +8,6 @@
 
 #include "mbuftrace/mbuftrace.h"
 
-extern size_t mbt_record_size; /* sizeof(struct mbt_record) */
-
 /* Append a zeroed record; NULL when memory ran out. */
 struct mbt_record *mbt_trace_push(struct mbt_trace *t, uint32_t offset);
 

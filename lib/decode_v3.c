@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bytes.h"
@@ -16,7 +17,7 @@
 /* The string table of one trace; entries above hiwater are not yet valid. */
 struct strtab {
 	unsigned hiwater;
-	struct mbt_str s[V3_MAX_STRING_ID];
+	struct mbt_str *s; /* V3_MAX_STRING_ID of them, the trace's */
 };
 
 struct v3 {
@@ -334,9 +335,21 @@ int
 mbt_decode_v3(
     const uint8_t *buf, size_t caplen, size_t wirelen, struct mbt_trace *t)
 {
-	static _Thread_local struct v3 d; /* 64 KiB: too big for the stack */
+	struct v3 d = {0};
 	size_t pos = 0, limit;
 	int rc;
+
+	/*
+	 * The string table (64 KiB) lives with the trace, allocated once
+	 * and reused like its records: no static state, so two threads
+	 * decode with two traces.  Only ids up to hiwater are ever read.
+	 */
+	if (t->strings == NULL) {
+		t->strings = malloc(V3_MAX_STRING_ID * sizeof(*t->strings));
+		if (t->strings == NULL)
+			return -ENOMEM;
+	}
+	d.strings.s = t->strings;
 
 	d.buf = buf;
 	d.caplen = caplen;

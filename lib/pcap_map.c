@@ -118,7 +118,7 @@ map_window(struct mbt_pcap_map *m, uint64_t off)
 		m->win = NULL;
 		return -errno;
 	}
-	madvise(m->win, len, MADV_SEQUENTIAL);
+	posix_madvise(m->win, len, POSIX_MADV_SEQUENTIAL);
 	m->win_off = start;
 	m->win_len = len;
 	return 0;

@@ -16,6 +16,12 @@ LX_HDRS    := $(wildcard linux/*.h) cli/record.h
 LX_LIBS    := -lbpf -ldw -lelf -lz
 
 CLI_SRC    += $(LX_SRC)
+
+# Linux's own code may use glibc's extensions; the portable rest may not
+# (MBT_FEATURES in the top Makefile).
+$(LX_OBJ) $(CLI_LINUX:%.c=$(B)/obj/%.o): CPPFLAGS += -D_GNU_SOURCE
+$(B)/obj/fn/%.o $(B)/obj/tests/unit/test_linux_%.o: CPPFLAGS += -D_GNU_SOURCE
+build/fuzz/fuzz_linux_%: CPPFLAGS += -D_GNU_SOURCE
 $(BIN): $(LX_OBJ)
 $(BIN): LDLIBS += $(LX_LIBS)
 

@@ -110,6 +110,8 @@ struct mbt_trace {
 	struct mbt_record *records; /* oldest first */
 	size_t nrecords;
 	size_t cap; /* allocated records; internal */
+	/* The v3 decoder's string table, kept for reuse; internal. */
+	struct mbt_str *strings;
 
 	/* The packet after the trace (v1 and v3 tails), if any. */
 	uint16_t tail_linktype;
