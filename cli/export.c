@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "cli.h"
+int
+do_export(int argc, char **argv)
+{
+	return EXIT_FAIL;
+}
