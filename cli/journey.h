@@ -30,7 +30,8 @@ void journey_report(const struct mbt_journeys *j, FILE *f);
 /*
  * The capture the subcommands named after their options: with one, that
  * file; with several, their journeys joined into a temporary file that is
- * removed at exit.  NULL (reported) when there is none or it failed.
+ * removed at exit (what joining found goes to stderr).  NULL (reported)
+ * when none is named; a capture that cannot be read exits with EXIT_FAIL.
  */
 const char *cli_captures(int argc, char **argv);
 

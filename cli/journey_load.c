@@ -305,7 +305,7 @@ cli_captures(int argc, char **argv)
 			cli_error("cannot make a temporary file: %s",
 			    strerror(errno));
 		mbt_journeys_free(&j);
-		return NULL;
+		exit(EXIT_FAIL); /* reported; as a capture that fails to read */
 	}
 	atexit(remove_tmp);
 	f = fdopen(fd, "wb");
@@ -315,5 +315,7 @@ cli_captures(int argc, char **argv)
 	if (rc == 0)
 		journey_report(&j, stderr);
 	mbt_journeys_free(&j);
-	return rc == 0 ? journey_tmp : NULL;
+	if (rc != 0)
+		exit(EXIT_FAIL);
+	return journey_tmp;
 }
