@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "journey.h"
 #include "expect.h"
 
 #define EXPECT_FILE_MAX (1 << 20) /* an expectations file is small */
@@ -117,7 +118,7 @@ parse_expect_opts(int argc, char **argv, struct expect_opts *opt)
 			return cli_bad_option(argv);
 		}
 	}
-	if ((opt->file = cli_one_capture(argc, argv)) == NULL)
+	if ((opt->file = cli_captures(argc, argv)) == NULL)
 		return EXIT_USAGE;
 	if (opt->cases != NULL && opt->have_one) {
 		cli_error("either a cases file (-f) or --match, --through, "

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "journey.h"
 #include "graph.h"
 
 extern char **environ;
@@ -118,7 +119,7 @@ parse_graph_opts(int argc, char **argv, struct graph_opts *opt)
 			return cli_bad_option(argv);
 		}
 	}
-	if ((opt->file = cli_one_capture(argc, argv)) == NULL)
+	if ((opt->file = cli_captures(argc, argv)) == NULL)
 		return EXIT_USAGE;
 	if (opt->format == F_NONE && opt->out != NULL &&
 	    (dot = strrchr(opt->out, '.')) != NULL)

@@ -25,6 +25,8 @@ static const struct command commands[] = {
     {"expect", do_expect, "check that packets take the paths you expect"},
     {"graph", do_graph, "draw the paths: DOT, SVG or an HTML page"},
     {"extcap", do_extcap, "record from Wireshark: its extcap interface"},
+    {"merge", do_merge, "join several hosts' captures into journeys"},
+    {"export", do_export, "write journeys as OpenTelemetry traces (OTLP)"},
 };
 
 static void

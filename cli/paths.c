@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "journey.h"
 #include "paths.h"
 
 #define FRAMES_SHOWN 20 /* example frames listed per path */
@@ -87,7 +88,7 @@ parse_paths_opts(int argc, char **argv, struct paths_opts *opt)
 			return cli_bad_option(argv);
 		}
 	}
-	if ((opt->file = cli_one_capture(argc, argv)) == NULL)
+	if ((opt->file = cli_captures(argc, argv)) == NULL)
 		return EXIT_USAGE;
 	return 0;
 }

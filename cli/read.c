@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "journey.h"
 #include "read.h"
 
 struct read_opts {
@@ -130,7 +131,7 @@ parse_read_opts(int argc, char **argv, struct read_opts *opt)
 		default: return cli_bad_option(argv);
 		}
 	}
-	if ((opt->path = cli_one_capture(argc, argv)) == NULL)
+	if ((opt->path = cli_captures(argc, argv)) == NULL)
 		return EXIT_USAGE;
 	return 0;
 }

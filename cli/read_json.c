@@ -148,6 +148,18 @@ json_where(struct out *o, const struct mbt_record *r)
 		if (r->ifname.len > 0)
 			key_str(o, "ifname", r->ifname.ptr, r->ifname.len);
 	}
+	if (r->has_host)
+		key_str(o, "host", r->host.ptr, r->host.len);
+	if (r->has_clock) {
+		key(o, "clock_offset_ns");
+		if (r->clock_offset_ns < 0)
+			out_char(o, '-');
+		out_u64(o, r->clock_offset_ns < 0
+			       ? 0 - (uint64_t)r->clock_offset_ns
+			       : (uint64_t)r->clock_offset_ns);
+		if (r->clock_error_ns != MBT_CLOCK_UNBOUNDED)
+			key_u64(o, "clock_error_ns", r->clock_error_ns);
+	}
 }
 
 static void

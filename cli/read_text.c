@@ -30,8 +30,10 @@ where_width(const struct mbt_record *r)
 {
 	size_t n = r->has_cpu ? 3 + digits(r->cpu) : 0;
 
-	if (r->has_ns || r->has_iface)
+	if (r->has_ns || r->has_iface || r->has_host)
 		n += n > 0 ? 1 : 0;
+	if (r->has_host)
+		n += r->host.len + (r->has_ns || r->has_iface ? 1 : 0);
 	if (r->has_ns)
 		n += r->ns_name.len > 0 ? r->ns_name.len : digits(r->ns_id);
 	if (r->has_ns && r->has_iface)
@@ -48,8 +50,13 @@ out_where(struct out *o, const struct mbt_record *r)
 		out_str(o, "cpu");
 		out_u64(o, r->cpu);
 	}
-	if (r->has_cpu && (r->has_ns || r->has_iface))
+	if (r->has_cpu && (r->has_ns || r->has_iface || r->has_host))
 		out_char(o, ' ');
+	if (r->has_host) { /* "h2/r1:eth0": which machine, in a journey */
+		out_mstr(o, r->host);
+		if (r->has_ns || r->has_iface)
+			out_char(o, '/');
+	}
 	if (r->has_ns && r->ns_name.len > 0)
 		out_mstr(o, r->ns_name);
 	else if (r->has_ns)

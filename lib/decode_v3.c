@@ -121,6 +121,7 @@ v3_attr_min_len(uint16_t type)
 	case MBT_ATTR_REASON: return MBT_ATTR_REASON_LEN;
 	case MBT_ATTR_ROUTE: return MBT_ATTR_ROUTE_HEAD_LEN;
 	case MBT_ATTR_TRACE: return MBT_ATTR_TRACE_LEN;
+	case MBT_ATTR_HOST: return MBT_ATTR_HOST_LEN;
 	default: return 0;
 	}
 }
@@ -186,6 +187,15 @@ v3_attr(struct v3 *d, struct mbt_record *r, uint16_t type, size_t off,
 		if (r->related_id == 0)
 			return v3_bad(d, off, "TRACE names trace id 0");
 		r->has_related = true;
+		return 0;
+	case MBT_ATTR_HOST:
+		V3_REF(d, off, mbt_be16(v), r->host);
+		r->has_host = true;
+		if (len >= MBT_ATTR_HOST_CLOCK_LEN) {
+			r->clock_offset_ns = (int64_t)mbt_be64(v + 2);
+			r->clock_error_ns = mbt_be64(v + 10);
+			r->has_clock = true;
+		}
 		return 0;
 	case 0: return v3_bad(d, off, "attribute type 0 is reserved");
 	default:

@@ -118,13 +118,19 @@ enc_string(struct mbt_encoder *e, struct mbt_str s)
 
 /* String ids an event refers to, interned before the event is written. */
 struct event_refs {
-	uint16_t file, func, ifname, ns, table, reason;
+	uint16_t file, func, ifname, ns, table, reason, host;
 };
 
 static size_t
 route_gw_len(const struct mbt_record *r)
 {
 	return r->route_family == 4 ? 4 : r->route_family == 6 ? 16 : 0;
+}
+
+static size_t
+host_len(const struct mbt_record *r)
+{
+	return r->has_clock ? MBT_ATTR_HOST_CLOCK_LEN : MBT_ATTR_HOST_LEN;
 }
 
 /* The value length of r's EVENT record. */
@@ -142,6 +148,7 @@ event_len(const struct mbt_record *r)
 	n += r->has_reason ? a + MBT_ATTR_REASON_LEN : 0;
 	n += r->has_route ? a + MBT_ATTR_ROUTE_HEAD_LEN + route_gw_len(r) : 0;
 	n += r->has_related ? a + MBT_ATTR_TRACE_LEN : 0;
+	n += r->has_host ? a + host_len(r) : 0;
 	return n;
 }
 
@@ -204,6 +211,14 @@ enc_attrs(struct mbt_encoder *e, const struct mbt_record *r,
 	if (r->has_related)
 		mbt_put_be64(enc_tlv(e, MBT_ATTR_TRACE, MBT_ATTR_TRACE_LEN),
 		    r->related_id);
+	if (r->has_host) {
+		v = enc_tlv(e, MBT_ATTR_HOST, host_len(r));
+		mbt_put_be16(v, id->host);
+		if (r->has_clock) {
+			mbt_put_be64(v + 2, (uint64_t)r->clock_offset_ns);
+			mbt_put_be64(v + 10, r->clock_error_ns);
+		}
+	}
 }
 
 int
@@ -231,6 +246,8 @@ mbt_enc_event(struct mbt_encoder *e, const struct mbt_record *r)
 		id.table = enc_string(e, r->rule_table);
 	if (r->has_reason)
 		id.reason = enc_string(e, r->reason);
+	if (r->has_host)
+		id.host = enc_string(e, r->host);
 	if (enc_room(e, MBT_V3_TLV_HDR_LEN + len) != 0)
 		return e->error;
 	v = enc_tlv_reserve(e, MBT_V3_REC_EVENT, len, MBT_V3_EVENT_HEAD_LEN);

@@ -97,6 +97,10 @@ add_key(struct mbt_path *p, const struct mbt_step *s)
 {
 	const struct mbt_record *r = s->rec;
 
+	if (s->host.len > 0) {
+		key_str(p, s->host);
+		key_lit(p, "/");
+	}
 	if (s->has_ns) {
 		if (s->ns.len > 0)
 			key_str(p, s->ns);
@@ -187,8 +191,15 @@ mbt_path_build(const struct mbt_trace *t, struct mbt_path *p)
 		const struct mbt_record *r = &t->records[i];
 		struct mbt_step *s;
 
-		/* Where the packet is: a new stack instance forgets the
-		 * interface of the old one unless the record names one. */
+		/* Where the packet is: a new machine forgets the stack
+		 * instance and interface of the old one, a new stack instance
+		 * the interface, unless the record names them. */
+		if (r->has_host && (here.host.len != r->host.len ||
+				       memcmp(here.host.ptr, r->host.ptr,
+					   r->host.len) != 0)) {
+			here.has_ns = here.has_iface = false;
+			here.host = r->host;
+		}
 		if (r->has_ns) {
 			if (!here.has_ns || here.ns_id != r->ns_id ||
 			    here.ns.len != r->ns_name.len ||
@@ -206,7 +217,8 @@ mbt_path_build(const struct mbt_trace *t, struct mbt_path *p)
 		if (!is_step(r))
 			continue;
 		if (key_reserve(
-			p, key_bound(r) + here.ns.len + here.ifname.len))
+			p, key_bound(r) + here.host.len + here.ns.len +
+				here.ifname.len))
 			return -ENOMEM;
 		s = &p->steps[p->nsteps];
 		*s = here;
@@ -215,7 +227,7 @@ mbt_path_build(const struct mbt_trace *t, struct mbt_path *p)
 		s->key_off = (uint32_t)p->key_len;
 		add_key(p, s);
 		s->key_len = (uint32_t)(p->key_len - s->key_off);
-		if (r->kind == MBT_KIND_END && p->end == 0) {
+		if (r->kind == MBT_KIND_END) {
 			p->end = r->detail != 0 ? r->detail : MBT_END_FREED;
 			p->end_step = p->nsteps;
 		}
@@ -250,6 +262,11 @@ mbt_step_where(const struct mbt_step *s, char *buf, size_t size)
 {
 	struct mbt_textbuf b = {buf, size, 0};
 
+	if (s->host.len > 0) {
+		mbt_tb_put(&b, s->host.ptr, s->host.len);
+		if (s->has_ns || s->has_iface)
+			mbt_tb_put(&b, "/", 1);
+	}
 	if (s->has_ns) {
 		if (s->ns.len > 0)
 			mbt_tb_put(&b, s->ns.ptr, s->ns.len);
@@ -281,9 +298,16 @@ mbt_path_end_where(const struct mbt_path *p, char *buf, size_t size)
 	struct mbt_textbuf b = {buf, size, 0};
 	const struct mbt_step *s;
 
-	if (p->end == 0 || !p->steps[p->end_step].has_ns)
+	if (p->end == 0)
 		return mbt_tb_end(&b);
 	s = &p->steps[p->end_step];
+	if (s->host.len > 0) {
+		mbt_tb_put(&b, s->host.ptr, s->host.len);
+		if (s->has_ns)
+			mbt_tb_put(&b, "/", 1);
+	}
+	if (!s->has_ns)
+		return mbt_tb_end(&b);
 	if (s->ns.len > 0)
 		mbt_tb_put(&b, s->ns.ptr, s->ns.len);
 	else

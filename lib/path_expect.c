@@ -167,6 +167,22 @@ ns_is(bool has, struct mbt_str name, uint64_t id, const char *want)
 	return parse_u64(want, &v) == 0 && v == id;
 }
 
+/*
+ * In a journey a stack instance is also named after its machine: "h2/r1",
+ * and "h2" alone where the host has no instance names (FreeBSD's host).
+ */
+static bool
+step_ns_is(const struct mbt_step *s, const char *want)
+{
+	size_t n = s->host.len;
+
+	if (n == 0 || strncmp(want, s->host.ptr, n) != 0)
+		return ns_is(s->has_ns, s->ns, s->ns_id, want);
+	if (want[n] == '\0')
+		return !s->has_ns;
+	return want[n] == '/' && ns_is(s->has_ns, s->ns, s->ns_id, want + n + 1);
+}
+
 static bool
 iface_is(const struct mbt_step *s, const char *want)
 {
@@ -187,9 +203,8 @@ mbt_want_match(const struct mbt_want *w, const struct mbt_step *s)
 
 	switch (w->kind) {
 	case MBT_WANT_IFACE:
-		return ns_is(s->has_ns, s->ns, s->ns_id, w->name) &&
-		       iface_is(s, w->iface);
-	case MBT_WANT_NS: return ns_is(s->has_ns, s->ns, s->ns_id, w->name);
+		return step_ns_is(s, w->name) && iface_is(s, w->iface);
+	case MBT_WANT_NS: return step_ns_is(s, w->name);
 	case MBT_WANT_RULE:
 		return r->has_rule && r->fw == w->fw &&
 		       (w->name[0] == '\0' || str_is(r->rule_table, w->name)) &&
@@ -502,7 +517,7 @@ mbt_expect_check(
 	} else if (c->ends.set && c->ends.ns[0] != '\0') {
 		const struct mbt_step *s = &p->steps[p->end_step];
 
-		if (!ns_is(s->has_ns, s->ns, s->ns_id, c->ends.ns)) {
+		if (!step_ns_is(s, c->ends.ns)) {
 			out->problem = MBT_PROBLEM_END_WHERE;
 			out->part_step = p->end_step;
 		}

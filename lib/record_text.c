@@ -11,6 +11,7 @@
  */
 #include <arpa/inet.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "mbuftrace/mbuftrace.h"
 #include "textbuf.h"
@@ -55,6 +56,39 @@ put_ns(struct mbt_textbuf *b, const struct mbt_record *r)
 		put_str(b, r->ns_name);
 	else
 		mbt_tb_u64(b, r->ns_id);
+}
+
+/* Nanoseconds as seconds: "1.000250000". */
+static void
+put_secs(struct mbt_textbuf *b, uint64_t ns)
+{
+	char frac[10];
+
+	mbt_tb_u64(b, ns / 1000000000u);
+	snprintf(frac, sizeof(frac), "%09u", (unsigned)(ns % 1000000000u));
+	mbt_tb_put(b, ".", 1);
+	mbt_tb_put(b, frac, 9);
+}
+
+/* Where a host's part of a journey starts: how its clock was moved. */
+static void
+put_host_clock(struct mbt_textbuf *b, const struct mbt_record *r)
+{
+	mbt_tb_str(b, " host ");
+	put_str(b, r->host);
+	if (!r->has_clock)
+		return;
+	mbt_tb_str(b, ", clock ");
+	mbt_tb_str(b, r->clock_offset_ns < 0 ? "-" : "+");
+	put_secs(b, r->clock_offset_ns < 0 ? 0 - (uint64_t)r->clock_offset_ns
+					   : (uint64_t)r->clock_offset_ns);
+	if (r->clock_error_ns == MBT_CLOCK_UNBOUNDED) {
+		mbt_tb_str(b, " s, bounded one way only");
+	} else {
+		mbt_tb_str(b, " s +/- ");
+		put_secs(b, r->clock_error_ns);
+		mbt_tb_str(b, " s");
+	}
 }
 
 /* A code by its name, or by its number when this reader has no name for it. */
@@ -170,6 +204,8 @@ put_body(struct mbt_textbuf *b, const struct mbt_record *r)
 			mbt_tb_str(b, " ");
 			put_ns(b, r);
 		}
+		if (r->has_clock)
+			put_host_clock(b, r);
 		break;
 	case MBT_KIND_END:
 		put_sep(b);

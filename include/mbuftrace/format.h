@@ -125,6 +125,8 @@
 #define MBT_ATTR_ROUTE \
 	8 /* u32 table, u32 out ifindex, i32 error, u8 family, gateway */
 #define MBT_ATTR_TRACE 9 /* u64 the related trace id (COPY: the child's) */
+#define MBT_ATTR_HOST \
+	10 /* u16 host name string; optionally i64 clock offset, u64 its error */
 
 #define MBT_ATTR_SRC_LEN 8
 #define MBT_ATTR_IFACE_LEN 6
@@ -134,6 +136,9 @@
 #define MBT_ATTR_REASON_LEN 6
 #define MBT_ATTR_ROUTE_HEAD_LEN 13 /* gateway: 0, 4 or 16 bytes follow */
 #define MBT_ATTR_TRACE_LEN 8
+#define MBT_ATTR_HOST_LEN 2
+#define MBT_ATTR_HOST_CLOCK_LEN 18 /* with the clock offset and its error */
+#define MBT_CLOCK_UNBOUNDED 0xffffffffffffffffULL /* error not known */
 
 /* Firewalls and other rule engines, for MBT_ATTR_RULE. */
 #define MBT_FW_OTHER 0

@@ -42,6 +42,7 @@ struct mbt_record {
 	uint8_t detail; /* MBT_POINT_*, MBT_VERDICT_*, MBT_END_* by kind */
 	bool has_cpu, has_time, has_src, has_iface, has_ns, has_packet;
 	bool has_rule, has_reason, has_route, has_related;
+	bool has_host, has_clock;
 	uint16_t cpu;
 	uint64_t time_ns; /* since the trace's start */
 
@@ -73,6 +74,14 @@ struct mbt_record {
 	uint8_t route_gw[16];
 
 	uint64_t related_id; /* has_related: COPY's child */
+
+	/* has_host: the machine, in a journey joined from several hosts. */
+	struct mbt_str host;
+	/* has_clock: where a host's part starts, the offset added to its
+	 * times to put them on the journey's clock, and its error bound
+	 * (MBT_CLOCK_UNBOUNDED when one side is not bounded). */
+	int64_t clock_offset_ns;
+	uint64_t clock_error_ns;
 
 	uint32_t offset; /* where the record starts in the trace, in bytes */
 };

@@ -29,6 +29,7 @@ struct mbt_step {
 	    *rec;      /* into the trace the path was built from */
 	size_t record; /* index of rec in the trace's records */
 	bool has_ns, has_iface;
+	struct mbt_str host; /* the machine, in a journey; else empty */
 	struct mbt_str ns; /* name; empty when only the id is known */
 	uint64_t ns_id;
 	struct mbt_str ifname; /* empty when only the index is known */
@@ -40,7 +41,8 @@ struct mbt_path {
 	struct mbt_step *steps;
 	size_t nsteps, cap;
 	uint8_t end;	 /* MBT_END_* of the END step, 0 when there is none */
-	size_t end_step; /* index of the END step when end != 0 */
+	size_t end_step; /* index of the (last: a journey has one a host)
+			    END step when end != 0 */
 	char *key;	 /* the identity: every step's key, one a line */
 	size_t key_len, key_cap;
 	uint64_t hash; /* of key, to group paths quickly */
@@ -56,7 +58,8 @@ bool mbt_path_same(const struct mbt_path *a, const struct mbt_path *b);
 bool mbt_step_same(
     const struct mbt_path *a, size_t i, const struct mbt_path *b, size_t j);
 
-/* "r1:eth0", "r1", "if#3" or "" (like snprintf). */
+/* "r1:eth0", "r1", "if#3", "h2/r1:eth0" in a journey, or "" (like
+ * snprintf). */
 size_t mbt_step_where(const struct mbt_step *s, char *buf, size_t size);
 /* "delivered", "sent", ... or "unknown" when the trace has no END. */
 const char *mbt_path_end_name(const struct mbt_path *p);

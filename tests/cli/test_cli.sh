@@ -28,7 +28,8 @@ expect "no command: usage, exit 2" 2 "usage: mbuftrace COMMAND" "$MBT"
 expect "unknown command" 2 "unknown command 'frobnicate'" "$MBT" frobnicate
 expect "--help lists read" 0 "read +print the traces" "$MBT" --help
 expect "read without a file" 2 "which capture\?" "$MBT" read
-expect "read with two files" 2 "one capture at a time" "$MBT" read a b
+expect "read with two files reads both, names the missing one" 1 \
+	"a: No such file" "$MBT" read a b
 expect "read: unknown option" 2 "unknown or incomplete option '--nope'" \
 	"$MBT" read --nope x
 expect "read: missing file names it" 1 "/nonexistent.pcap: .*No such file" \

@@ -144,3 +144,13 @@ frame_strip_ethernet(const struct frame *in, struct frame *out)
 	out->len = in->len - 14;
 	memcpy(out->b, in->b + 14, out->len);
 }
+
+void
+frame_set_ip_id(struct frame *f, uint16_t id)
+{
+	uint8_t *ip = f->b + 14;
+
+	put16(ip + 4, id);
+	put16(ip + 10, 0);
+	put16(ip + 10, checksum(ip, 20, 0));
+}

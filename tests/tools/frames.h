@@ -27,6 +27,8 @@ void frame_icmp6_echo(struct frame *f, const char *src, const char *dst,
     uint8_t hlim, uint16_t id, uint16_t seq);
 /* Ethernet ARP request: who has tpa, tell spa. */
 void frame_arp_request(struct frame *f, const char *spa, const char *tpa);
+/* Give an Ethernet + IPv4 frame another IP id (and a checksum to match). */
+void frame_set_ip_id(struct frame *f, uint16_t id);
 /* Drop the Ethernet header: the same packet as raw IP. */
 void frame_strip_ethernet(const struct frame *in, struct frame *out);
 

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * `mbuftrace merge`: several hosts' captures of the same packets joined
+ * into journeys, one capture out, on one clock.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "journey.h"
+
+static const char merge_usage[] =
+    "usage: mbuftrace merge [--host NAME=FILE]... [FILE|NAME=FILE]... -w "
+    "OUT\n"
+    "\n"
+    "Join the traces that several hosts recorded of the same packets into\n"
+    "journeys: a packet that left one host is joined to the packet that\n"
+    "arrived on another when their headers on the wire agree (addresses and\n"
+    "ports as NAT left them, TTL, IP id, TCP sequence, ICMP id and\n"
+    "sequence, the first payload bytes) and nothing else looks the same.\n"
+    "The hosts' clock offsets are solved from the joins; OUT holds one\n"
+    "trace per journey, each record naming its host, on the first host's\n"
+    "clock.  What was joined, the offsets and what was refused go to\n"
+    "standard error.\n"
+    "\n"
+    "  --host NAME=FILE  FILE was recorded on host NAME (else the file's\n"
+    "                    name without directory and extension names it)\n"
+    "  -w, --write OUT   write the journeys to OUT (pcapng; - is stdout)\n"
+    "  -h, --help        this text\n";
+
+int
+do_merge(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"host", required_argument, NULL, 'H'},
+	    {"write", required_argument, NULL, 'w'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct mbt_journeys j;
+	const char *outpath = NULL;
+	FILE *f;
+	int c, rc = 0;
+
+	mbt_journeys_init(&j);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "w:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			if (strchr(optarg, '=') == NULL) {
+				cli_error("--host wants NAME=FILE, not '%s'",
+				    optarg);
+				mbt_journeys_free(&j);
+				return EXIT_USAGE;
+			}
+			if (journey_load(&j, optarg) != 0)
+				rc = EXIT_FAIL;
+			break;
+		case 'w': outpath = optarg; break;
+		case 'h':
+			fputs(merge_usage, stdout);
+			mbt_journeys_free(&j);
+			return EXIT_OK;
+		default: mbt_journeys_free(&j); return cli_bad_option(argv);
+		}
+	}
+	if (outpath == NULL || (optind == argc && j.nhosts == 0)) {
+		cli_error(outpath == NULL ? "where to? give -w OUT (see --help)"
+					  : "which captures? (see --help)");
+		mbt_journeys_free(&j);
+		return EXIT_USAGE;
+	}
+	for (int i = optind; i < argc && rc == 0; i++)
+		if (journey_load(&j, argv[i]) != 0)
+			rc = EXIT_FAIL;
+	if (rc != 0) {
+		mbt_journeys_free(&j);
+		return rc;
+	}
+	f = strcmp(outpath, "-") == 0 ? stdout : fopen(outpath, "wb");
+	if (f == NULL) {
+		cli_error("%s: %s", outpath, strerror(errno));
+		mbt_journeys_free(&j);
+		return EXIT_FAIL;
+	}
+	rc = journey_write(&j, f) == 0 ? EXIT_OK : EXIT_FAIL;
+	if (f != stdout && fclose(f) != 0 && rc == EXIT_OK) {
+		cli_error("%s: %s", outpath, strerror(errno));
+		rc = EXIT_FAIL;
+	}
+	if (rc == EXIT_OK)
+		journey_report(&j, stderr);
+	mbt_journeys_free(&j);
+	return rc;
+}
