@@ -52,6 +52,19 @@ excluded_functions() {
 	}' "$list"
 }
 
+# K&R definitions name their parameters' types after the list, where the
+# semantic patch does not look: say which of them take an mbuf.
+knr_mbuf() {
+	awk -v f="$1" '
+	    /^[A-Za-z_][A-Za-z_0-9]*\([A-Za-z_0-9, ]+\)$/ {
+		name = $0; sub(/\(.*/, "", name); knr = 1; next }
+	    knr && /^[ \t]+[^ \t].*;[ \t]*(\/\*.*)?$/ {
+		if ($0 ~ /struct[ \t]+mbuf[ \t]*\*/) hit = 1; next }
+	    knr && /^\{/ && hit { print f ": " name \
+		"(): a K&R definition taking an mbuf, left alone" }
+	    { knr = 0; hit = 0 }' "$2"
+}
+
 calls() {
 	grep -c '^[[:space:]]*MTRACE_ALL\(_PP\)\{0,1\}(.*);$' "$1" || true
 }
@@ -88,6 +101,7 @@ for dir in "$@"; do
 		fi
 		total=$((total + n))
 		if [ "$verbose" = 1 ]; then
+			knr_mbuf "$f" "$path"
 			spatch --parse-c --macro-file-builtins \
 			    "$here/freebsd_macros.h" "$path" 2>&1 |
 			    awk -v f="$f" '/nb bad = / && !/nb bad = 0 / {

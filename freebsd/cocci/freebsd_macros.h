@@ -64,3 +64,6 @@
 	static void func(db_expr_t addr, bool have_addr, db_expr_t count, char *modif)
 #define	DB_SHOW_COMMAND_FLAGS(name, func, flags)	\
 	static void func(db_expr_t addr, bool have_addr, db_expr_t count, char *modif)
+/* netpfil/ipfw/ip_fw_private.h: empty in the kernel, no semicolon after. */
+#define	SYSBEGIN(x)
+#define	SYSEND
