@@ -11,6 +11,12 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+# options MBUF_TRACE_ALL: cocci/apply_all.sh says how (-u undoes).
+#   freebsd/apply.sh --all-functions [-u] [-v] [-C SRC] [DIR...]
+if [ "${1:-}" = --all-functions ]; then
+	shift
+	exec "$here/cocci/apply_all.sh" "$@"
+fi
 top=$(dirname "$here")
 dry=0
 stage=0

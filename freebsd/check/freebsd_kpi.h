@@ -594,4 +594,8 @@ struct pf_pdesc {
 };
 uint16_t	pf_tagname_lookup(const char *);	/* u_int16_t there */
 
+/* For options MBUF_TRACE_ALL (sys/sys/mbuf_trace_all.h). */
+/* sys/sys/cdefs.h [M] */
+#define	__DECONST(type, var)	((type)(uintptr_t)(const void *)(var))
+
 #endif /* !_FREEBSD_KPI_H_ */

@@ -254,9 +254,13 @@ check "apply.sh: mtraceproc is in place" \
     test -f "$SRC/usr.bin/mtraceproc/mtraceproc.c"
 check "apply.sh: sys/conf lines added once" \
     test "$(grep -c '^kern/kern_mbuf_trace.c' "$SRC/sys/conf/files")" = 1 -a \
-    "$(grep -c '^MBUF_TRACE' "$SRC/sys/conf/options")" = 1
+    "$(grep -c '^MBUF_TRACE[[:space:]]' "$SRC/sys/conf/options")" = 1
 check "apply.sh: the test is registered before the .include" \
     sh -c "sed -n 2p '$SRC/tests/sys/net/Makefile' | grep -q mbuf_trace_test"
 check "apply.sh: refuses a tree the patches do not fit" \
     sh -c "! freebsd/apply.sh -n '$SRC' >/dev/null 2>&1"
+# options MBUF_TRACE_ALL (freebsd/cocci, test_cocci.sh): its sysctl.
+check "kernel: kern_mbuf_trace.c compiles with MBUF_TRACE_ALL" \
+    "${CLANG[@]}" -DMBUF_TRACE -DMBUF_TRACE_ALL -fsyntax-only \
+    "$STAGE/sys/kern/kern_mbuf_trace.c"
 finish

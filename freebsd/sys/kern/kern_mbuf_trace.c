@@ -812,3 +812,15 @@ DB_SHOW_COMMAND(mtrace, db_show_mtrace)
 	db_printf("mbuf %p carries no trace\n", m);
 }
 #endif /* DDB */
+
+#ifdef MBUF_TRACE_ALL
+/*
+ * options MBUF_TRACE_ALL: the run-time switch of the calls that
+ * freebsd/cocci/mbuf_trace_all.cocci puts at the entry of every function
+ * taking a packet (sys/mbuf_trace_all.h).  Off, each call is one branch.
+ */
+bool	mtrace_all_functions;
+SYSCTL_BOOL(_kern_mbuf_trace, OID_AUTO, all_functions, CTLFLAG_RW,
+    &mtrace_all_functions, 0,
+    "Record every instrumented function a traced packet enters");
+#endif /* MBUF_TRACE_ALL */
