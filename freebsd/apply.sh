@@ -70,11 +70,21 @@ done
 
 copy_new_files "$src"
 
-# append_once FILE LINES_FILE: add the lines that FILE does not hold yet.
+# append_once FILE ENTRIES_FILE: add each entry FILE does not hold yet.
+# An entry is a line with its continuation lines (ending in a backslash),
+# as sys/conf/files writes a file and its compile-with rule; it is known
+# by its first line and appended whole.
 append_once() {
-	grep -v '^#' "$2" | while IFS= read -r line; do
-		grep -qxF -- "$line" "$1" || printf '%s\n' "$line" >>"$1"
-	done
+	awk '
+	FNR == NR { have[$0] = 1; next }
+	/^#/ && entry == "" { next }
+	{
+		if (entry == "") { first = $0; entry = $0 } else entry = entry "\n" $0
+		if ($0 !~ /\\$/) {
+			if (!(first in have)) { print entry; have[first] = 1 }
+			entry = ""
+		}
+	}' "$1" "$2" >"$1.add" && cat "$1.add" >>"$1" && rm -f "$1.add"
 }
 append_once "$src/sys/conf/files" "$here/sys/conf/files.mbuf_trace"
 append_once "$src/sys/conf/options" "$here/sys/conf/options.mbuf_trace"

@@ -42,7 +42,7 @@ FB_GLUE       = $(B)/tests/test_kern_glue
 FB_STUB       = $(B)/freebsd/stub
 FB_KERN_SRC  := freebsd/sys/kern/kern_mbuf_trace.c
 FB_KCFLAGS   := -std=gnu11 -nostdinc -ffreestanding -D_KERNEL -DMBUF_TRACE -DDDB \
-		-Dmalloc=sim_kmalloc -Dfree=sim_kfree \
+		-Dmalloc=sim_kmalloc -Dfree=sim_kfree -Dprintf=sim_kprintf \
 		-include freebsd/check/freebsd_kpi.h -Ifreebsd/sys -Iinclude \
 		-Ifreebsd/sys/contrib/mbuftrace/compat
 all: $(FB_GLUE)
@@ -65,6 +65,10 @@ $(B)/obj/freebsd/tests/sim/%.o: freebsd/tests/sim/%.c \
 	@mkdir -p $(dir $@)
 	$(CC) $(FB_KCFLAGS) -I$(FB_STUB) $(CFLAGS) $(WARN) $(EXTRA_CFLAGS) \
 		-c -o $@ $<
+
+# The start-point modules are built as modules are: their unit counters
+# go into the linker set the kernel's unload veto walks.
+$(B)/obj/freebsd/tests/sim/startpoints_sim.o: FB_KCFLAGS += -DKLD_MODULE
 
 $(FB_GLUE): $(B)/obj/freebsd/tests/unit/test_kern_glue.o \
     $(B)/obj/freebsd/tests/sim/kern_sim.o \

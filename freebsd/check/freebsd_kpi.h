@@ -56,6 +56,7 @@ typedef __builtin_va_list	va_list;
 #define	__predict_false(exp)	__builtin_expect((exp), 0)
 #define	__predict_true(exp)	__builtin_expect((exp), 1)
 #define	__unused		__attribute__((__unused__))
+#define	__used			__attribute__((__used__))
 #define	__printflike(f, a)	__attribute__((__format__(__printf__, f, a)))
 #define	__CONCAT1(x, y)		x ## y
 #define	__CONCAT(x, y)		__CONCAT1(x, y)
@@ -67,6 +68,7 @@ typedef __builtin_va_list	va_list;
 /* sys/sys/errno.h [M: the values are FreeBSD's] */
 #define	EPERM		1
 #define	ENOENT		2
+#define	ESRCH		3
 #define	ENXIO		6
 #define	ENOMEM		12
 #define	EEXIST		17
@@ -75,10 +77,12 @@ typedef __builtin_va_list	va_list;
 #define	ENOTCONN	57
 #define	EOPNOTSUPP	45
 #define	EBUSY		16
+#define	ENOBUFS		55
 
 /* sys/sys/systm.h, sys/sys/libkern.h [M] */
 void	*memcpy(void *, const void *, size_t);
 void	*memset(void *, int, size_t);
+void	*memmove(void *, const void *, size_t);
 int	 memcmp(const void *, const void *, size_t);
 size_t	 strlen(const char *);
 size_t	 strnlen(const char *, size_t);
@@ -88,6 +92,7 @@ size_t	 strlcat(char *, const char *, size_t);
 char	*strsep(char **, const char *);
 int	 vsnprintf(char *, size_t, const char *, va_list) __printflike(3, 0);
 uint32_t arc4random(void);
+int	 printf(const char *, ...) __printflike(1, 2);
 #define	CTASSERT(x)	_Static_assert(x, "compile-time assertion failed")
 
 /* sys/sys/queue.h [M: the macros' meaning is standard; these are minimal] */
@@ -307,11 +312,42 @@ sbttons(sbintime_t sbt)
 	    (sbt >> 32) * 1000000000);
 }
 
-/* machine/atomic.h [M] */
+/* machine/atomic.h, sys/sys/atomic_common.h [M] */
 uint64_t	atomic_fetchadd_64(volatile uint64_t *, uint64_t);
+u_int		atomic_fetchadd_int(volatile u_int *, u_int);
 void		atomic_add_int(volatile u_int *, u_int);
 void		atomic_subtract_int(volatile u_int *, u_int);
 u_int		atomic_load_int(volatile u_int *);
+void		atomic_store_int(volatile u_int *, u_int);
+int		atomic_cmpset_int(volatile u_int *, u_int, u_int);
+int		atomic_cmpset_rel_ptr(volatile uintptr_t *, uintptr_t,
+		    uintptr_t);
+uintptr_t	atomic_readandclear_ptr(volatile uintptr_t *);
+void		atomic_thread_fence_seq_cst(void);
+
+/* sys/sys/time.h [M]: seconds since boot, a volatile time_t */
+extern volatile time_t	time_uptime;
+
+/*
+ * sys/sys/linker_set.h [M]: DATA_SET(set, sym) puts &sym in the linker
+ * set "set" (section set_<set>); the stand-in does the same with GNU
+ * section attributes, so the simulated kernel can walk it.
+ */
+#define	DATA_SET(set, sym)						\
+	static void const *const __CONCAT(__set_, __CONCAT(set,		\
+	    __CONCAT(_sym_, sym)))					\
+	    __attribute__((__section__("set_" #set), __used__)) = &(sym)
+/*
+ * sys/sys/linker.h [R @sdt.c callers: linker_file_lookup_set(lf, name,
+ * &start, &stop, NULL) returns 0 when the file holds the set; M:
+ * struct linker_file's filename member].
+ */
+struct linker_file {
+	char	*filename;
+};
+typedef struct linker_file *linker_file_t;
+int	linker_file_lookup_set(linker_file_t, const char *, void *, void *,
+	    int *);
 
 /* sys/sys/pcpu.h [S]: curcpu is PCPU_GET(cpuid), a u_int. */
 extern u_int	__kpi_curcpu;
@@ -333,10 +369,31 @@ extern struct vnet *__kpi_curvnet;
 #define	curvnet			__kpi_curvnet
 #define	VNET_DEFINE_STATIC(t, n)	static t __CONCAT(vnet_entry_, n)
 #define	VNET_DECLARE(t, n)		extern t __CONCAT(vnet_entry_, n)
-#define	VNET(n)				__CONCAT(vnet_entry_, n)
+/*
+ * A V_ variable goes through __kpi_vnet_ptr(), and CURVNET_SET through
+ * __kpi_curvnet_switch(), so the simulated kernel can keep per-VNET
+ * values and catch a V_ read with no current VNET.
+ */
+void	*__kpi_vnet_ptr(void *);
+void	 __kpi_curvnet_switch(struct vnet *);
+#define	VNET(n)								\
+	(*(__typeof__(__CONCAT(vnet_entry_, n)) *)			\
+	    __kpi_vnet_ptr(&__CONCAT(vnet_entry_, n)))
 #define	CURVNET_SET(arg)	do { struct vnet *saved_vnet = curvnet;	\
-	curvnet = (arg)
-#define	CURVNET_RESTORE()	curvnet = saved_vnet; } while (0)
+	__kpi_curvnet_switch(arg)
+#define	CURVNET_SET_QUIET(arg)	CURVNET_SET(arg)
+#define	CURVNET_RESTORE()	__kpi_curvnet_switch(saved_vnet); } while (0)
+/* The VNET list [K: VNET_FOREACH, VNET_ITERATOR_DECL; S: expansions] */
+extern struct vnet *__kpi_vnet_first;
+struct vnet	*__kpi_vnet_next(struct vnet *);
+#define	VNET_ITERATOR_DECL(arg)	struct vnet *arg
+#define	VNET_FOREACH(arg)						\
+	for ((arg) = __kpi_vnet_first; (arg) != NULL;			\
+	    (arg) = __kpi_vnet_next(arg))
+void	__kpi_vnet_list_rlock(void);
+void	__kpi_vnet_list_runlock(void);
+#define	VNET_LIST_RLOCK()	__kpi_vnet_list_rlock()
+#define	VNET_LIST_RUNLOCK()	__kpi_vnet_list_runlock()
 #define	IS_DEFAULT_VNET(arg)	((arg) == NULL)
 /* The casts SYSINIT does; the function's arguments are checked here. */
 #define	VNET_SYSINIT(ident, subsystem, order, func, arg)		\
@@ -356,12 +413,26 @@ void	epoch_enter_preempt(epoch_t, struct epoch_tracker *);
 void	epoch_exit_preempt(epoch_t, struct epoch_tracker *);
 #define	NET_EPOCH_ENTER(et)	epoch_enter_preempt(net_epoch_preempt, &(et))
 #define	NET_EPOCH_EXIT(et)	epoch_exit_preempt(net_epoch_preempt, &(et))
+/*
+ * sys/sys/epoch.h [M: struct epoch_context of two pointers (ck_epoch's
+ * entry), epoch_call(epoch, callback, ctx), NET_EPOCH_CALL(f, c) as
+ * epoch_call(net_epoch_preempt, f, c); epoch_call(9) takes no lock]
+ */
+struct epoch_context {
+	void	*data[2];
+};
+typedef struct epoch_context *epoch_context_t;
+typedef void epoch_callback_t(epoch_context_t);
+void	epoch_call(epoch_t, epoch_callback_t, epoch_context_t);
+#define	NET_EPOCH_CALL(f, c)	epoch_call(net_epoch_preempt, (f), (c))
 
 /* sys/net/if_var.h, sys/net/if.c [R: if_name(), if_getindex()]; IFNAMSIZ [K] */
 #define	IFNAMSIZ	16
 typedef struct ifnet *if_t;
 const char	*if_name(if_t);
 int		 if_getindex(const if_t);
+/* sys/net/if_var.h [M: struct vnet *if_getvnet(const if_t), the IfAPI] */
+struct vnet	*if_getvnet(const if_t);
 
 /*
  * sys/net/bpf.h: the 2025 tap KPI [R: the calls in sys/netpfil/ipfw/
@@ -457,16 +528,55 @@ typedef struct _ipfw_insn {
 	uint8_t		len;
 	uint16_t	arg1;
 } ipfw_insn;
+/*
+ * An external action's instruction on main: ipfw_insn_kidx, a 32-bit
+ * object index after the instruction [R: ip_fw_sockopt.c @dd933114
+ * (Yandex 2014-2025) checks insntod(cmd, kidx)->kidx for
+ * O_EXTERNAL_ACTION with F_INSN_SIZE(ipfw_insn_kidx); ip_fw_log.c reads
+ * the name through it; sbin/ipfw/ipfw2.c defines insntod(cmd, type) as
+ * ((ipfw_insn_ ## type *)(cmd)); M: the member names o and kidx' type].
+ */
+typedef struct _ipfw_insn_kidx {
+	ipfw_insn	o;
+	uint32_t	kidx;
+} ipfw_insn_kidx;
+#define	insntod(p, type)	((ipfw_insn_ ## type *)(p))
 #define	O_EXTERNAL_ACTION	88
 #define	IP_FW_PASS		0
 typedef int (ipfw_eaction_t)(struct ip_fw_chain *ch, struct ip_fw_args *args,
     ipfw_insn *cmd, int *done);
-uint16_t ipfw_add_eaction(struct ip_fw_chain *ch, ipfw_eaction_t handler,
+/*
+ * [M: main's ip_fw_private.h and ip_fw_eaction.c could not be read; the
+ * 2016-2019 copies @15e0d1c1 and @11bedbc8 have uint16_t ids.  Object
+ * indexes are uint32_t on main (ip_fw_sockopt.c @dd933114), so these
+ * are written with uint32_t; ip_fw_mtrace.c keeps the id in a uint32_t,
+ * which compiles against either.]
+ */
+uint32_t ipfw_add_eaction(struct ip_fw_chain *ch, ipfw_eaction_t handler,
     const char *name);
-int	ipfw_del_eaction(struct ip_fw_chain *ch, uint16_t eaction_id);
-struct ip_fw_chain {
-	int	dummy_;
+int	ipfw_del_eaction(struct ip_fw_chain *ch, uint32_t eaction_id);
+/*
+ * Named objects [R @15e0d1c1 (2016): CHAIN_TO_SRV(ch) is the chain's
+ * srvmap, ipfw_objhash_lookup_kidx(ni, idx), an eaction object's refcnt
+ * is 1 plus one per rule (ipfw_del_eaction() resets rules when it is
+ * > 1); M: the same on main with 32-bit indexes, IPFW_UH_RLOCK's
+ * expansion].
+ */
+struct namedobj_instance;
+struct named_object {
+	uint32_t	kidx;
+	uint32_t	refcnt;
 };
+struct named_object *ipfw_objhash_lookup_kidx(struct namedobj_instance *,
+	    uint32_t);
+void	__kpi_ipfw_uh_rlock(struct ip_fw_chain *);
+void	__kpi_ipfw_uh_runlock(struct ip_fw_chain *);
+#define	IPFW_UH_RLOCK(p)	__kpi_ipfw_uh_rlock(p)
+#define	IPFW_UH_RUNLOCK(p)	__kpi_ipfw_uh_runlock(p)
+struct ip_fw_chain {
+	struct namedobj_instance *srvmap;
+};
+#define	CHAIN_TO_SRV(ch)	((ch)->srvmap)
 VNET_DECLARE(struct ip_fw_chain, layer3_chain);
 #define	V_layer3_chain	VNET(layer3_chain)
 

@@ -43,6 +43,67 @@ for f in sys/kern/kern_mbuf_trace.c sys/kern/subr_mbuf_trace_buf.c \
 	    "${CLANG[@]}" -DMBUF_TRACE -fsyntax-only "$STAGE/$f"
 done
 
+# The start-point modules as sys/modules builds them (KLD_MODULE), in a
+# kernel with the option and in one without (a GENERIC buildkernel
+# builds every module): with it they note their units for the unload
+# veto; without it they need nothing of mbuf_trace, and refuse to load.
+MODS="sys/netgraph/ng_mtrace.c sys/netpfil/ipfw/ip_fw_mtrace.c"
+for f in $MODS; do
+	o=$TMP/$(basename "$f" .c)
+	check "module: $f compiles with options MBUF_TRACE" \
+	    "${CLANG[@]}" -DKLD_MODULE -DMBUF_TRACE -c -o "$o.with.o" \
+	    "$STAGE/$f"
+	check "module: ... its units are in the linker set the veto walks" \
+	    sh -c "objdump -h '$o.with.o' | grep -q set_mtrace_unit_set"
+	check "module: $f compiles without options MBUF_TRACE" \
+	    "${CLANG[@]}" -DKLD_MODULE -c -o "$o.without.o" "$STAGE/$f"
+	check "module: ... and then calls nothing of mbuf_trace" \
+	    sh -c "! nm -u '$o.without.o' | grep mtrace"
+done
+# ... and refuses to load there, saying why; it unloads freely.
+cat >"$TMP/mod_without.c" <<'HARNESS'
+#include "../../sys/netpfil/ipfw/ip_fw_mtrace.c"
+#include "../../sys/netgraph/ng_mtrace.c"
+static char msgs[256];
+int
+harness_printf(const char *fmt, ...)
+{
+	strlcat(msgs, fmt, sizeof(msgs));
+	return (0);
+}
+size_t
+strlcat(char *d, const char *s, size_t n)
+{
+	size_t a = strlen(d), b = strlen(s);
+
+	if (a + b < n)
+		memcpy(d + a, s, b + 1);
+	return (a + b);
+}
+int	main(void);
+int
+main(void)
+{
+	return (ipfw_mtrace_modevent(NULL, MOD_LOAD, NULL) == EOPNOTSUPP &&
+	    ng_mtrace_mod_event(NULL, MOD_LOAD, NULL) == EOPNOTSUPP &&
+	    ipfw_mtrace_modevent(NULL, MOD_UNLOAD, NULL) == 0 &&
+	    ng_mtrace_mod_event(NULL, MOD_UNLOAD, NULL) == 0 &&
+	    strcmp(msgs, "ipfw_mtrace: this kernel has no options "
+	    "MBUF_TRACE\nng_mtrace: this kernel has no options "
+	    "MBUF_TRACE\n") == 0 ? 0 : 1);
+}
+HARNESS
+mkdir -p "$TMP/h/a/b" && mv "$TMP/mod_without.c" "$TMP/h/a/b/"
+ln -sfn "$STAGE/sys" "$TMP/h/sys"
+if "${CLANG[@]}" -DKLD_MODULE -Dprintf=harness_printf -o "$TMP/mod_without" \
+    "$TMP/h/a/b/mod_without.c" -Wl,--unresolved-symbols=ignore-all \
+    >"$TMP/mw.log" 2>&1; then
+	check "module: without the option both refuse to load, saying why" \
+	    "$TMP/mod_without"
+else
+	not_ok "module: the no-option harness builds" "$TMP/mw.log"
+fi
+
 # With the option every macro calls into kern_mbuf_trace.c; without it,
 # none does.
 if "${CLANG[@]}" -DMBUF_TRACE -O2 -c -o "$TMP/with.o" freebsd/check/api_use.c \
@@ -225,7 +286,13 @@ mkdir -p "$SRC/sys/conf" "$SRC/tests/sys/net" "$SRC/share/man/man4" \
 for p in freebsd/patches/*.patch; do
 	python3 freebsd/check/patch_preimage.py "$p" "$SRC" >/dev/null
 done
-printf 'kern/kern_mbuf.c\t\tstandard\n' >"$SRC/sys/conf/files"
+# sys/conf/files already holds the facility's entry (a tree applied to
+# before): the other entries are added whole, each with its own
+# compile-with line, which is the same text for all three.
+{
+	printf 'kern/kern_mbuf.c\t\tstandard\n'
+	grep -v '^#' freebsd/sys/conf/files.mbuf_trace | sed -n 1,2p
+} >"$SRC/sys/conf/files"
 printf 'MROUTING\t\topt_mrouting.h\n' >"$SRC/sys/conf/options"
 printf 'ATF_TESTS_SH+=\tif_epair\n.include <bsd.test.mk>\n' \
     >"$SRC/tests/sys/net/Makefile"
@@ -255,6 +322,12 @@ check "apply.sh: mtraceproc is in place" \
 check "apply.sh: sys/conf lines added once" \
     test "$(grep -c '^kern/kern_mbuf_trace.c' "$SRC/sys/conf/files")" = 1 -a \
     "$(grep -c '^MBUF_TRACE[[:space:]]' "$SRC/sys/conf/options")" = 1
+{
+	printf 'kern/kern_mbuf.c\t\tstandard\n'
+	grep -v '^#' freebsd/sys/conf/files.mbuf_trace
+} >"$TMP/files.want"
+check "apply.sh: sys/conf/files gets whole entries, each with its rule" \
+    diff -u "$TMP/files.want" "$SRC/sys/conf/files"
 check "apply.sh: the test is registered before the .include" \
     sh -c "sed -n 2p '$SRC/tests/sys/net/Makefile' | grep -q mbuf_trace_test"
 check "apply.sh: refuses a tree the patches do not fit" \

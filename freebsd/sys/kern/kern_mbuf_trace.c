@@ -13,10 +13,11 @@
 #include <sys/eventhandler.h>
 #include <sys/jail.h>
 #include <sys/kernel.h>
+#include <sys/linker.h>
 #include <sys/lock.h>
 #include <sys/malloc.h>
 #include <sys/mbuf.h>
-#include <sys/mutex.h>
+#include <sys/module.h>
 #include <sys/osd.h>
 #include <sys/pcpu.h>
 #include <sys/queue.h>
@@ -26,6 +27,7 @@
 #include <sys/sysctl.h>
 #include <sys/taskqueue.h>
 #include <sys/time.h>
+#include <sys/epoch.h>
 
 #include <net/bpf.h>
 #include <net/if.h>
@@ -43,14 +45,20 @@ static MALLOC_DEFINE(M_MTRACE, "mbuf_trace", "mbuf_trace(4) emitter");
 
 /*
  * The tag: the m_tag header first, as sys/sys/mbuf.h advises, then the
- * emit queue linkage, then the record buffer with its records and arena.
- * m_tag_copy() copies everything after the header byte for byte, so the
- * buffer holds no pointers into itself (sys/sys/mbuf_trace_buf.h).
+ * emit list linkage, the module units whose strings the records point
+ * at, then the record buffer with its records and arena.  m_tag_copy()
+ * copies everything after the header byte for byte, so the buffer holds
+ * no pointers into itself (sys/sys/mbuf_trace_buf.h), and a copy takes
+ * its own references on the units (mtrace_units_hold()).
  */
+#define	MTRACE_UNITS		4
 struct mtrace_tag {
 	struct m_tag		mt_tag;
-	STAILQ_ENTRY(mtrace_tag) mt_emitq;
-	struct mtrace_buf	mt_buf;
+	struct mtrace_tag	*mt_next;	/* on mtrace_emit_list */
+	u_int			*mt_units[MTRACE_UNITS];
+	uint8_t			 mt_nunits;
+	bool			 mt_units_overflow;	/* more than fit */
+	struct mtrace_buf	 mt_buf;
 };
 
 /* What each VNET is called in traces: its jail's id and name. */
@@ -79,21 +87,34 @@ static u_int mtrace_records = 64;
 static u_int mtrace_arena = 1024;
 static u_int mtrace_snaplen = 128;
 static u_int mtrace_emit_max = 1024;
+static u_int mtrace_max_rate = 1000;	/* traces started per second */
+static u_int mtrace_max_live = 1024;	/* traces alive at once */
 
 static char mtrace_ifnames[MTRACE_MAX_IFACES][IFNAMSIZ];
 static u_int mtrace_nifnames;
 static struct rmlock mtrace_iflock;
 
 static struct bpf_if *mtrace_bpf;
-static struct mtx mtrace_emit_mtx;
-static STAILQ_HEAD(, mtrace_tag) mtrace_emitq =
-    STAILQ_HEAD_INITIALIZER(mtrace_emitq);
-static u_int mtrace_emit_queued;
+
+/*
+ * Ended traces wait on a lock-free list, newest first, pushed from any
+ * context.  The first push after the list was taken sets the pending
+ * flag and asks the network epoch to call mtrace_emit_kick() (epoch_call
+ * takes no lock); the kick clears the flag and enqueues the task, which
+ * takes the whole list and emits it.
+ */
+static volatile uintptr_t mtrace_emit_list;
+static volatile u_int mtrace_emit_pending;
+static struct epoch_context mtrace_kick_ctx;
+static volatile u_int mtrace_emit_queued;
 static struct task mtrace_emit_task;
 static struct mbt_encoder *mtrace_enc;
 static uint8_t *mtrace_out;
 static uint64_t mtrace_id_base;
 static u_int mtrace_live;	/* traces started or copied, not yet freed */
+static u_int mtrace_units_overflow;	/* traces holding too many units */
+static u_int mtrace_rate_sec;		/* the second being counted */
+static u_int mtrace_rate_count;		/* traces started in it */
 static int mtrace_osd_slot;
 
 static COUNTER_U64_DEFINE_EARLY(mtrace_started);
@@ -101,6 +122,8 @@ static COUNTER_U64_DEFINE_EARLY(mtrace_emitted);
 static COUNTER_U64_DEFINE_EARLY(mtrace_lost);
 static COUNTER_U64_DEFINE_EARLY(mtrace_alloc_failed);
 static COUNTER_U64_DEFINE_EARLY(mtrace_emit_dropped);
+static COUNTER_U64_DEFINE_EARLY(mtrace_rate_limited);
+static COUNTER_U64_DEFINE_EARLY(mtrace_live_limited);
 
 SDT_PROVIDER_DEFINE(mbuf_trace);
 SDT_PROBE_DEFINE4(mbuf_trace, , , record, "struct mbuf *", "uint8_t",
@@ -110,6 +133,8 @@ SDT_PROBE_DEFINE2(mbuf_trace, , , emit, "uint64_t", "int");
 static int	mtrace_sysctl_budget(SYSCTL_HANDLER_ARGS);
 static int	mtrace_sysctl_ifaces(SYSCTL_HANDLER_ARGS);
 static void	mtrace_tag_free(struct m_tag *);
+static void	mtrace_emit_kick(epoch_context_t);
+static bool	mtrace_rate_ok(void);
 
 static SYSCTL_NODE(_kern, OID_AUTO, mbuf_trace, CTLFLAG_RW | CTLFLAG_MPSAFE, 0,
     "Packet path tracing, see mbuf_trace(4)");
@@ -138,6 +163,13 @@ SYSCTL_PROC(_kern_mbuf_trace, OID_AUTO, snaplen,
 SYSCTL_UINT(_kern_mbuf_trace, OID_AUTO, emit_queue_max, CTLFLAG_RW,
     &mtrace_emit_max, 0,
     "Ended traces waiting to be emitted before more are dropped");
+SYSCTL_UINT(_kern_mbuf_trace, OID_AUTO, max_rate, CTLFLAG_RW,
+    &mtrace_max_rate, 0,
+    "Traces started per second at most (0: no limit)");
+SYSCTL_UINT(_kern_mbuf_trace, OID_AUTO, max_live, CTLFLAG_RW,
+    &mtrace_max_live, 0,
+    "Traces alive at once at most, each the size of its budget "
+    "(0: no limit)");
 SYSCTL_PROC(_kern_mbuf_trace, OID_AUTO, interfaces,
     CTLTYPE_STRING | CTLFLAG_RW | CTLFLAG_MPSAFE, NULL, 0,
     mtrace_sysctl_ifaces, "A",
@@ -165,6 +197,10 @@ SYSCTL_COUNTER_U64(_kern_mbuf_trace, OID_AUTO, alloc_failed, CTLFLAG_RD,
 SYSCTL_COUNTER_U64(_kern_mbuf_trace, OID_AUTO, emit_dropped, CTLFLAG_RD,
     &mtrace_emit_dropped,
     "Ended traces not emitted: queue full or not encodable");
+SYSCTL_COUNTER_U64(_kern_mbuf_trace, OID_AUTO, rate_limited, CTLFLAG_RD,
+    &mtrace_rate_limited, "Traces not started: over max_rate");
+SYSCTL_COUNTER_U64(_kern_mbuf_trace, OID_AUTO, live_limited, CTLFLAG_RD,
+    &mtrace_live_limited, "Traces not started: max_live traces alive");
 
 /*
  * Budgets are read once when a trace starts, so changing them never
@@ -268,8 +304,31 @@ mtrace_new_id(void)
 	return (id);
 }
 
-static struct mtrace_buf *
-mtrace_lookup(struct mbuf *m)
+/* A copy of a trace holds what its original held. */
+static void
+mtrace_units_hold(struct mtrace_tag *mt)
+{
+	uint8_t i;
+
+	for (i = 0; i < mt->mt_nunits; i++)
+		atomic_add_int(mt->mt_units[i], 1);
+	if (mt->mt_units_overflow)
+		atomic_add_int(&mtrace_units_overflow, 1);
+}
+
+static void
+mtrace_units_drop(struct mtrace_tag *mt)
+{
+	uint8_t i;
+
+	for (i = 0; i < mt->mt_nunits; i++)
+		atomic_subtract_int(mt->mt_units[i], 1);
+	if (mt->mt_units_overflow)
+		atomic_subtract_int(&mtrace_units_overflow, 1);
+}
+
+static struct mtrace_tag *
+mtrace_tag_of(struct mbuf *m)
 {
 	struct mtrace_tag *mt;
 	struct m_tag *t;
@@ -286,34 +345,94 @@ mtrace_lookup(struct mbuf *m)
 	if (__predict_false(t->m_tag_free != mtrace_tag_free)) {
 		t->m_tag_free = mtrace_tag_free;
 		atomic_add_int(&mtrace_live, 1);
+		mtrace_units_hold(mt);
 		mt->mt_buf.mb_parent_id = mt->mt_buf.mb_id;
 		mt->mt_buf.mb_id = mtrace_new_id();
 		mt->mt_buf.mb_nrec = 0;
 		mt->mt_buf.mb_arena_len = 0;
 		mt->mt_buf.mb_ended = 0;
 	}
-	return (&mt->mt_buf);
+	return (mt);
+}
+
+static struct mtrace_buf *
+mtrace_lookup(struct mbuf *m)
+{
+	struct mtrace_tag *mt;
+
+	mt = mtrace_tag_of(m);
+	return (mt != NULL ? &mt->mt_buf : NULL);
+}
+
+/*
+ * Code in a module records on m's trace: note its unit's counter, so
+ * that the module does not unload while the trace points at its strings.
+ */
+void
+mtrace_unit_ref(struct mbuf *m, u_int *unit)
+{
+	struct mtrace_tag *mt;
+	uint8_t i;
+
+	if ((mt = mtrace_tag_of(m)) == NULL)
+		return;
+	for (i = 0; i < mt->mt_nunits; i++)
+		if (mt->mt_units[i] == unit)
+			return;
+	if (mt->mt_nunits < MTRACE_UNITS) {
+		mt->mt_units[mt->mt_nunits++] = unit;
+		atomic_add_int(unit, 1);
+	} else if (!mt->mt_units_overflow) {
+		/* Too many to name: no module with trace points unloads. */
+		mt->mt_units_overflow = true;
+		atomic_add_int(&mtrace_units_overflow, 1);
+	}
+}
+
+/*
+ * The VNET m is in.  A trace point can run before the stack set one
+ * (early Ethernet input drops, before CURVNET_SET): then it is the
+ * interface's, or the receiving interface's, or not known (NULL).
+ */
+static struct vnet *
+mtrace_vnet(struct mbuf *m, struct ifnet *ifp)
+{
+	if (curvnet != NULL)
+		return (curvnet);
+	if (ifp != NULL)
+		return (if_getvnet(ifp));
+	if (m->m_pkthdr.rcvif != NULL)
+		return (if_getvnet(m->m_pkthdr.rcvif));
+	return (NULL);
 }
 
 /*
  * Fill an IFACE record: the interface if known, and the stack instance
  * the packet is in, named by its jail (id 0 and no name for the host).
+ * When the VNET is not known the record names none (VIMAGE only: without
+ * it there is one stack and V_ variables are plain globals).
  */
 static void
 mtrace_note_iface(struct mtrace_buf *b, struct mtrace_rec *r,
-    struct ifnet *ifp)
+    struct ifnet *ifp, struct vnet *vnet)
 {
 	const char *name;
 
-#ifdef VIMAGE
-	b->mb_ns_token = (uintptr_t)curvnet;
-#endif
 	name = ifp != NULL ? if_name(ifp) : "";
 	r->mr_u32 = ifp != NULL ? if_getindex(ifp) : 0;
 	(void)mtrace_buf_dyn_copy(b, r, name, strlen(name));
+#ifdef VIMAGE
+	b->mb_ns_token = (uintptr_t)vnet;
+	if (vnet == NULL)
+		return;
+	CURVNET_SET_QUIET(vnet);
+#endif
 	r->mr_u64 = V_mtrace_vnet_name.mv_jid;
 	name = V_mtrace_vnet_name.mv_name;
 	(void)mtrace_buf_dyn_copy(b, r, name, strlen(name));
+#ifdef VIMAGE
+	CURVNET_RESTORE();
+#endif
 }
 
 /*
@@ -327,6 +446,7 @@ mtrace_rec(struct mbuf *m, int kind, int detail, const char *file, int line,
 {
 	struct mtrace_buf *b;
 	struct mtrace_rec *r;
+	struct vnet *vnet;
 	uint64_t now;
 	uint32_t lost;
 
@@ -334,11 +454,10 @@ mtrace_rec(struct mbuf *m, int kind, int detail, const char *file, int line,
 		return (NULL);
 	now = mtrace_now();
 	lost = b->mb_lost;
-#ifdef VIMAGE
-	if (b->mb_ns_token != (uintptr_t)curvnet && kind != MBT_KIND_IFACE &&
+	vnet = mtrace_vnet(m, NULL);
+	if (b->mb_ns_token != (uintptr_t)vnet && kind != MBT_KIND_IFACE &&
 	    (r = mtrace_buf_append(b, MBT_KIND_IFACE, 0, now, curcpu)) != NULL)
-		mtrace_note_iface(b, r, NULL);
-#endif
+		mtrace_note_iface(b, r, NULL, vnet);
 	r = mtrace_buf_append(b, kind, detail, now, curcpu);
 	/* The buffer counts what it could not keep; so does the sysctl. */
 	if (b->mb_lost != lost)
@@ -353,6 +472,24 @@ mtrace_rec(struct mbuf *m, int kind, int detail, const char *file, int line,
 	SDT_PROBE4(mbuf_trace, , , record, m, kind, detail, r);
 	*bp = b;
 	return (r);
+}
+
+/*
+ * At most max_rate traces start in a second of uptime.  The count is
+ * reset by whoever first sees a new second, so near the turn of a second
+ * a few more may start: a cap on cost, not an exact rate.
+ */
+static bool
+mtrace_rate_ok(void)
+{
+	u_int now, old;
+
+	now = (u_int)time_uptime;
+	old = atomic_load_int(&mtrace_rate_sec);
+	if (old != now && atomic_cmpset_int(&mtrace_rate_sec, old, now))
+		atomic_store_int(&mtrace_rate_count, 0);
+	return (mtrace_max_rate == 0 ||
+	    atomic_fetchadd_int(&mtrace_rate_count, 1) < mtrace_max_rate);
 }
 
 int
@@ -373,6 +510,15 @@ mtrace_start_at(struct mbuf *m, bool point, const char *file, int line,
 		return (EINVAL);
 	if (m_tag_locate(m, MTAG_MBUF_TRACE, MTRACE_TAG_TYPE, NULL) != NULL)
 		return (EEXIST);
+	if (mtrace_max_live != 0 &&
+	    atomic_load_int(&mtrace_live) >= mtrace_max_live) {
+		counter_u64_add(mtrace_live_limited, 1);
+		return (ENOBUFS);
+	}
+	if (!mtrace_rate_ok()) {
+		counter_u64_add(mtrace_rate_limited, 1);
+		return (ENOBUFS);
+	}
 	nrec = mtrace_records;
 	arena = mtrace_arena;
 	len = sizeof(*mt) - sizeof(struct m_tag) - sizeof(struct mtrace_buf) +
@@ -385,6 +531,9 @@ mtrace_start_at(struct mbuf *m, bool point, const char *file, int line,
 	}
 	t->m_tag_free = mtrace_tag_free;
 	mt = (struct mtrace_tag *)t;
+	mt->mt_next = NULL;
+	mt->mt_nunits = 0;
+	mt->mt_units_overflow = false;
 	nanotime(&ts);
 	(void)mtrace_buf_init(&mt->mt_buf, nrec, arena, mtrace_new_id(),
 	    (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec, mtrace_now());
@@ -503,7 +652,7 @@ mtrace_iface_at(struct mbuf *m, struct ifnet *ifp, int link, const char *file,
 	r = mtrace_rec(m, MBT_KIND_IFACE, 0, file, line, func, &b);
 	if (r == NULL)
 		return;
-	mtrace_note_iface(b, r, ifp);
+	mtrace_note_iface(b, r, ifp, mtrace_vnet(m, ifp));
 	if (started)
 		mtrace_data_at(m, link, file, line, func);
 }
@@ -582,58 +731,69 @@ mtrace_tag_copied(struct m_tag *from, struct m_tag *to)
 	child = (struct mtrace_tag *)to;
 	to->m_tag_free = mtrace_tag_free;
 	atomic_add_int(&mtrace_live, 1);
+	mtrace_units_hold(child);
 	nanotime(&ts);
 	mtrace_buf_fork(&parent->mt_buf, &child->mt_buf, mtrace_new_id(),
 	    (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec, mtrace_now(),
 	    curcpu);
 }
 
-/* The end of a trace's memory: it no longer holds any static string. */
+/*
+ * The end of a trace's memory: it no longer holds any static string.
+ * free(9), as m_tag_free_default() does for every tag, and atomics only:
+ * this runs in any context a packet is freed in.
+ */
 static void
 mtrace_tag_release(struct m_tag *t)
 {
+	mtrace_units_drop((struct mtrace_tag *)t);
 	m_tag_free_default(t);
 	atomic_subtract_int(&mtrace_live, 1);
 }
 
 /*
- * Whether traces may still point into a module's text: start points built
- * as modules refuse to unload while this is true (see mtrace(9)).
- */
-bool
-mtrace_busy(void)
-{
-	return (atomic_load_int(&mtrace_live) != 0);
-}
-
-/*
  * Records point at the static strings (file and function names,
  * literals) of the code that wrote them until the trace is written.
- * Start points built as modules check mtrace_busy() themselves; for the
- * trace points patched into other modules (if_bridge, if_vlan, if_epair,
- * pf, ...) no kernel module unloads while traces are alive.
+ * A module whose code recorded on a trace alive (its units' counters,
+ * sys/sys/mbuf_trace.h) does not unload; any other module does.  This
+ * runs before the module's own MOD_UNLOAD and regardless of
+ * kldunload -f.
  */
 static void
-mtrace_kld_unload_try(void *arg __unused, struct linker_file *lf __unused,
+mtrace_kld_unload_try(void *arg __unused, struct linker_file *lf,
     int *error)
 {
+	u_int **start, **stop, **u;
+	bool busy;
 
-	if (*error == 0 && mtrace_busy())
+	if (*error != 0 || linker_file_lookup_set(lf, "mtrace_unit_set",
+	    &start, &stop, NULL) != 0)
+		return;
+	busy = atomic_load_int(&mtrace_units_overflow) != 0;
+	for (u = start; u < stop && !busy; u++)
+		busy = atomic_load_int(*u) != 0;
+	if (busy) {
+		printf("mbuf_trace: %s stays: traces alive point at its "
+		    "strings until they end\n", lf->filename);
 		*error = EBUSY;
+	}
 }
 
 /*
- * The packet's life ended (its tags are being freed).  Nothing is emitted
- * unless someone listens on the tap; otherwise the trace is queued for
- * the emitter task, which encodes it outside whatever context freed the
- * packet, into a buffer allocated once, so no stack holds a trace.
+ * The packet's life ended (its tags are being freed), in whatever
+ * context freed it: under drivers', netisr's or epair's locks, in UMA's
+ * destructor, in m_demote_pkthdr().  Nothing here sleeps or takes a
+ * lock.  Nothing is emitted unless someone listens on the tap;
+ * otherwise the trace goes on the lock-free emit list, and the emitter
+ * task encodes it into a buffer allocated once, so no stack holds a
+ * trace.
  */
 static void
 mtrace_tag_free(struct m_tag *t)
 {
 	struct mtrace_tag *mt;
 	struct mtrace_buf *b;
-	bool queued;
+	uintptr_t head;
 
 	mt = (struct mtrace_tag *)t;
 	b = &mt->mt_buf;
@@ -644,36 +804,53 @@ mtrace_tag_free(struct m_tag *t)
 	if (!b->mb_ended)
 		(void)mtrace_buf_append(b, MBT_KIND_END, MTRACE_END_FREED,
 		    mtrace_now(), curcpu);
-	queued = false;
-	mtx_lock(&mtrace_emit_mtx);
-	if (mtrace_emit_queued < mtrace_emit_max) {
-		STAILQ_INSERT_TAIL(&mtrace_emitq, mt, mt_emitq);
-		mtrace_emit_queued++;
-		queued = true;
-	}
-	mtx_unlock(&mtrace_emit_mtx);
-	if (!queued) {
+	if (atomic_fetchadd_int(&mtrace_emit_queued, 1) >= mtrace_emit_max) {
+		atomic_subtract_int(&mtrace_emit_queued, 1);
 		counter_u64_add(mtrace_emit_dropped, 1);
 		mtrace_tag_release(t);
 		return;
 	}
+	do {
+		head = mtrace_emit_list;
+		mt->mt_next = (struct mtrace_tag *)head;
+	} while (atomic_cmpset_rel_ptr(&mtrace_emit_list, head,
+	    (uintptr_t)mt) == 0);
+	if (atomic_cmpset_int(&mtrace_emit_pending, 0, 1) != 0)
+		NET_EPOCH_CALL(mtrace_emit_kick, &mtrace_kick_ctx);
+}
+
+/*
+ * Called by the epoch's callback thread, where a task may be enqueued.
+ * The flag is cleared first: a trace pushed after this either finds it
+ * clear and kicks again, or is on the list before the task takes it.
+ * The one context is free again: the epoch has dequeued it.
+ */
+static void
+mtrace_emit_kick(epoch_context_t ctx __unused)
+{
+	atomic_store_int(&mtrace_emit_pending, 0);
+	atomic_thread_fence_seq_cst();
 	taskqueue_enqueue(taskqueue_thread, &mtrace_emit_task);
 }
 
 static void
 mtrace_emit(void *arg __unused, int pending __unused)
 {
-	STAILQ_HEAD(, mtrace_tag) q = STAILQ_HEAD_INITIALIZER(q);
+	struct mtrace_tag *mt, *next, *fifo;
 	struct epoch_tracker et;
-	struct mtrace_tag *mt;
 	int len;
 
-	mtx_lock(&mtrace_emit_mtx);
-	STAILQ_CONCAT(&q, &mtrace_emitq);
-	mtrace_emit_queued = 0;
-	mtx_unlock(&mtrace_emit_mtx);
-	while ((mt = STAILQ_FIRST(&q)) != NULL) {
-		STAILQ_REMOVE_HEAD(&q, mt_emitq);
+	/* The list is newest first: reversed, traces leave in order. */
+	fifo = NULL;
+	mt = (struct mtrace_tag *)atomic_readandclear_ptr(&mtrace_emit_list);
+	for (; mt != NULL; mt = next) {
+		next = mt->mt_next;
+		mt->mt_next = fifo;
+		fifo = mt;
+	}
+	while ((mt = fifo) != NULL) {
+		fifo = mt->mt_next;
+		atomic_subtract_int(&mtrace_emit_queued, 1);
 		len = mtrace_buf_encode(&mt->mt_buf, mtrace_enc, mtrace_out,
 		    MBT_V3_MAX_TRACE_LEN);
 		SDT_PROBE2(mbuf_trace, , , emit, mt->mt_buf.mb_id, len);
@@ -727,7 +904,6 @@ mtrace_init(void *arg __unused)
 	};
 
 	mtrace_id_base = (uint64_t)arc4random() << 32;
-	mtx_init(&mtrace_emit_mtx, "mbuf_trace emit", NULL, MTX_DEF);
 	rm_init(&mtrace_iflock, "mbuf_trace interfaces");
 	TASK_INIT(&mtrace_emit_task, 0, mtrace_emit, NULL);
 	mtrace_enc = malloc(sizeof(*mtrace_enc), M_MTRACE, M_WAITOK | M_ZERO);
@@ -744,6 +920,8 @@ mtrace_init(void *arg __unused)
 	    &mtrace_bpf_methods, NULL);
 }
 SYSINIT(mtrace_init, SI_SUB_PROTO_FIREWALL, SI_ORDER_ANY, mtrace_init, NULL);
+/* The start-point modules depend on it: without the option they refuse. */
+MODULE_VERSION(mbuf_trace, 1);
 
 #ifdef DDB
 static const char *const db_mtrace_kinds[] = {

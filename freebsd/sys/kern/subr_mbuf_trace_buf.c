@@ -201,11 +201,14 @@ mtrace_buf_to_record(const struct mtrace_buf *b, const struct mtrace_rec *r,
 	}
 	switch (r->mr_kind) {
 	case MBT_KIND_IFACE:
-		/* Only the stack instance is known after a VNET change. */
+		/*
+		 * Only the stack instance is known after a VNET change; with
+		 * no second span, not even that (no current VNET).
+		 */
 		out->ifindex = r->mr_u32;
 		out->ifname = span(b, r, 0);
 		out->has_iface = out->ifindex != 0 || out->ifname.len > 0;
-		out->has_ns = 1;
+		out->has_ns = r->mr_ndyn >= 2;
 		out->ns_id = r->mr_u64;
 		out->ns_name = span(b, r, 1);
 		break;

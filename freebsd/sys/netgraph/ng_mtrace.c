@@ -45,19 +45,30 @@ static struct ng_type ng_mtrace_typestruct = {
 	.disconnect =	ng_mtrace_disconnect,
 };
 NETGRAPH_INIT(mtrace, &ng_mtrace_typestruct);
+#ifdef MBUF_TRACE
+MODULE_DEPEND(ng_mtrace, mbuf_trace, 1, 1, 1);
+#endif
 
 /*
- * Traces keep pointers to this module's strings (file and function names)
- * until they are emitted, so it stays while any trace is alive.
+ * With the option the node has nothing to check on unload: while traces
+ * alive point at this module's strings, kern_mbuf_trace.c refuses the
+ * unload, and netgraph refuses it while nodes of the type exist.
+ * Without it (a GENERIC buildkernel builds every module) there is
+ * nothing to trace with: the type refuses to load and says why.
  */
 static int
 ng_mtrace_mod_event(module_t mod __unused, int event, void *data __unused)
 {
 	switch (event) {
 	case MOD_LOAD:
+#ifndef MBUF_TRACE
+		printf("ng_mtrace: this kernel has no options MBUF_TRACE\n");
+		return (EOPNOTSUPP);
+#else
 		return (0);
+#endif
 	case MOD_UNLOAD:
-		return (mtrace_busy() ? EBUSY : 0);
+		return (0);
 	default:
 		return (EOPNOTSUPP);
 	}

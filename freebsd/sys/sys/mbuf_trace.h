@@ -88,7 +88,24 @@ void	mtrace_route_at(struct mbuf *, u_int, struct ifnet *, int, int,
 void	mtrace_end_at(struct mbuf *, int, u_int, const char *,
 	    MTRACE_SITE_ARGS);
 void	mtrace_tag_copied(struct m_tag *, struct m_tag *);
-bool	mtrace_busy(void);
+void	mtrace_unit_ref(struct mbuf *, u_int *);
+
+/*
+ * Records point at the static strings (file and function names,
+ * literals) of the code that wrote them.  Code built into a module
+ * notes, on each trace it writes to, the counter of its compilation
+ * unit; the counters sit in the module's linker set "mtrace_unit_set",
+ * and kern_mbuf_trace.c refuses to unload a module while one of its
+ * counters is not zero (the kld_unload_try event).  Code built into the
+ * kernel never unloads and notes nothing.
+ */
+#ifdef KLD_MODULE
+static u_int mtrace_unit_refs __used;
+DATA_SET(mtrace_unit_set, mtrace_unit_refs);
+#define	MTRACE_UNIT(m)		mtrace_unit_ref((m), &mtrace_unit_refs)
+#else
+#define	MTRACE_UNIT(m)		((void)0)
+#endif
 
 /*
  * The author's API.  mtrace_start() honours kern.mbuf_trace.start_anywhere;
@@ -97,28 +114,41 @@ bool	mtrace_busy(void);
  * only on a packet that already carries a trace.
  */
 #define	mtrace_start(m)							\
-	((void)mtrace_start_at((m), false, MTRACE_SITE))
+	((void)mtrace_start_noted((m), mtrace_start_at((m), false,	\
+	    MTRACE_SITE)))
 #define	mtrace_start_point(m)						\
-	mtrace_start_at((m), true, MTRACE_SITE)
+	mtrace_start_noted((m), mtrace_start_at((m), true, MTRACE_SITE))
+static __inline int
+mtrace_start_noted(struct mbuf *m, int error)
+{
+	(void)m;
+	if (error == 0)
+		MTRACE_UNIT(m);
+	return (error);
+}
+
+/* Every record: is m traced, then note this unit, then record. */
+#define	MTRACE_IF_ACTIVE(m)						\
+	if (mtrace_active(m) && (MTRACE_UNIT(m), true))
 #define	mtrace_static_length(m, s, l) do {				\
-	if (mtrace_active(m))						\
+	MTRACE_IF_ACTIVE(m)						\
 		mtrace_text_at((m), (s), (l), false, MTRACE_SITE);	\
 } while (0)
 #define	mtrace_static(m, s)						\
 	mtrace_static_length((m), (s), __builtin_strlen(s))
 #define	mtrace(m, s)		mtrace_static((m), (s))
 #define	mtrace_dynamic_length(m, s, l) do {				\
-	if (mtrace_active(m))						\
+	MTRACE_IF_ACTIVE(m)						\
 		mtrace_text_at((m), (s), (l), true, MTRACE_SITE);	\
 } while (0)
 #define	mtrace_dynamic(m, s)						\
 	mtrace_dynamic_length((m), (s), strlen(s))
 #define	mtrace_printf(m, ...) do {					\
-	if (mtrace_active(m))						\
+	MTRACE_IF_ACTIVE(m)						\
 		mtrace_printf_at((m), MTRACE_SITE, __VA_ARGS__);	\
 } while (0)
 #define	mtrace_point(m, detail) do {					\
-	if (mtrace_active(m))						\
+	MTRACE_IF_ACTIVE(m)						\
 		mtrace_point_at((m), (detail), NULL, 0, MTRACE_SITE);	\
 } while (0)
 #define	mtrace_(m)		mtrace_point((m), 0)
@@ -126,33 +156,40 @@ bool	mtrace_busy(void);
 #define	mtrace_enter(m)		mtrace_point((m), 1)
 #define	mtrace_leave(m)		mtrace_point((m), 2)
 #define	mtrace_data_link(m, link) do {					\
-	if (mtrace_active(m))						\
+	MTRACE_IF_ACTIVE(m)						\
 		mtrace_data_at((m), (link), MTRACE_SITE);		\
 } while (0)
 #define	mtrace_data(m)		mtrace_data_link((m), MTRACE_LINK_RAW)
 
-/* The facts a reader needs, recorded where they are known. */
+/*
+ * The facts a reader needs, recorded where they are known.  An IFACE
+ * record may start a trace (the interface start point), so the unit is
+ * noted after it.
+ */
 #define	mtrace_iface(m, ifp, link) do {					\
 	if (__predict_false(mtrace_enabled) &&				\
-	    (mtrace_iface_start || mtrace_active(m)))			\
+	    (mtrace_iface_start || mtrace_active(m))) {			\
 		mtrace_iface_at((m), (ifp), (link), MTRACE_SITE);	\
+		if (mtrace_active(m))					\
+			MTRACE_UNIT(m);					\
+	}								\
 } while (0)
 #define	mtrace_rule(m, engine, table, number, verdict) do {		\
-	if (mtrace_active(m))						\
+	MTRACE_IF_ACTIVE(m)						\
 		mtrace_rule_at((m), (engine), (table), (number),	\
 		    (verdict), MTRACE_SITE);				\
 } while (0)
 #define	mtrace_verdict(m, verdict, why) do {				\
-	if (mtrace_active(m))						\
+	MTRACE_IF_ACTIVE(m)						\
 		mtrace_verdict_at((m), (verdict), (why), MTRACE_SITE);	\
 } while (0)
 #define	mtrace_route(m, fib, oifp, error, family, gw) do {		\
-	if (mtrace_active(m))						\
+	MTRACE_IF_ACTIVE(m)						\
 		mtrace_route_at((m), (fib), (oifp), (error), (family),	\
 		    (gw), MTRACE_SITE);					\
 } while (0)
 #define	mtrace_end(m, how, code, why) do {				\
-	if (mtrace_active(m))						\
+	MTRACE_IF_ACTIVE(m)						\
 		mtrace_end_at((m), (how), (code), (why), MTRACE_SITE);	\
 } while (0)
 #define	mtrace_drop(m, why)						\

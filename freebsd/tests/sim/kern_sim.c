@@ -13,8 +13,9 @@
 #include "kern_sim.h"
 
 struct ifnet {
-	char	if_xname[IFNAMSIZ];
-	int	if_index;
+	char		 if_xname[IFNAMSIZ];
+	int		 if_index;
+	struct vnet	*if_vnet;
 };
 
 struct bpf_if {
@@ -40,6 +41,32 @@ u_int __kpi_curcpu;
 struct vnet *__kpi_curvnet;
 epoch_t net_epoch_preempt;
 struct taskqueue *taskqueue_thread;
+volatile time_t time_uptime = 100;
+
+/*
+ * A context where nothing may sleep or take a sleep mutex (a driver's
+ * lock held, UMA's destructor): what is called there is counted.
+ */
+static int sim_nosleep;
+static int sim_violations;
+
+static void
+sim_may_sleep(void)
+{
+	if (sim_nosleep)
+		sim_violations++;
+}
+
+/* epoch_call(9): callbacks wait for sim_run_emitter(). */
+#define	SIM_MAX_EPOCH_CALLS	8
+static struct {
+	epoch_callback_t	*cb;
+	epoch_context_t		 ctx;
+} sim_epoch_calls[SIM_MAX_EPOCH_CALLS];
+static int sim_nepoch_calls;
+
+/* Kernel messages, as printf(9) would log them. */
+static char sim_kmsg[256];
 
 /* ---- the KPIs, modelled ---- */
 
@@ -48,6 +75,8 @@ sim_kmalloc(size_t size, struct malloc_type *type __unused, int flags)
 {
 	void *p = sim_libc_alloc(size);
 
+	if ((flags & M_WAITOK) != 0)
+		sim_may_sleep();
 	if (p != NULL && (flags & M_ZERO) != 0)
 		memset(p, 0, size);
 	return (p);
@@ -151,7 +180,7 @@ strlcat(char *dst, const char *src, size_t size)
 
 void	mtx_init(struct mtx *m __unused, const char *n __unused,
 	    const char *t __unused, int o __unused) { }
-void	mtx_lock(struct mtx *m __unused) { }
+void	mtx_lock(struct mtx *m __unused) { sim_may_sleep(); }
 void	mtx_unlock(struct mtx *m __unused) { }
 void	rm_init(struct rmlock *r __unused, const char *n __unused) { }
 void	rm_rlock(struct rmlock *r __unused, struct rm_priotracker *t __unused) { }
@@ -167,6 +196,7 @@ void	epoch_exit_preempt(epoch_t e __unused,
 int
 taskqueue_enqueue(struct taskqueue *q __unused, struct task *task)
 {
+	sim_may_sleep();
 	sim_task = task;
 	sim_task_pending++;
 	return (0);
@@ -197,6 +227,105 @@ atomic_fetchadd_64(volatile uint64_t *p, uint64_t v)
 }
 
 void	atomic_add_int(volatile u_int *p, u_int v) { *p += v; }
+void	atomic_store_int(volatile u_int *p, u_int v) { *p = v; }
+void	atomic_thread_fence_seq_cst(void) { }
+
+u_int
+atomic_fetchadd_int(volatile u_int *p, u_int v)
+{
+	u_int old = *p;
+
+	*p = old + v;
+	return (old);
+}
+
+int
+atomic_cmpset_int(volatile u_int *p, u_int old, u_int new)
+{
+	if (*p != old)
+		return (0);
+	*p = new;
+	return (1);
+}
+
+int
+atomic_cmpset_rel_ptr(volatile uintptr_t *p, uintptr_t old, uintptr_t new)
+{
+	if (*p != old)
+		return (0);
+	*p = new;
+	return (1);
+}
+
+uintptr_t
+atomic_readandclear_ptr(volatile uintptr_t *p)
+{
+	uintptr_t old = *p;
+
+	*p = 0;
+	return (old);
+}
+
+void
+epoch_call(epoch_t e __unused, epoch_callback_t cb, epoch_context_t ctx)
+{
+	int i;
+
+	/* A context queued twice would corrupt the epoch's list. */
+	for (i = 0; i < sim_nepoch_calls; i++)
+		if (sim_epoch_calls[i].ctx == ctx)
+			sim_violations++;
+	if (sim_nepoch_calls < SIM_MAX_EPOCH_CALLS) {
+		sim_epoch_calls[sim_nepoch_calls].cb = cb;
+		sim_epoch_calls[sim_nepoch_calls++].ctx = ctx;
+	}
+}
+
+struct vnet *
+if_getvnet(const if_t ifp)
+{
+	return (ifp->if_vnet);
+}
+
+/* One VNET in the list: the V_ variables here are plain globals. */
+static int sim_vnet0;
+struct vnet *__kpi_vnet_first = (struct vnet *)&sim_vnet0;
+struct vnet *__kpi_vnet_next(struct vnet *v __unused) { return (NULL); }
+void	__kpi_vnet_list_rlock(void) { }
+void	__kpi_vnet_list_runlock(void) { }
+
+int
+sim_kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(sim_kmsg, sizeof(sim_kmsg), fmt, ap);
+	va_end(ap);
+	return (n);
+}
+
+/*
+ * Two linker files: the kernel, with no mtrace_unit_set, and a module
+ * whose set is the one startpoints_sim.c (built with KLD_MODULE) holds.
+ */
+extern void const *const __start_set_mtrace_unit_set[] __attribute__((weak));
+extern void const *const __stop_set_mtrace_unit_set[] __attribute__((weak));
+static struct linker_file sim_kernel_lf = { "kernel" };
+static struct linker_file sim_module_lf = { "ipfw_mtrace.ko" };
+
+int
+linker_file_lookup_set(linker_file_t lf, const char *name, void *start,
+    void *stop, int *count __unused)
+{
+	if (lf != &sim_module_lf || strcmp(name, "mtrace_unit_set") != 0 ||
+	    __start_set_mtrace_unit_set == NULL)
+		return (ESRCH);
+	*(void const *const **)start = __start_set_mtrace_unit_set;
+	*(void const *const **)stop = __stop_set_mtrace_unit_set;
+	return (0);
+}
 void	atomic_subtract_int(volatile u_int *p, u_int v) { *p -= v; }
 u_int	atomic_load_int(volatile u_int *p) { return (*p); }
 
@@ -305,6 +434,7 @@ sim_ifnet(const char *name, int index)
 
 	strlcpy(ifp->if_xname, name, sizeof(ifp->if_xname));
 	ifp->if_index = index;
+	ifp->if_vnet = curvnet;
 	return (ifp);
 }
 
@@ -384,24 +514,49 @@ sim_ntags(const struct mbuf *m)
 
 /*
  * One VNET at a time: the sim's V_ variables are plain globals, so the
- * current VNET's name is swapped in with it.
+ * current VNET's name is swapped in and out with it, as CURVNET_SET()
+ * switches.  A V_ variable read with no current VNET is what crashes a
+ * VIMAGE kernel: it is counted as a violation.
  */
+#define	SIM_VNAME	vnet_entry_mtrace_vnet_name	/* unchecked */
 static struct {
 	void				*vnet;
 	struct mtrace_vnet_name		 name;
 } sim_vnets[8];
 static int sim_nvnets;
 
+void *
+__kpi_vnet_ptr(void *p)
+{
+	if (curvnet == NULL)
+		sim_violations++;
+	return (p);
+}
+
 void
-sim_enter_vnet(void *vnet)
+__kpi_curvnet_switch(struct vnet *vnet)
 {
 	int i;
 
+	for (i = 0; i < sim_nvnets && sim_vnets[i].vnet != curvnet; i++)
+		continue;
+	if (curvnet != NULL && i < 8) {
+		sim_vnets[i].vnet = curvnet;
+		sim_vnets[i].name = SIM_VNAME;
+		if (i == sim_nvnets)
+			sim_nvnets++;
+	}
 	curvnet = vnet;
-	memset(&V_mtrace_vnet_name, 0, sizeof(V_mtrace_vnet_name));
+	memset(&SIM_VNAME, 0, sizeof(SIM_VNAME));
 	for (i = 0; i < sim_nvnets; i++)
 		if (sim_vnets[i].vnet == vnet)
-			V_mtrace_vnet_name = sim_vnets[i].name;
+			SIM_VNAME = sim_vnets[i].name;
+}
+
+void
+sim_enter_vnet(void *vnet)
+{
+	__kpi_curvnet_switch(vnet);
 }
 
 /* What kern_jail.c does for a new jail: PR_METHOD_CREATE, then SET. */
@@ -409,7 +564,6 @@ int
 sim_jail_created(void *vnet, int jid, const char *name, int vnet_jail)
 {
 	struct prison pr;
-	struct vnet *saved = curvnet;
 	int error;
 
 	memset(&pr, 0, sizeof(pr));
@@ -417,15 +571,9 @@ sim_jail_created(void *vnet, int jid, const char *name, int vnet_jail)
 	pr.pr_flags = vnet_jail ? PR_VNET : 0;
 	pr.pr_vnet = vnet;
 	strlcpy(pr.pr_name, name, sizeof(pr.pr_name));
-	memset(&V_mtrace_vnet_name, 0, sizeof(V_mtrace_vnet_name));
 	error = sim_jail_methods[PR_METHOD_CREATE](&pr, NULL);
 	if (error == 0)
 		error = sim_jail_methods[PR_METHOD_SET](&pr, NULL);
-	if (vnet_jail && sim_nvnets < 8) {
-		sim_vnets[sim_nvnets].vnet = vnet;
-		sim_vnets[sim_nvnets++].name = V_mtrace_vnet_name;
-	}
-	sim_enter_vnet(saved);
 	return (error);
 }
 
@@ -440,6 +588,12 @@ sim_run_emitter(void)
 {
 	int before = sim_ncap;
 
+	while (sim_nepoch_calls > 0) {
+		sim_nepoch_calls--;
+		sim_epoch_calls[0].cb(sim_epoch_calls[0].ctx);
+		memmove(&sim_epoch_calls[0], &sim_epoch_calls[1],
+		    sizeof(sim_epoch_calls[0]) * (size_t)sim_nepoch_calls);
+	}
 	if (sim_task_pending > 0) {
 		sim_task_pending = 0;
 		sim_task->ta_func(sim_task->ta_context, 1);
@@ -519,6 +673,10 @@ sim_counter(const char *name)
 		return (*mtrace_alloc_failed);
 	if (strcmp(name, "emit_dropped") == 0)
 		return (*mtrace_emit_dropped);
+	if (strcmp(name, "rate_limited") == 0)
+		return (*mtrace_rate_limited);
+	if (strcmp(name, "live_limited") == 0)
+		return (*mtrace_live_limited);
 	return (~0ULL);
 }
 
@@ -528,22 +686,65 @@ sim_live(void)
 	return (mtrace_live);
 }
 
+/*
+ * What kldunload(8) gets from mbuf_trace's kld_unload_try handler for a
+ * module with trace points (the start-point modules, built with
+ * KLD_MODULE) or for one without: 0, or EBUSY.
+ */
 int
-sim_busy(void)
-{
-	return (mtrace_busy());
-}
-
-/* What kldunload(8) of any module gets: 0, or EBUSY from mbuf_trace. */
-int
-sim_kld_unload(void)
+sim_kld_unload(int with_trace_points)
 {
 	int error;
 
 	error = 0;
 	if (sim_kld_unload_try_fn != NULL)
-		sim_kld_unload_try_fn(NULL, NULL, &error);
+		sim_kld_unload_try_fn(NULL, with_trace_points ?
+		    &sim_module_lf : &sim_kernel_lf, &error);
 	return (error);
+}
+
+void
+sim_set_nosleep(int on)
+{
+	sim_nosleep = on;
+}
+
+int
+sim_violations_count(void)
+{
+	return (sim_violations);
+}
+
+const char *
+sim_last_kmsg(void)
+{
+	return (sim_kmsg);
+}
+
+void
+sim_set_uptime(long sec)
+{
+	time_uptime = sec;
+}
+
+int
+sim_sysctl_caps(unsigned max_rate, unsigned max_live)
+{
+	mtrace_max_rate = max_rate;
+	mtrace_max_live = max_live;
+	return (0);
+}
+
+void
+sim_ifnet_set_vnet(struct ifnet *ifp, void *vnet)
+{
+	ifp->if_vnet = vnet;
+}
+
+void
+sim_mbuf_set_rcvif(struct mbuf *m, struct ifnet *ifp)
+{
+	m->m_pkthdr.rcvif = ifp;
 }
 
 /* What "show mtrace <addr>" prints in ddb(4). */

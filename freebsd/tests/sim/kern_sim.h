@@ -36,8 +36,14 @@ int	 sim_sysctl_uint(const char *name, unsigned v);
 int	 sim_sysctl_ifaces(const char *list);
 uint64_t sim_counter(const char *name);
 unsigned sim_live(void);
-int	 sim_busy(void);
-int	 sim_kld_unload(void);
+int	 sim_kld_unload(int with_trace_points);
+void	 sim_set_nosleep(int on);
+int	 sim_violations_count(void);
+const char *sim_last_kmsg(void);
+void	 sim_set_uptime(long sec);
+int	 sim_sysctl_caps(unsigned max_rate, unsigned max_live);
+void	 sim_ifnet_set_vnet(struct ifnet *ifp, void *vnet);
+void	 sim_mbuf_set_rcvif(struct mbuf *m, struct ifnet *ifp);
 const char *sim_ddb_show_mtrace(struct mbuf *m);
 
 /* Trace points as the patches place them. */
@@ -60,6 +66,7 @@ int	 sim_start_point(struct mbuf *m);
 int	 sim_ipfw_load(void);
 int	 sim_ipfw_unload(void);
 int	 sim_ipfw_match(struct mbuf *m, int ours, int *done);
+void	 sim_ipfw_rules(int n);
 int	 sim_ng_setup(int connect_out);
 int	 sim_ng_newhook(const char *name);
 int	 sim_ng_input(struct mbuf *m, struct mbuf **out);

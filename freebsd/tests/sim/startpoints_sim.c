@@ -31,28 +31,50 @@ struct ip_fw_chain vnet_entry_layer3_chain;
 struct malloc_type M_NETGRAPH[1] = { { "netgraph" } };
 
 static ipfw_eaction_t *sim_eaction;
-static uint16_t sim_eaction_id;
+/* Above 16 bits: main's object indexes are 32-bit. */
+#define	SIM_EACTION_KIDX	70001
+static struct named_object sim_eaction_obj;
 static struct ng_node sim_node = { NULL, 42, 0, 1 };
 static struct ng_hook sim_hook_in = { &sim_node }, sim_hook_out = { &sim_node };
 static struct ng_hook *sim_forwarded_to;
 
-uint16_t
+uint32_t
 ipfw_add_eaction(struct ip_fw_chain *ch __unused, ipfw_eaction_t handler,
     const char *name)
 {
 	if (strcmp(name, "mtrace") != 0)
 		return (0);
 	sim_eaction = handler;
-	return (sim_eaction_id = 7);
+	sim_eaction_obj.kidx = SIM_EACTION_KIDX;
+	sim_eaction_obj.refcnt = 1;
+	return (SIM_EACTION_KIDX);
 }
 
 int
-ipfw_del_eaction(struct ip_fw_chain *ch __unused, uint16_t id)
+ipfw_del_eaction(struct ip_fw_chain *ch __unused, uint32_t id)
 {
-	if (id != sim_eaction_id)
+	if (id != sim_eaction_obj.kidx || sim_eaction == NULL)
 		return (EINVAL);
 	sim_eaction = NULL;
+	sim_eaction_obj.kidx = 0;
 	return (0);
+}
+
+struct named_object *
+ipfw_objhash_lookup_kidx(struct namedobj_instance *ni __unused, uint32_t idx)
+{
+	return (idx != 0 && idx == sim_eaction_obj.kidx ?
+	    &sim_eaction_obj : NULL);
+}
+
+void	__kpi_ipfw_uh_rlock(struct ip_fw_chain *ch __unused) { }
+void	__kpi_ipfw_uh_runlock(struct ip_fw_chain *ch __unused) { }
+
+/* n rules now use "eaction mtrace": ipfw counts them on the object. */
+void
+sim_ipfw_rules(int n)
+{
+	sim_eaction_obj.refcnt = 1 + (uint32_t)n;
 }
 
 void *ng_node_private_(node_p node) { return (node->nd_private); }
@@ -101,10 +123,14 @@ sim_ipfw_load(void)
 	return (vnet_ipfw_mtrace_init(NULL));
 }
 
+/* kldunload ipfw_mtrace: the kernel's veto, then the module's own. */
 int
 sim_ipfw_unload(void)
 {
-	int error = ipfw_mtrace_modevent(NULL, MOD_UNLOAD, NULL);
+	int error = sim_kld_unload(1);
+
+	if (error == 0)
+		error = ipfw_mtrace_modevent(NULL, MOD_UNLOAD, NULL);
 
 	if (error == 0)
 		(void)vnet_ipfw_mtrace_uninit(NULL);
@@ -116,15 +142,20 @@ int
 sim_ipfw_match(struct mbuf *m, int ours, int *done)
 {
 	struct ip_fw_args args;
-	ipfw_insn cmd;
+	ipfw_insn_kidx cmd;
 
 	memset(&args, 0, sizeof(args));
 	args.m = m;
-	cmd.opcode = O_EXTERNAL_ACTION;
-	cmd.len = 1;
-	cmd.arg1 = ours ? sim_eaction_id : sim_eaction_id + 1;
+	/*
+	 * As ipfw(8) on main writes it: the index in kidx, arg1 not filled
+	 * (here the index's low 16 bits, to catch a reader of arg1).
+	 */
+	cmd.o.opcode = O_EXTERNAL_ACTION;
+	cmd.o.len = 2;
+	cmd.o.arg1 = (uint16_t)SIM_EACTION_KIDX;
+	cmd.kidx = ours ? SIM_EACTION_KIDX : SIM_EACTION_KIDX + 1;
 	*done = 1;
-	return (sim_eaction(&vnet_entry_layer3_chain, &args, &cmd, done));
+	return (sim_eaction(&vnet_entry_layer3_chain, &args, &cmd.o, done));
 }
 
 int
@@ -169,7 +200,9 @@ sim_ng_input(struct mbuf *m, struct mbuf **out)
 int
 sim_ng_unload(void)
 {
-	return (ng_mtrace_mod_event(NULL, MOD_UNLOAD, NULL));
+	int error = sim_kld_unload(1);
+
+	return (error != 0 ? error : ng_mtrace_mod_event(NULL, MOD_UNLOAD, NULL));
 }
 
 void

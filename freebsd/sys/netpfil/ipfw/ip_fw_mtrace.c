@@ -25,7 +25,14 @@
 
 #include <sys/mbuf_trace.h>
 
-VNET_DEFINE_STATIC(uint16_t, mtrace_eid) = 0;
+/*
+ * The action's object index in the VNET's ipfw chain.  On main an
+ * O_EXTERNAL_ACTION instruction is an ipfw_insn_kidx holding a 32-bit
+ * index (ip_fw_sockopt.c checks insntod(cmd, kidx)->kidx); kept as
+ * uint32_t, which also holds the uint16_t of older ipfw.
+ */
+#ifdef MBUF_TRACE
+VNET_DEFINE_STATIC(uint32_t, mtrace_eid) = 0;
 #define	V_mtrace_eid	VNET(mtrace_eid)
 
 /*
@@ -40,8 +47,8 @@ ipfw_mtrace(struct ip_fw_chain *ch __unused, struct ip_fw_args *args,
     ipfw_insn *cmd, int *done)
 {
 	*done = 0;
-	if (cmd->opcode != O_EXTERNAL_ACTION || cmd->arg1 != V_mtrace_eid ||
-	    args->m == NULL)
+	if (cmd->opcode != O_EXTERNAL_ACTION ||
+	    insntod(cmd, kidx)->kidx != V_mtrace_eid || args->m == NULL)
 		return (IP_FW_PASS);
 	(void)mtrace_start_point(args->m);
 	mtrace_rule(args->m, MTRACE_FW_IPFW, "eaction mtrace", 0,
@@ -68,8 +75,39 @@ vnet_ipfw_mtrace_uninit(const void *arg __unused)
 }
 
 /*
- * Traces keep pointers to this module's strings (file and function names)
- * until they are emitted, so it stays while any trace is alive.
+ * Whether a rule of some VNET uses the action.  ipfw counts a named
+ * object's references: one for the object itself, one per rule
+ * (ipfw_del_eaction() resets the rules when refcnt > 1).
+ */
+static bool
+ipfw_mtrace_in_use(void)
+{
+	VNET_ITERATOR_DECL(vnet_iter);
+	struct named_object *no;
+	bool used;
+
+	used = false;
+	VNET_LIST_RLOCK();
+	VNET_FOREACH(vnet_iter) {
+		CURVNET_SET(vnet_iter);
+		if (V_mtrace_eid != 0) {
+			IPFW_UH_RLOCK(&V_layer3_chain);
+			no = ipfw_objhash_lookup_kidx(
+			    CHAIN_TO_SRV(&V_layer3_chain), V_mtrace_eid);
+			used |= no != NULL && no->refcnt > 1;
+			IPFW_UH_RUNLOCK(&V_layer3_chain);
+		}
+		CURVNET_RESTORE();
+	}
+	VNET_LIST_RUNLOCK();
+	return (used);
+}
+
+/*
+ * Unloading would turn every "eaction mtrace" rule into ipfw's default
+ * external action, which drops: refuse while a rule uses the action.
+ * While traces alive point at this module's strings, kern_mbuf_trace.c
+ * refuses the unload before this runs.
  */
 static int
 ipfw_mtrace_modevent(module_t mod __unused, int type, void *unused __unused)
@@ -78,11 +116,36 @@ ipfw_mtrace_modevent(module_t mod __unused, int type, void *unused __unused)
 	case MOD_LOAD:
 		return (0);
 	case MOD_UNLOAD:
-		return (mtrace_busy() ? EBUSY : 0);
+		if (ipfw_mtrace_in_use()) {
+			printf("ipfw_mtrace: rules use \"eaction mtrace\"; "
+			    "delete them first\n");
+			return (EBUSY);
+		}
+		return (0);
 	default:
 		return (EOPNOTSUPP);
 	}
 }
+#else /* !MBUF_TRACE */
+/*
+ * Built for a kernel without "options MBUF_TRACE" (a GENERIC buildkernel
+ * builds every module): there is nothing to start, so it refuses to
+ * load and says why.
+ */
+static int
+ipfw_mtrace_modevent(module_t mod __unused, int type, void *unused __unused)
+{
+	switch (type) {
+	case MOD_LOAD:
+		printf("ipfw_mtrace: this kernel has no options MBUF_TRACE\n");
+		return (EOPNOTSUPP);
+	case MOD_UNLOAD:
+		return (0);
+	default:
+		return (EOPNOTSUPP);
+	}
+}
+#endif /* MBUF_TRACE */
 
 static moduledata_t ipfw_mtrace_mod = {
 	"ipfw_mtrace",
@@ -99,7 +162,10 @@ DECLARE_MODULE(ipfw_mtrace, ipfw_mtrace_mod, IPFW_MTRACE_SI_SUB,
     SI_ORDER_ANY);
 MODULE_DEPEND(ipfw_mtrace, ipfw, 3, 3, 3);
 MODULE_VERSION(ipfw_mtrace, 1);
+#ifdef MBUF_TRACE
+MODULE_DEPEND(ipfw_mtrace, mbuf_trace, 1, 1, 1);
 VNET_SYSINIT(vnet_ipfw_mtrace_init, IPFW_MTRACE_SI_SUB,
     IPFW_MTRACE_VNET_ORDER, vnet_ipfw_mtrace_init, NULL);
 VNET_SYSUNINIT(vnet_ipfw_mtrace_uninit, IPFW_MTRACE_SI_SUB,
     IPFW_MTRACE_VNET_ORDER, vnet_ipfw_mtrace_uninit, NULL);
+#endif
