@@ -11,6 +11,7 @@
 #include "paths.h"
 
 #define G_NAME 96
+#define G_END_UNKNOWN (MBT_END_MAX + 1)
 
 struct g_stack {
 	char name[G_NAME];		 /* as in the traces, or the node's */
@@ -19,7 +20,10 @@ struct g_stack {
 	double x, y;			 /* where to draw it */
 	char ports[MBT_IMN_MAX_IFACES][G_NAME];
 	size_t nports;
-	uint64_t ends[MBT_END_MAX + 1]; /* packets whose life ended here */
+	/* Packets whose life ended here, by how; end details no format
+	 * version defines (a newer producer, a crafted capture) are counted
+	 * together as G_END_UNKNOWN, which mbt_end_name() calls "unknown". */
+	uint64_t ends[G_END_UNKNOWN + 1];
 };
 
 /* A place: a port of a stack; port SIZE_MAX is the stack itself. */
@@ -57,7 +61,11 @@ struct graph {
 	uint64_t packets; /* in the set */
 	/* Filled while the model is built; lookups only afterwards. */
 	struct g_alias *aliases;
-	size_t naliases;
+	size_t naliases, aliases_cap, stacks_cap, hops_cap;
+	/* Open-addressed indices into aliases and hops (SIZE_MAX empty), so
+	 * that building the model is linear in the steps it reads. */
+	size_t *alias_slot, *hop_slot;
+	size_t alias_slots, hop_slots;
 };
 
 /* Build the model; returns 0 or -ENOMEM (reported). */

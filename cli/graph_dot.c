@@ -160,7 +160,7 @@ ends(struct out *o, const struct graph *g, const struct mbt_path *chosen)
 		const struct g_stack *s = &g->stacks[i];
 		size_t k = 0;
 
-		for (uint8_t how = 1; how <= MBT_END_MAX; how++) {
+		for (uint8_t how = 1; how <= G_END_UNKNOWN; how++) {
 			bool mine = i == chosen_stack && chosen->end == how;
 			char buf[160];
 

@@ -85,7 +85,7 @@ json_stacks(struct out *o, const struct graph *g)
 			hcstr(o, s->ports[k]);
 		}
 		out_str(o, "],\"ends\":{");
-		for (uint8_t how = 1, first = 1; how <= MBT_END_MAX; how++) {
+		for (uint8_t how = 1, first = 1; how <= G_END_UNKNOWN; how++) {
 			if (s->ends[how] == 0)
 				continue;
 			if (!first)

@@ -14,17 +14,98 @@
 #include "cli.h"
 #include "graph.h"
 
+/* Room for one more of n elements of size sz in *v, growing geometrically. */
+static int
+grow(void *v, size_t *cap, size_t n, size_t sz)
+{
+	size_t c = *cap ? 2 * *cap : 16;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	if ((p = realloc(*(void **)v, c * sz)) == NULL)
+		return -ENOMEM;
+	*(void **)v = p;
+	*cap = c;
+	return 0;
+}
+
 static size_t
 add_stack(struct graph *g, const char *name)
 {
-	struct g_stack *v = realloc(g->stacks, (g->nstacks + 1) * sizeof(*v));
+	struct g_stack *v;
 
-	if (v == NULL)
+	if (grow(&g->stacks, &g->stacks_cap, g->nstacks, sizeof(*v)) != 0)
 		return SIZE_MAX;
-	g->stacks = v;
+	v = g->stacks;
 	memset(&v[g->nstacks], 0, sizeof(v[0]));
 	snprintf(v[g->nstacks].name, G_NAME, "%s", name);
 	return g->nstacks++;
+}
+
+/*
+ * The hash tables: slots hold indices (SIZE_MAX when empty), probed
+ * linearly; the caller says what each index hashes to and whether it is
+ * the key sought.
+ */
+static uint64_t
+hash_mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdull;
+}
+
+static uint64_t
+hash_str(const char *s)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static uint64_t
+hop_hash(struct g_place a, struct g_place b)
+{
+	return hash_mix(hash_mix(hash_mix(hash_mix(0, a.stack), a.port),
+			    b.stack),
+	    b.port);
+}
+
+/* Make room for n entries in a table (aliases', else hops') at most half
+ * full. */
+static int
+table_reserve(struct graph *g, bool aliases, size_t n)
+{
+	size_t **slots = aliases ? &g->alias_slot : &g->hop_slot;
+	size_t *nslots = aliases ? &g->alias_slots : &g->hop_slots;
+	size_t cap = *nslots ? *nslots : 64, *v, *old = *slots;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	if (cap == *nslots)
+		return 0;
+	if ((v = malloc(cap * sizeof(*v))) == NULL)
+		return -ENOMEM;
+	for (size_t k = 0; k < cap; k++)
+		v[k] = SIZE_MAX;
+	for (size_t k = 0; k < *nslots; k++) {
+		size_t i = old[k], h;
+
+		if (i == SIZE_MAX)
+			continue;
+		h = (size_t)(aliases ? hash_str(g->aliases[i].ns)
+				     : hop_hash(g->hops[i].from, g->hops[i].to)) &
+		    (cap - 1);
+		while (v[h] != SIZE_MAX)
+			h = (h + 1) & (cap - 1);
+		v[h] = old[k];
+	}
+	free(old);
+	*slots = v;
+	*nslots = cap;
+	return 0;
 }
 
 static size_t
@@ -45,12 +126,16 @@ static size_t
 stack_for(struct graph *g, const char *ns)
 {
 	const struct mbt_imn_node *node;
-	struct g_alias *a;
-	size_t s = SIZE_MAX;
+	size_t s = SIZE_MAX, h;
 
-	for (size_t i = 0; i < g->naliases; i++) {
-		if (strcmp(g->aliases[i].ns, ns) == 0)
-			return g->aliases[i].stack;
+	if (table_reserve(g, true, g->naliases + 1))
+		return SIZE_MAX;
+	h = (size_t)hash_str(ns) & (g->alias_slots - 1);
+	for (; g->alias_slot[h] != SIZE_MAX; h = (h + 1) & (g->alias_slots - 1)) {
+		const struct g_alias *a = &g->aliases[g->alias_slot[h]];
+
+		if (strcmp(a->ns, ns) == 0)
+			return a->stack;
 	}
 	if (g->topo != NULL &&
 	    (node = mbt_imn_node_for_ns(g->topo, ns, strlen(ns))) != NULL) {
@@ -61,12 +146,12 @@ stack_for(struct graph *g, const char *ns)
 	}
 	if (s == SIZE_MAX)
 		s = add_stack(g, ns);
-	a = realloc(g->aliases, (g->naliases + 1) * sizeof(*a));
-	if (s == SIZE_MAX || a == NULL)
+	if (s == SIZE_MAX || grow(&g->aliases, &g->aliases_cap, g->naliases,
+				 sizeof(*g->aliases)) != 0)
 		return SIZE_MAX;
-	g->aliases = a;
-	snprintf(a[g->naliases].ns, G_NAME, "%s", ns);
-	a[g->naliases++].stack = s;
+	snprintf(g->aliases[g->naliases].ns, G_NAME, "%s", ns);
+	g->aliases[g->naliases].stack = s;
+	g->alias_slot[h] = g->naliases++;
 	return s;
 }
 
@@ -130,20 +215,23 @@ graph_path_places(const struct graph *g, const struct mbt_path *p, size_t *n)
 static int
 add_hop(struct graph *g, struct g_place from, struct g_place to, uint64_t n)
 {
-	struct g_hop *v;
+	size_t h;
 
-	for (size_t i = 0; i < g->nhops; i++) {
-		if (same_place(g->hops[i].from, from) &&
-		    same_place(g->hops[i].to, to)) {
-			g->hops[i].count += n;
+	if (table_reserve(g, false, g->nhops + 1) != 0)
+		return -ENOMEM;
+	h = (size_t)hop_hash(from, to) & (g->hop_slots - 1);
+	for (; g->hop_slot[h] != SIZE_MAX; h = (h + 1) & (g->hop_slots - 1)) {
+		struct g_hop *hop = &g->hops[g->hop_slot[h]];
+
+		if (same_place(hop->from, from) && same_place(hop->to, to)) {
+			hop->count += n;
 			return 0;
 		}
 	}
-	v = realloc(g->hops, (g->nhops + 1) * sizeof(*v));
-	if (v == NULL)
+	if (grow(&g->hops, &g->hops_cap, g->nhops, sizeof(*g->hops)) != 0)
 		return -ENOMEM;
-	g->hops = v;
-	v[g->nhops++] = (struct g_hop){from, to, n};
+	g->hops[g->nhops] = (struct g_hop){from, to, n};
+	g->hop_slot[h] = g->nhops++;
 	return 0;
 }
 
@@ -216,22 +304,100 @@ from_topology(struct graph *g)
 }
 
 /*
+ * Each stack's depth: the longest chain of hops that leads to it from where
+ * traffic first appeared.  Hops that close a cycle (a reply, an ICMP error
+ * going back, a ring of namespaces) are left out, found by a depth-first
+ * walk from the stacks in the order they appeared; what remains is acyclic,
+ * and its longest paths are summed up in topological order.  Linear in
+ * stacks and hops; every depth is below the stack count.  Returns NULL
+ * when out of memory.
+ */
+static size_t *
+stack_depths(const struct graph *g)
+{
+	size_t n = g->nstacks, nh = g->nhops, top = 0, done = n;
+	size_t *first = calloc(n + 2, sizeof(size_t)); /* CSR of the hops */
+	size_t *next = malloc((nh + 1) * sizeof(size_t));
+	size_t *stack = malloc((n + 1) * sizeof(size_t)); /* the walk */
+	size_t *edge = malloc((n + 1) * sizeof(size_t)); /* its next hop */
+	size_t *pos = malloc((n + 1) * sizeof(size_t)); /* topological */
+	size_t *depth = calloc(n + 1, sizeof(size_t));
+	unsigned char *state = calloc(n + 1, 1); /* 0 new, 1 open, 2 done */
+
+	if (!first || !next || !stack || !edge || !pos || !depth || !state) {
+		free(depth);
+		depth = NULL;
+		goto out;
+	}
+	for (size_t h = 0; h < nh; h++)
+		first[g->hops[h].from.stack + 2]++;
+	for (size_t i = 2; i < n + 2; i++)
+		first[i] += first[i - 1];
+	for (size_t h = 0; h < nh; h++) /* hops by where they leave */
+		next[first[g->hops[h].from.stack + 1]++] = h;
+	/* Now hops of stack u are next[first[u] .. first[u + 1]). */
+	for (size_t root = 0; root < n; root++) {
+		if (state[root] != 0)
+			continue;
+		stack[top] = root;
+		edge[top++] = first[root];
+		state[root] = 1;
+		while (top > 0) {
+			size_t u = stack[top - 1], v;
+
+			if (edge[top - 1] == first[u + 1]) {
+				state[u] = 2;
+				pos[u] = --done; /* reverse finishing order */
+				top--;
+				continue;
+			}
+			v = g->hops[next[edge[top - 1]++]].to.stack;
+			if (state[v] == 0) {
+				state[v] = 1;
+				stack[top] = v;
+				edge[top++] = first[v];
+			}
+		}
+	}
+	for (size_t u = 0; u < n; u++) /* the order itself, by position */
+		stack[pos[u]] = u;
+	for (size_t k = 0; k < n; k++) {
+		size_t u = stack[k];
+
+		for (size_t e = first[u]; e < first[u + 1]; e++) {
+			size_t v = g->hops[next[e]].to.stack;
+
+			/* Forward in the order, or it would close a cycle. */
+			if (pos[v] > pos[u] && depth[v] < depth[u] + 1)
+				depth[v] = depth[u] + 1;
+		}
+	}
+out:
+	free(first);
+	free(next);
+	free(stack);
+	free(edge);
+	free(pos);
+	free(state);
+	return depth;
+}
+
+/*
  * Stacks with no place on a drawing: left to right by how many hops from
  * where traffic first appeared, in rows; below the topology when there is
  * one.
  */
-static void
+static int
 layout(struct graph *g)
 {
-	size_t *depth = calloc(g->nstacks + 1, sizeof(*depth));
+	size_t *depth = stack_depths(g);
 	size_t *row = calloc(g->nstacks + 1, sizeof(*row));
 	double top = 60;
-	bool changed = true;
 
 	if (depth == NULL || row == NULL) {
 		free(depth);
 		free(row);
-		return;
+		return -ENOMEM;
 	}
 	for (size_t i = 0; i < g->nstacks; i++) {
 		if (g->stacks[i].node != NULL &&
@@ -240,19 +406,6 @@ layout(struct graph *g)
 	}
 	if (g->topo == NULL)
 		top = 80;
-	/* Longest-path depth along the hops, bounded by the stack count. */
-	for (size_t round = 0; changed && round < g->nstacks; round++) {
-		changed = false;
-		for (size_t h = 0; h < g->nhops; h++) {
-			size_t a = g->hops[h].from.stack,
-			       b = g->hops[h].to.stack;
-
-			if (a != b && depth[b] < depth[a] + 1) {
-				depth[b] = depth[a] + 1;
-				changed = true;
-			}
-		}
-	}
 	for (size_t i = 0; i < g->nstacks; i++) {
 		struct g_stack *s = &g->stacks[i];
 
@@ -263,6 +416,7 @@ layout(struct graph *g)
 	}
 	free(depth);
 	free(row);
+	return 0;
 }
 
 /*
@@ -337,13 +491,17 @@ graph_build(
 			    graph_step_place(g, &p->steps[p->end_step]);
 
 			if (e.stack != SIZE_MAX)
-				g->stacks[e.stack].ends[p->end] += grp->count;
+				g->stacks[e.stack]
+				    .ends[p->end <= MBT_END_MAX ? p->end
+								: G_END_UNKNOWN] +=
+				    grp->count;
 		}
 		free(pl);
 	}
 	if (order_groups(g->order, set) != 0)
 		goto nomem;
-	layout(g);
+	if (layout(g) != 0)
+		goto nomem;
 	return 0;
 nomem:
 	cli_error("out of memory");
@@ -358,6 +516,8 @@ graph_free(struct graph *g)
 	free(g->hops);
 	free(g->order);
 	free(g->aliases);
+	free(g->alias_slot);
+	free(g->hop_slot);
 	memset(g, 0, sizeof(*g));
 }
 

@@ -12,6 +12,13 @@
  *   mkpaths netns FILE.imn EID
  *                             the namespaces of an IMUNES topology, as
  *                             lines a test turns into `ip` commands
+ *   mkpaths distinct N OUT.pcap
+ *                             N packets, each on a path of its own (N
+ *                             clients), for timing `graph`
+ *   mkpaths ring N OUT.pcap   a packet through N namespaces and back to
+ *                             the first, and a ping and its reply: cycles
+ *   mkpaths hostile OUT.pcap  names that are terminal escapes, markup and
+ *                             invalid UTF-8; end details no format defines
  * The paths follow real kernel functions in the order they run.
  */
 #include <arpa/inet.h>
@@ -326,6 +333,126 @@ sample_mix(unsigned long n)
 	}
 }
 
+/* --- Shapes for the tests of `graph` and of hostile input. --- */
+
+static void
+sample_distinct(unsigned long n)
+{
+	static struct tr t;
+	char client[32], server[32];
+	struct frame f;
+
+	for (unsigned long i = 0; i < n; i++) {
+		snprintf(client, sizeof(client), "c%lu", i);
+		snprintf(server, sizeof(server), "s%lu", i % 7);
+		frame_icmp_echo(&f, "10.0.0.20", "10.0.1.20", 64, 8, 0x4d2,
+		    (uint16_t)i);
+		begin(&t, MBT_ORIGIN_LINUX);
+		linux_send(&t, client, &f, false);
+		router_in(&t, "10.0.1.20", 3);
+		router_out(&t, "eth1", 3);
+		at(&t, server, "eth0", 2, MBT_ORIGIN_LINUX);
+		iface(&t);
+		end(&t, MBT_END_CONSUMED, NULL, "net/ipv4/icmp.c", 1206,
+		    "icmp_rcv");
+		emit(&t);
+	}
+}
+
+/* A ring of n namespaces r0 .. r(n-1) and back to r0, then a ping and its
+ * reply between two hosts: both make cycles among the hops. */
+static void
+sample_ring(unsigned long n)
+{
+	static struct tr t;
+	char(*names)[16] = calloc(n + 1, sizeof(*names));
+	struct frame f;
+
+	if (names == NULL || n == 0 || n > 2000) {
+		fprintf(stderr, "mkpaths: ring of 1 to 2000\n");
+		exit(2);
+	}
+	frame_icmp_echo(&f, "10.0.0.20", "10.0.1.20", 64, 8, 0x4d2, 1);
+	begin(&t, MBT_ORIGIN_LINUX);
+	for (unsigned long i = 0; i <= n; i++) {
+		snprintf(names[i], sizeof(names[i]), "r%lu", i % n);
+		at(&t, names[i], "eth0", 2, MBT_ORIGIN_LINUX);
+		point(&t, "net/ipv4/ip_forward.c", 87, "ip_forward");
+	}
+	end(&t, MBT_END_DROPPED, "ttl", "net/ipv4/ip_forward.c", 150,
+	    "ip_forward");
+	emit(&t);
+	for (int reply = 0; reply < 2; reply++) {
+		const char *a = reply ? "pc2" : "pc1", *b = reply ? "pc1" : "pc2";
+
+		frame_icmp_echo(&f, reply ? "10.0.1.20" : "10.0.0.20",
+		    reply ? "10.0.0.20" : "10.0.1.20", 64, reply ? 0 : 8,
+		    0x4d2, 1);
+		begin(&t, MBT_ORIGIN_LINUX);
+		linux_send(&t, a, &f, false);
+		at(&t, b, "eth0", 2, MBT_ORIGIN_LINUX);
+		iface(&t);
+		end(&t, MBT_END_CONSUMED, NULL, "net/ipv4/icmp.c", 1206,
+		    "icmp_rcv");
+		emit(&t);
+	}
+	free(names);
+}
+
+/*
+ * Names a container's root can give (interfaces, namespaces) or a crafted
+ * capture can carry: terminal escapes (window title, clipboard, clear),
+ * line breaks that would forge records, C1 controls, DEL, markup, quotes,
+ * invalid UTF-8 (overlong, surrogate, past U+10FFFF, cut short), and end
+ * details no version of the format defines.
+ */
+static const char *const hostile[] = {
+    "\x1b]0;owned\x07",
+    "\x1b]52;c;ZXZpbA==\x07",
+    "a\r\n#99 forged 1.000000 trace\x1b[2J",
+    "\xc2\x9b" "31m\x7f\b",
+    "<script>alert(1)</script>&amp;",
+    "q\"uo\\te'}\"];",
+    "\xe0\x80\x80 overlong",
+    "\xed\xa0\x80 surrogate",
+    "\xf4\x90\x80\x80 too big",
+    "cut \xe2\x82",
+};
+
+static void
+sample_hostile(void)
+{
+	static struct tr t;
+	static char longname[1400];
+	size_t nh = sizeof(hostile) / sizeof(hostile[0]);
+	struct frame f;
+
+	/* Three-byte characters so that a cut can fall inside one. */
+	for (size_t i = 0; i + 3 <= sizeof(longname) - 1; i += 3)
+		memcpy(longname + i, "\xe2\x82\xac", 3);
+	frame_icmp_echo(&f, "10.0.0.20", "10.0.1.20", 64, 8, 0x4d2, 1);
+	for (size_t i = 0; i < nh; i++) {
+		const char *h = hostile[i], *next = hostile[(i + 1) % nh];
+
+		begin(&t, MBT_ORIGIN_LINUX);
+		at(&t, h, h, 2, MBT_ORIGIN_LINUX);
+		snapshot(&t, &f);
+		point(&t, h, 1, h);
+		rule(&t, MBT_FW_NFTABLES, h, 4, MBT_VERDICT_PASS);
+		at(&t, next, "eth0", 2, MBT_ORIGIN_LINUX);
+		iface(&t);
+		/* Back again: a cycle between hostile names. */
+		at(&t, h, h, 2, MBT_ORIGIN_LINUX);
+		end(&t, (uint8_t)(i % 2 ? 255 : 200), h, h, 2, h);
+		emit(&t);
+	}
+	begin(&t, MBT_ORIGIN_LINUX);
+	at(&t, "pc1", "eth0", 2, MBT_ORIGIN_LINUX);
+	point(&t, "net/core/dev.c", 1, longname);
+	end(&t, 77, longname, "net/core/dev.c", 2, "kfree_skb");
+	emit(&t);
+}
+
 /* --- two-routers.imn on FreeBSD: VNET jails named EID.NODE. --- */
 
 static void
@@ -479,10 +606,13 @@ main(int argc, char **argv)
 	if (argc == 4 && strcmp(what, "netns") == 0)
 		return netns_lines(argv[2], argv[3]);
 	if (!(argc == 3 &&
-		(strcmp(what, "lab") == 0 || strcmp(what, "jails") == 0)) &&
-	    !(argc == 4 && strcmp(what, "mix") == 0)) {
-		fprintf(stderr, "usage: mkpaths lab|jails OUT.pcap\n"
-				"       mkpaths mix COUNT OUT.pcap\n"
+		(strcmp(what, "lab") == 0 || strcmp(what, "jails") == 0 ||
+		    strcmp(what, "hostile") == 0)) &&
+	    !(argc == 4 &&
+		(strcmp(what, "mix") == 0 || strcmp(what, "distinct") == 0 ||
+		    strcmp(what, "ring") == 0))) {
+		fprintf(stderr, "usage: mkpaths lab|jails|hostile OUT.pcap\n"
+				"       mkpaths mix|distinct|ring COUNT OUT.pcap\n"
 				"       mkpaths netns FILE.imn EID\n");
 		return 2;
 	}
@@ -499,6 +629,12 @@ main(int argc, char **argv)
 		sample_lab();
 	else if (strcmp(what, "jails") == 0)
 		sample_jails();
+	else if (strcmp(what, "hostile") == 0)
+		sample_hostile();
+	else if (strcmp(what, "distinct") == 0)
+		sample_distinct(n);
+	else if (strcmp(what, "ring") == 0)
+		sample_ring(n);
 	else
 		sample_mix(n);
 	if (fflush(out) != 0 || ferror(out) || (out != stdout && fclose(out))) {
