@@ -12,20 +12,22 @@
 
 #include "cli.h"
 #include "journey.h"
+#include "latency.h"
 #include "paths.h"
 
 #define FRAMES_SHOWN 20 /* example frames listed per path */
 
 struct paths_opts {
 	const char *file, *match;
-	bool by_length, brief;
+	bool by_length, brief, latency;
 	size_t limit; /* paths shown; 0 = all */
+	struct latency *lat; /* --latency: the step times, else NULL */
 };
 
 static const char paths_usage[] =
     "usage: mbuftrace paths [-j|--json] [--match FILTER] [--sort "
     "count|length]\n"
-    "                       [--brief] [--limit N] FILE|-\n"
+    "                       [--brief] [--limit N] [--latency] FILE|-\n"
     "\n"
     "The distinct paths the traced packets in FILE took, with how many\n"
     "packets took each.  A path's identity keeps its steps (source points,\n"
@@ -39,12 +41,15 @@ static const char paths_usage[] =
     "                       steps first\n"
     "  --brief              no steps, only each path's summary and hops\n"
     "  --limit N            show the first N paths only\n"
+    "  --latency            per step the time from the step before, and\n"
+    "                       the named waits (qdisc, neighbour, backlog,\n"
+    "                       socket): count, p50, p90, p99, max\n"
     "  -h, --help           this text\n";
 
 static int
 parse_paths_opts(int argc, char **argv, struct paths_opts *opt)
 {
-	enum { O_MATCH = 256, O_SORT, O_BRIEF, O_LIMIT };
+	enum { O_MATCH = 256, O_SORT, O_BRIEF, O_LIMIT, O_LATENCY };
 	static const struct option longopts[] = {
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
@@ -52,6 +57,7 @@ parse_paths_opts(int argc, char **argv, struct paths_opts *opt)
 	    {"sort", required_argument, NULL, O_SORT},
 	    {"brief", no_argument, NULL, O_BRIEF},
 	    {"limit", required_argument, NULL, O_LIMIT},
+	    {"latency", no_argument, NULL, O_LATENCY},
 	    {NULL, 0, NULL, 0},
 	};
 	char *end;
@@ -64,6 +70,7 @@ parse_paths_opts(int argc, char **argv, struct paths_opts *opt)
 		case 'h': fputs(paths_usage, stdout); return -1;
 		case O_MATCH: opt->match = optarg; break;
 		case O_BRIEF: opt->brief = true; break;
+		case O_LATENCY: opt->latency = true; break;
 		case O_SORT:
 			if (strcmp(optarg, "count") != 0 &&
 			    strcmp(optarg, "length") != 0) {
@@ -142,6 +149,98 @@ has_places(const struct mbt_path *p)
 	return false;
 }
 
+/* Does any step of group gi carry a time? v1 and v2 records do not. */
+static bool
+has_times(const struct latency *l, size_t gi)
+{
+	const struct lat_group *g = gi < l->ng ? &l->g[gi] : NULL;
+
+	for (size_t i = 0; g != NULL && i < g->npackets * g->nsteps; i++) {
+		if (g->times[i] != INT64_MIN)
+			return true;
+	}
+	return false;
+}
+
+/* The steps with the time each took from the one before, then the waits. */
+static void
+text_latency(
+    struct out *o, const struct latency *l, size_t gi, const struct mbt_path *p)
+{
+	const struct lat_group *lg = &l->g[gi];
+	struct lat_stat st;
+	char buf[1024];
+	size_t n;
+
+	if (!has_times(l, gi))
+		out_str(o, "   (its records carry no times: no latency)\n");
+	out_str(o, "   step  count       p50       p90       p99       max\n");
+	for (size_t i = 0; i < p->nsteps; i++) {
+		snprintf(buf, sizeof(buf), "   %4zu ", i + 1);
+		out_str(o, buf);
+		if (i == 0 || latency_stat(l, gi, i - 1, i, &st) != 0)
+			out_spaces(o, 46);
+		else
+			lat_out_text(o, &st);
+		out_str(o, "  ");
+		n = step_text(&p->steps[i], buf, sizeof(buf));
+		out_put(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		out_char(o, '\n');
+	}
+	for (size_t w = 0; w < lg->nwaits; w++) {
+		const struct mbt_wait *wt = &lg->waits[w];
+
+		if (latency_stat(l, gi, wt->start, wt->end, &st) != 0)
+			continue;
+		snprintf(buf, sizeof(buf), "   wait %-9s", wt->name);
+		out_str(o, buf);
+		lat_out_text(o, &st);
+		snprintf(buf, sizeof(buf), "  steps %zu-%zu", wt->start + 1,
+		    wt->end + 1);
+		out_str(o, buf);
+		n = mbt_step_where(&p->steps[wt->start], buf, sizeof(buf));
+		if (n > 0) {
+			out_str(o, " in ");
+			out_put(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		}
+		out_char(o, '\n');
+	}
+}
+
+/* ,"waits":[{"wait":"qdisc","from_step":3,"to_step":4,"count":...}] */
+static void
+json_waits(
+    struct out *o, const struct latency *l, size_t gi, const struct mbt_path *p)
+{
+	const struct lat_group *lg = &l->g[gi];
+	struct lat_stat st;
+	char buf[256];
+	size_t n;
+
+	out_str(o, ",\"waits\":[");
+	for (size_t w = 0; w < lg->nwaits; w++) {
+		const struct mbt_wait *wt = &lg->waits[w];
+
+		if (latency_stat(l, gi, wt->start, wt->end, &st) != 0)
+			memset(&st, 0, sizeof(st));
+		if (w > 0)
+			out_char(o, ',');
+		out_str(o, "{\"wait\":");
+		out_json_str(o, wt->name, strlen(wt->name));
+		out_str(o, ",\"from_step\":");
+		out_u64(o, wt->start + 1);
+		out_str(o, ",\"to_step\":");
+		out_u64(o, wt->end + 1);
+		n = mbt_step_where(&p->steps[wt->start], buf, sizeof(buf));
+		out_str(o, ",\"where\":");
+		out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		out_char(o, ',');
+		lat_out_json(o, &st);
+		out_char(o, '}');
+	}
+	out_char(o, ']');
+}
+
 static void
 text_group(struct out *o, const struct paths_opts *opt,
     const struct mbt_path_set *set, size_t rank, size_t gi,
@@ -182,6 +281,10 @@ text_group(struct out *o, const struct paths_opts *opt,
 	out_char(o, '\n');
 	if (opt->brief)
 		return;
+	if (opt->lat != NULL) {
+		text_latency(o, opt->lat, gi, &g->path);
+		return;
+	}
 	for (size_t i = 0; i < g->path.nsteps; i++) {
 		char num[32];
 
@@ -235,10 +338,22 @@ json_group(struct out *o, const struct paths_opts *opt,
 			if (i > 0)
 				out_char(o, ',');
 			out_step_json(o, &g->path.steps[i], i);
+			if (opt->lat != NULL && i > 0) {
+				struct lat_stat st;
+
+				if (latency_stat(opt->lat, gi, i - 1, i, &st) ==
+				    0) {
+					out_str(o, ",\"latency\":{");
+					lat_out_json(o, &st);
+					out_char(o, '}');
+				}
+			}
 			out_char(o, '}');
 		}
 		out_char(o, ']');
 	}
+	if (opt->lat != NULL)
+		json_waits(o, opt->lat, gi, &g->path);
 	out_char(o, '}');
 }
 
@@ -336,6 +451,7 @@ do_paths(int argc, char **argv)
 	struct load_stats st = {0};
 	struct mbt_path_set set;
 	struct mbt_match *m = NULL;
+	struct latency lat = {0};
 	char err[512];
 	int rc = parse_paths_opts(argc, argv, &opt);
 
@@ -347,11 +463,15 @@ do_paths(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	mbt_path_set_init(&set);
-	rc = paths_load(opt.file, m, &set, &st, NULL, NULL);
+	if (opt.latency)
+		opt.lat = &lat;
+	rc = paths_load(opt.file, m, &set, &st,
+	    opt.latency ? latency_collect : NULL, &lat);
 	if (rc == 0)
 		rc = show(&opt, &set, &st);
 	paths_note_broken(&st);
 	mbt_path_set_free(&set);
+	latency_free(&lat);
 	mbt_match_free(m);
 	return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }

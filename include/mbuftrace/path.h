@@ -67,6 +67,18 @@ const char *mbt_path_end_name(const struct mbt_path *p);
 size_t mbt_path_end_where(const struct mbt_path *p, char *buf, size_t size);
 
 /*
+ * A named wait: the packet sat in a queue from step `start` to step `end`
+ * (name: "qdisc", "neighbour", "backlog" (Linux backlog, FreeBSD netisr
+ * and epair queues) or "socket" (until a reader took it)).
+ */
+struct mbt_wait {
+	const char *name; /* static */
+	size_t start, end;
+};
+/* The waits along p, in order, malloc'ed into *out; count or -ENOMEM. */
+long mbt_path_waits(const struct mbt_path *p, struct mbt_wait **out);
+
+/*
  * Aligning two paths: pairs of step indexes, SIZE_MAX where one path has no
  * counterpart.  Paths longer than MBT_ALIGN_MAX steps are aligned step by
  * step instead (the table would be too big).
