@@ -40,6 +40,7 @@ static const char *const point_names[MBT_LX_P_MAX + 1] = {
     [MBT_LX_P_COPY] = "copy",
     [MBT_LX_P_NEIGH] = "neigh_event_send",
     [MBT_LX_P_GRO_RECEIVE] = "napi_gro_receive",
+    [MBT_LX_P_UNSEEN_FREE] = "unseen_free",
 };
 
 const char *
@@ -180,8 +181,15 @@ fill_where(struct mbt_lx_asm *a, struct mbt_record *r,
 	}
 }
 
+/*
+ * A lookup in one table.  With policy routing the kernel looks in the
+ * tables of its rules in turn: one with no match for the packet (IPv4:
+ * -EAGAIN; IPv6: no device) sends it on to the next rule, which is no
+ * failure of routing.
+ */
 static void
-fill_route(struct mbt_record *r, const struct mbt_lx_event *ev)
+fill_route(struct mbt_record *r, const struct mbt_lx_event *ev, char *text,
+    size_t size)
 {
 	r->kind = MBT_KIND_ROUTE;
 	r->has_route = true;
@@ -190,6 +198,13 @@ fill_route(struct mbt_record *r, const struct mbt_lx_event *ev)
 	r->route_error = ev->value;
 	r->route_family = ev->family;
 	memcpy(r->route_gw, ev->gw, sizeof(r->route_gw));
+	if ((ev->point == MBT_LX_P_FIB_TABLE_LOOKUP && ev->value == -EAGAIN) ||
+	    (ev->point == MBT_LX_P_FIB6_TABLE_LOOKUP && ev->oif == 0)) {
+		snprintf(text, size,
+		    "no match in table %" PRIu32 ": on to the next rule",
+		    ev->table);
+		r->text = mbt_lx_str(text);
+	}
 }
 
 /* "neighbour 10.0.2.99 INCOMPLETE: queued until it resolves" */
@@ -318,7 +333,7 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 	}
 	if (ev->point == MBT_LX_P_FIB_TABLE_LOOKUP ||
 	    ev->point == MBT_LX_P_FIB6_TABLE_LOOKUP) {
-		fill_route(r, ev);
+		fill_route(r, ev, text, size);
 		return;
 	}
 	if (ev->point == MBT_LX_P_COPY) {
@@ -337,6 +352,12 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 				      : "sharing its data",
 		    seen != NULL ? seen : "?");
 		r->text = mbt_lx_str(text);
+		return;
+	}
+	if (ev->point == MBT_LX_P_UNSEEN_FREE) {
+		/* Its words and its place: unseen_free() knows the hops. */
+		r->kind = MBT_KIND_END;
+		r->detail = MBT_END_FREED;
 		return;
 	}
 	point_text(ev, text, size);
@@ -418,6 +439,55 @@ where_before(struct mbt_lx_asm *a, struct mbt_record *r,
 	r->ns_name = where.ns_name;
 }
 
+/*
+ * The end of a packet freed where no hook saw it (event i of t): found
+ * when another packet showed up at its address, or freed by a function
+ * no tracepoint marks.  It is placed, and timed, where the packet was
+ * last seen: it was freed after that, how long after is not known.
+ */
+static void
+unseen_free(struct mbt_lx_asm *a, struct mbt_record *r,
+    const struct mbt_lx_open_trace *t, size_t i, uint64_t t0, char *text,
+    size_t size)
+{
+	const struct mbt_lx_event *ev = t->events[i], *last = NULL;
+	const char *seen = NULL, *by = NULL, *at;
+	char atbuf[64]; /* the next symbol() may reuse its string */
+	uint64_t off = 0;
+
+	for (size_t k = i; k-- > 0 && last == NULL;)
+		if (t->events[k]->point != MBT_LX_P_COPY)
+			last = t->events[k];
+	where_before(a, r, t, i);
+	if (last != NULL) {
+		r->has_time = last->time_ns >= t0;
+		r->time_ns = last->time_ns - t0;
+	}
+	at = last == NULL ? NULL : mbt_lx_point_name(last->point);
+	if (last != NULL && a->names.symbol != NULL &&
+	    (last->point == MBT_LX_P_FUNCTION ||
+		last->point == MBT_LX_P_FUNCTION_RETURN))
+		at = a->names.symbol(a->names.ctx, last->location, &off);
+	if (at != NULL) {
+		snprintf(atbuf, sizeof(atbuf), "%s", at);
+		at = atbuf;
+	}
+	if (ev->location != 0 && a->names.symbol != NULL)
+		by = a->names.symbol(a->names.ctx, ev->location, &off);
+	if (ev->value >= 0 && ev->value <= MBT_LX_P_MAX)
+		seen = mbt_lx_point_name((uint8_t)ev->value);
+	if (by != NULL)
+		snprintf(text, size,
+		    "freed by %s, where no tracepoint is; last seen at %s", by,
+		    at != NULL ? at : "?");
+	else
+		snprintf(text, size,
+		    "freed where no hook saw it; last seen at %s, its address "
+		    "another packet's at %s",
+		    at != NULL ? at : "?", seen != NULL ? seen : "?");
+	r->text = mbt_lx_str(text);
+}
+
 /* The verdicts placed before event i; ev is the one before them. */
 static void
 emit_rules(struct mbt_lx_asm *a, struct mbt_encoder *e,
@@ -477,6 +547,15 @@ emit_trace(struct mbt_lx_asm *a, struct mbt_lx_open_trace *t, bool ended)
 			ev->point == MBT_LX_P_GRO_RECEIVE) &&
 		    !r.has_ns)
 			where_before(a, &r, t, i);
+		/* Every end says where; a lookup is placed where it was
+		 * made, not at the device it found. */
+		if ((r.kind == MBT_KIND_END && !r.has_ns) ||
+		    ev->point == MBT_LX_P_FIB_TABLE_LOOKUP ||
+		    ev->point == MBT_LX_P_FIB6_TABLE_LOOKUP)
+			where_before(a, &r, t, i);
+		if (ev->point == MBT_LX_P_UNSEEN_FREE)
+			unseen_free(a, &r, t, i, first->time_ns, text,
+			    sizeof(text));
 		mbt_enc_event(&e, &r);
 		/* And where it changed, and at its end. */
 		if (ev->snap_len > 0 && !(ev->flags & MBT_LX_F_START)) {

@@ -13,9 +13,11 @@
 #include "vmlinux.h"
 
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
+#include "../include/mbuftrace/format.h"
 #include "functions_event.h"
 #include "record_event.h"
 
@@ -27,11 +29,17 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Standalone only: start a trace on ICMP to this IPv4 address (network
  * order); 0 = follow only what record.bpf.c started. */
 const volatile __u32 start_daddr;
-/* Standalone only: the address of kfree_skbmem, which frees an sk_buff. */
-const volatile __u64 skbmem_free_ip;
+/*
+ * The addresses of kfree_skbmem and kfree_skb_partial, which free an
+ * sk_buff with no tracepoint when their callers did not (TCP's
+ * __kfree_skb of a pure ACK, a coalesced segment): a trace still open
+ * there ends.  0 where unknown.
+ */
+const volatile __u64 skbmem_free_ip, partial_free_ip;
 
 /* The fds of these are record.bpf.c's when both are loaded. */
 #include "shared_maps.bpf.h"
+#include "identity.bpf.h"
 
 /*
  * Standalone only: skbs whose trace ended.  The functions that free them
@@ -97,6 +105,32 @@ seen_again(const struct tracked *t, __u64 now)
 		c->origin_time_ns = now;
 }
 
+/* Is ip the entry of the function at fn (or just past an ENDBR64)? */
+static __always_inline bool
+is_at(__u64 ip, __u64 fn)
+{
+	return fn != 0 && ip - fn < 8;
+}
+
+/*
+ * The packet of trace t was freed where no tracepoint saw it: at function
+ * ip if that frees skbs, else (another packet is at its address now)
+ * somewhere before.
+ */
+static __always_inline void
+unseen_free(const struct tracked *t, __u64 ip)
+{
+	struct mbt_lx_event ev = {};
+
+	fill_event(&ev, MBT_LX_P_UNSEEN_FREE, t->trace_id,
+	    is_at(ip, skbmem_free_ip) || is_at(ip, partial_free_ip) ? ip : 0);
+	ev.flags = MBT_LX_F_END;
+	ev.end = MBT_END_FREED;
+	ev.value = MBT_LX_P_FUNCTION;
+	ev.lost = t->lost;
+	bpf_ringbuf_output(&events, &ev, sizeof(ev), 0);
+}
+
 /*
  * The one handler: an event for a traced skb at function ip; its trace id
  * when the skb is traced, else 0.  The event goes out from the stack (it has no
@@ -112,12 +146,21 @@ hit(struct sk_buff *skb, __u64 ip, __u8 point, __u32 flags, __u32 reason,
 	struct mbt_lx_event ev = {};
 	struct net_device *dev;
 
+	/* Another packet at its address, or being freed unseen: its trace
+	 * ends (identity.bpf.h). */
+	if (t && point == MBT_LX_P_FUNCTION &&
+	    (!same_packet(skb, t) || is_at(ip, skbmem_free_ip) ||
+		is_at(ip, partial_free_ip))) {
+		unseen_free(t, ip);
+		bpf_map_delete_elem(&tracked, &key);
+		return 0;
+	}
 	if (!t) {
 		if (!start_daddr || flags || point != MBT_LX_P_FUNCTION)
 			return 0;
 		if (bpf_map_lookup_elem(&ended, &key)) {
 			/* ip is the entry, or just past an ENDBR64. */
-			if (ip - skbmem_free_ip < 8)
+			if (is_at(ip, skbmem_free_ip))
 				bpf_map_delete_elem(&ended, &key);
 			return 0;
 		}

@@ -408,7 +408,8 @@ load(struct mbt_lx_fn *f, const struct mbt_lx_fn_config *c,
 	if ((s = f->skel = functions_bpf__open()) == NULL)
 		return -errno;
 	s->rodata->start_daddr = standalone ? c->start_daddr : 0;
-	s->rodata->skbmem_free_ip = standalone ? ksym_addr("kfree_skbmem") : 0;
+	s->rodata->skbmem_free_ip = ksym_addr("kfree_skbmem");
+	s->rodata->partial_free_ip = ksym_addr("kfree_skb_partial");
 	if (!standalone &&
 	    ((rc = bpf_map__reuse_fd(s->maps.tracked, c->tracked_fd)) != 0 ||
 		(rc = bpf_map__reuse_fd(s->maps.events, c->events_fd)) != 0 ||

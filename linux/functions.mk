@@ -15,7 +15,7 @@ FN_OBJ     := $(FN_SRC:%.c=$(B)/obj/fn/%.o)
 all: $(FN_PROBE)
 
 $(FN_BPF_OBJ): linux/functions.bpf.c $(FN_DIR)/vmlinux.h linux/record_event.h \
-		linux/functions_event.h
+		linux/functions_event.h linux/shared_maps.bpf.h linux/identity.bpf.h
 	clang -g -O2 -target bpf -D__TARGET_ARCH_$(LX_ARCH) -I$(FN_DIR) \
 		-Wall -Wno-unused-function -c -o $@ $<
 

@@ -50,6 +50,7 @@ const volatile __u32 self_pid;
 
 /* A traced skb, by address; LRU because an end can be missed. */
 #include "shared_maps.bpf.h"
+#include "identity.bpf.h"
 
 /*
  * The data of traced skbs, by address (skb->head), and whose it is.  A
@@ -78,9 +79,10 @@ struct {
 
 /* Per CPU: the event being built, and the interpreter's state. */
 struct scratch {
-	struct mbt_lx_event ev;
+	struct mbt_lx_event ev; /* first: submit() sends ev and snap */
 	__u8 snap[2 * MBT_LX_SNAP_MAX]; /* half of it is room: copy_packet() */
 	struct mbt_cbpf_vm vm;
+	struct tracked nt; /* a trace's entry, before it is in the map */
 };
 
 /* Per CPU: the bytes the filter reads, and its answer. */
@@ -419,7 +421,24 @@ set_current(struct sk_buff *skb, struct scratch *s, struct tracked *t)
 		c->proto = ip.protocol;
 		c->ofrag = (ip.frag_off & bpf_htons(0x3fff)) != 0;
 		c->ports = 0;
+		c->ochildren = 0;
 		bpf_probe_read_kernel(&c->ports, 4, head + nh + ip.ihl * 4);
+		/* Only a GSO packet is cut into segments. */
+		c->ogso = BPF_CORE_READ(
+			      (struct skb_shared_info *)(head + skb->end),
+			      gso_size) != 0;
+		/* TCP: the bytes its segments may carry (seq, length). */
+		c->oseq = c->olen = 0;
+		if (ip.protocol == 6) {
+			__u32 th[4];
+
+			if (bpf_probe_read_kernel(
+				th, sizeof(th), head + nh + ip.ihl * 4) == 0) {
+				c->oseq = bpf_ntohl(th[1]);
+				c->olen = bpf_ntohs(ip.tot_len) - ip.ihl * 4 -
+					  (((__u8 *)th)[12] >> 4) * 4;
+			}
+		}
 	} else if (s->ev.protocol == ETH_P_IPV6_BE)
 		bpf_probe_read_kernel(&c->daddr6, 16, head + nh + 24);
 }
@@ -479,6 +498,25 @@ end_current(struct tracked *t)
 		c->trace_id = 0;
 		c->skb = 0;
 	}
+}
+
+/*
+ * The skb at key, of trace t, holds another packet now (same_packet()):
+ * t's packet was freed where no hook saw it.  Its trace ends so, rather
+ * than carry on with the other packet; the other packet is not joined
+ * to it.  point: where the other packet showed up.
+ */
+static __always_inline void
+lost_sight(struct scratch *s, struct tracked *t, __u64 key, __u8 point)
+{
+	fill_head(s, MBT_LX_P_UNSEEN_FREE, t->trace_id);
+	s->ev.flags = MBT_LX_F_END;
+	s->ev.end = MBT_END_FREED;
+	s->ev.value = point;
+	end_current(t);
+	submit(s, t);
+	disown(t->head, t->trace_id);
+	forget(key);
 }
 
 /*
@@ -565,17 +603,21 @@ begin(struct sk_buff *skb, struct net_device *dev, __u8 point, __u8 end,
 {
 	struct scratch *s = get_scratch();
 	__u64 key = (__u64)skb;
-	struct tracked nt = {
-	    .trace_id = __sync_fetch_and_add(&next_trace_id, 1) + 1,
-	    .flags = flags,
-	};
-	struct tracked *t = &nt;
+	struct tracked *t;
 
 	if (!s)
 		return 0;
+	/* (In scratch: the hooks' stack is nearly full.) */
+	t = &s->nt;
+	__builtin_memset(t, 0, sizeof(*t));
+	t->trace_id = __sync_fetch_and_add(&next_trace_id, 1) + 1;
+	t->flags = flags;
+	t->ident = packet_ident(skb);
+	t->nh = skb->network_header;
+	t->frag = frag_key_at(skb->head + skb->network_header, 0);
 	/* A trace that ends where it starts needs no entry. */
 	if (end == 0) {
-		if (bpf_map_update_elem(&tracked, &key, &nt, BPF_ANY) != 0)
+		if (bpf_map_update_elem(&tracked, &key, t, BPF_ANY) != 0)
 			return 0;
 		__sync_fetch_and_add(&ntracked, 1);
 		if (!(t = bpf_map_lookup_elem(&tracked, &key)))
@@ -610,13 +652,26 @@ copy_of(struct sk_buff *skb)
 	struct head_owner *o = bpf_map_lookup_elem(&heads, &head);
 	struct tracked *p;
 	__u64 owner;
+	__u32 ident;
 
 	if (!o || o->skb == (__u64)skb)
 		return 0;
 	owner = o->skb;
 	p = bpf_map_lookup_elem(&tracked, &owner);
-	return p && p->trace_id == o->trace_id && p->head == head ? o->trace_id
-								  : 0;
+	if (!p || p->trace_id != o->trace_id || p->head != head)
+		return 0;
+	/*
+	 * Sharing the data is not enough: data freed where no hook saw it
+	 * can be another packet's.  The copy must be the same packet, and
+	 * a trace has so many copies at most.
+	 */
+	ident = packet_ident(skb);
+	if (p->ident != 0 && ident != 0 && ident != p->ident)
+		return 0;
+	if (p->children >= MAX_CHILDREN)
+		return 0;
+	p->children++;
+	return o->trace_id;
 }
 
 /*
@@ -636,7 +691,8 @@ made_from(struct sk_buff *skb, struct net_device *dev)
 	__u32 zero = 0;
 	struct current *c = bpf_map_lookup_elem(&current, &zero);
 	struct iphdr ip;
-	__u32 ports = 0;
+	__u32 ports = 0, seq = 0;
+	unsigned char *th;
 	__u64 age;
 
 	if (!c || !c->origin_id || !dev || skb->protocol != ETH_P_IP_BE ||
@@ -646,18 +702,37 @@ made_from(struct sk_buff *skb, struct net_device *dev)
 	    ip.protocol != c->proto)
 		return 0;
 	age = bpf_ktime_get_ns() - c->origin_time_ns;
-	if (ip.frag_off & bpf_htons(0x3fff))
-		return ip.id == c->id && !c->ofrag && age <= FRAGMENT_WINDOW_NS
-			   ? c->origin_id
-			   : 0;
-	if (age > made_window_ns || ip.saddr != c->saddr4 ||
+	if (c->ochildren >= MAX_CHILDREN)
+		return 0;
+	if (ip.frag_off & bpf_htons(0x3fff)) {
+		if (ip.id != c->id || c->ofrag || age > FRAGMENT_WINDOW_NS)
+			return 0;
+		c->ochildren++;
+		return c->origin_id;
+	}
+	if (age > made_window_ns || !c->ogso || ip.saddr != c->saddr4 ||
 	    ip.daddr != c->odaddr4)
 		return 0;
-	bpf_probe_read_kernel(
-	    &ports, 4, skb->head + skb->network_header + ip.ihl * 4);
-	return ports == c->ports && (ip.protocol == 6 || ip.protocol == 17)
-		   ? c->origin_id /* a segment */
-		   : 0;
+	th = skb->head + skb->network_header + ip.ihl * 4;
+	bpf_probe_read_kernel(&ports, 4, th);
+	if (ports != c->ports)
+		return 0;
+	/*
+	 * The flow's next packet has the same addresses and ports: a
+	 * segment is known by what it carries, a part of the packet's
+	 * bytes (TCP: its sequence number in the packet's; UDP, whose
+	 * segments count the IPv4 id up from the packet's: its id).
+	 */
+	if (ip.protocol == 6) {
+		if (bpf_probe_read_kernel(&seq, 4, th + 4) != 0 ||
+		    bpf_ntohl(seq) - c->oseq >= c->olen)
+			return 0;
+	} else if (ip.protocol != 17 ||
+		   (__u16)(bpf_ntohs(ip.id) - bpf_ntohs(c->id)) >= MAX_CHILDREN) {
+		return 0;
+	}
+	c->ochildren++;
+	return c->origin_id; /* a segment */
 }
 
 /*
@@ -715,6 +790,14 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 		t = bpf_map_lookup_elem(&tracked, &key);
 	else if (!may_start && point != MBT_LX_P_NET_DEV_START_XMIT)
 		return 0; /* (segments show up there after their packet ended) */
+	/* Another packet at a traced packet's address: that one's life
+	 * ended unseen.  This one is then looked at like any other. */
+	if (t && !same_packet(skb, t)) {
+		if (!(s = get_scratch()))
+			return 0;
+		lost_sight(s, t, key, point);
+		t = NULL;
+	}
 	if (!dev)
 		dev = skb->dev;
 	if (!t && ntracked != 0 && (parent = copy_of(skb)) != 0)
@@ -975,9 +1058,13 @@ route_event(__u8 point, __u32 table, struct net_device *dev, __s32 err,
 	if (!s)
 		return 0;
 	fill_head(s, point, c->trace_id);
-	fill_dev(s, dev);
+	/*
+	 * The lookup happened where the packet is (the assembler places
+	 * it at its last hop): the device found is where it is to go.
+	 */
+	s->ev.netns = c->netns;
+	s->ev.oif = dev ? dev->ifindex : 0;
 	s->ev.table = table;
-	s->ev.oif = s->ev.ifindex;
 	s->ev.value = err;
 	if (gw) {
 		s->ev.family = family;

@@ -56,6 +56,13 @@ enum mbt_lx_point {
 	 * merged it into the one before it of its flow (value = the
 	 * gro_result): it is that packet's data now. */
 	MBT_LX_P_GRO_RECEIVE,
+	/* Always with MBT_LX_F_END: the traced skb's address holds another
+	 * packet (linux/identity.bpf.h), so the traced packet was freed
+	 * where no hook saw it.  value = the point the other packet was seen
+	 * at; nothing else is known (the assembler places it where the
+	 * packet was last seen).  From functions.bpf.c: freed by the
+	 * function at location, which no tracepoint marks. */
+	MBT_LX_P_UNSEEN_FREE,
 	MBT_LX_P_FUNCTION = 64, /* linux/functions.bpf.c: location = the function */
 	/* A function returned: location = the function, value = what it
 	 * returned (sent only when that says error or drop). */

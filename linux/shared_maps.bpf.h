@@ -14,7 +14,16 @@ struct tracked {
 	__u32 digest; /* of the headers in the last snapshot; 0 = none */
 	__u64 head;   /* skb->head when last seen: its data's address */
 	__u64 dev;    /* the net_device a hook last saw it on */
+	__u32 ident;  /* what stays of the packet: identity.bpf.h; 0 = none */
+	__u16 nh;     /* its network header's offset then */
+	__u16 children; /* child traces started from it */
+	__u32 frag;	/* an IPv4 fragment's id and protocol: frag_key_at() */
+	__u32 pad;
 };
+
+/* Child traces one trace may start at most: a bridge's flood, a tap,
+ * a datagram's fragments, a super-packet's segments. */
+#define MAX_CHILDREN 64
 
 /* A fragment or segment of a traced packet, with data of its own. */
 #define TRACKED_MADE 0x1
@@ -54,6 +63,9 @@ struct current {
 	__u32 saddr4, odaddr4, ports;
 	__u16 id;
 	__u8 proto, ofrag; /* ofrag: it is a fragment itself */
+	__u32 oseq, olen;  /* TCP: its sequence number and payload length */
+	__u32 ochildren; /* fragments and segments made from it */
+	__u32 ogso;	 /* it is a GSO packet: it has segments */
 	/* The last traced packet consumed, for its rebuilds (rebuilt_from()). */
 	__u64 gone_id, gone_time_ns, gone_netns;
 	__u32 gone_digest, pad3;

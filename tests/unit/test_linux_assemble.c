@@ -655,6 +655,77 @@ test_gro_merged(void)
 	mbt_lx_asm_free(&a);
 }
 
+/*
+ * Another packet at a traced skb's address: the trace ends "freed where
+ * no hook saw it", placed and timed where the packet was last seen, and
+ * naming that point.  A table with no match reads as a miss, where the
+ * lookup was made; an end the kernel sent without a device says where.
+ */
+static void
+test_unseen_free(void)
+{
+	static struct mbt_lx_asm a;
+	static struct emitted out;
+	static char all[1024];
+	struct mbt_trace t;
+	struct ev_buf b;
+	size_t n;
+
+	mbt_lx_asm_init(&a, &names, capture, &out, 0);
+	feed_at(&a, NS_H1, 2, "eth0", MBT_LX_P_NET_DEV_QUEUE, 10,
+	    MBT_LX_F_START, 0);
+	feed_at(&a, NS_R1, 5, "eth1", MBT_LX_P_NETIF_RECEIVE_SKB, 20, 0, 0);
+	n = make_event(&b, 9, MBT_LX_P_FIB_TABLE_LOOKUP, 25, 0, 0, 0);
+	b.ev.ifindex = 0;
+	b.ev.netns = NS_R1;
+	b.ev.table = 255;
+	b.ev.value = -EAGAIN;
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	n = make_event(&b, 9, MBT_LX_P_UNSEEN_FREE, 900, MBT_LX_F_END,
+	    MBT_END_FREED, 0);
+	b.ev.netns = 0;
+	b.ev.ifindex = 0;
+	b.ev.value = MBT_LX_P_NET_DEV_QUEUE;
+	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
+	CHECK(out.n == 1);
+	trace_texts(&out, all, sizeof(all));
+	CHECK(strstr(all, "|fib_table_lookup route error -11 no match in "
+			  "table 255: on to the next rule|") != NULL);
+	CHECK(strstr(all, "|unseen_free end freed freed where no hook saw "
+			  "it; last seen at fib_table_lookup, its address "
+			  "another packet's at net_dev_queue|") != NULL);
+	mbt_trace_init(&t);
+	CHECK(mbt_decode(out.buf[0], out.len[0], out.len[0], &t) == 0);
+	CHECK(t.nrecords == 5);
+	if (t.nrecords == 5) {
+		const struct mbt_record *route = &t.records[3];
+		const struct mbt_record *end = &t.records[4];
+
+		/* The lookup where it was made: r1's eth1. */
+		CHECK(route->has_ns && route->ns_id == NS_R1 &&
+		      route->has_iface && route->ifindex == 5);
+		CHECK(end->kind == MBT_KIND_END && end->detail == MBT_END_FREED);
+		CHECK(end->has_ns && end->ns_id == NS_R1 && end->ifindex == 5);
+		CHECK(end->time_ns == 15); /* when it was last seen */
+	}
+	mbt_trace_free(&t);
+
+	/* An end with no device (TCP's consume): where it was last. */
+	out.n = 0;
+	feed_at(&a, NS_R1, 5, "eth1", MBT_LX_P_NETIF_RECEIVE_SKB, 10,
+	    MBT_LX_F_START, 0);
+	feed_at(&a, 0, 0, "", MBT_LX_P_CONSUME_SKB, 30, MBT_LX_F_END,
+	    MBT_END_CONSUMED);
+	CHECK(out.n == 1);
+	mbt_trace_init(&t);
+	CHECK(mbt_decode(out.buf[0], out.len[0], out.len[0], &t) == 0);
+	CHECK(t.nrecords >= 2 && t.records[t.nrecords - 1].has_ns &&
+	      t.records[t.nrecords - 1].ns_id == NS_R1 &&
+	      t.records[t.nrecords - 1].ifindex == 5);
+	mbt_trace_free(&t);
+	mbt_lx_asm_free(&a);
+}
+
 /* A packet queued while its next hop resolves says for which and how. */
 static void
 test_neigh(void)
@@ -766,6 +837,7 @@ test_late_return(void)
 int
 main(void)
 {
+	test_unseen_free();
 	test_late_return();
 	test_srcline();
 	test_neigh();
