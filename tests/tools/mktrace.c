@@ -73,15 +73,20 @@ sample_v1(int little_endian)
 	emit(buf, (size_t)n, (size_t)n);
 }
 
+/*
+ * ntraces traces of the if_path, each between two snapshots: an ARP request,
+ * then ICMP echoes.  In the early layout the second trace stores every
+ * other string as type 3.
+ */
 static void
-sample_v2(void)
+v2_paths(uint16_t ntraces, bool early)
 {
 	struct mbt_v2_item items[NPATH + 2];
 	struct frame f;
 	uint8_t buf[1024];
 	int n;
 
-	for (uint16_t seq = 0; seq < 3; seq++) {
+	for (uint16_t seq = 0; seq < ntraces; seq++) {
 		if (seq == 0)
 			frame_arp_request(&f, "10.0.0.1", "10.0.0.1");
 		else
@@ -89,11 +94,19 @@ sample_v2(void)
 			    &f, "10.0.0.1", "10.0.0.2", 64, 8, 0x46aa, seq);
 		items[0] = (struct mbt_v2_item){.pkt = f.b, .pktlen = f.len};
 		for (size_t i = 0; i < NPATH; i++)
-			items[i + 1] = (struct mbt_v2_item){.text = if_path[i]};
+			items[i + 1] = (struct mbt_v2_item){.text = if_path[i],
+			    .alt = early && seq == 1 && i % 2 == 1};
 		items[NPATH + 1] = items[0];
-		n = mbt_enc_v2(buf, sizeof(buf), items, NPATH + 2);
+		n = early ? mbt_enc_v2_early(buf, sizeof(buf), items, NPATH + 2)
+			  : mbt_enc_v2(buf, sizeof(buf), items, NPATH + 2);
 		emit(buf, (size_t)n, (size_t)n);
 	}
+}
+
+static void
+sample_v2(void)
+{
+	v2_paths(3, false);
 }
 
 /*
@@ -104,26 +117,12 @@ sample_v2(void)
 static void
 sample_v2_early(void)
 {
-	struct mbt_v2_item items[NPATH + 2];
+	struct mbt_v2_item items[NPATH];
 	struct frame f;
 	uint8_t buf[1024];
 	int n;
 
-	for (uint16_t seq = 0; seq < 2; seq++) {
-		if (seq == 0)
-			frame_arp_request(&f, "10.0.0.1", "10.0.0.1");
-		else
-			frame_icmp_echo(
-			    &f, "10.0.0.1", "10.0.0.2", 64, 8, 0x46aa, seq);
-		items[0] = (struct mbt_v2_item){.pkt = f.b, .pktlen = f.len};
-		/* The second trace stores every other string as type 3. */
-		for (size_t i = 0; i < NPATH; i++)
-			items[i + 1] = (struct mbt_v2_item){
-			    .text = if_path[i], .alt = seq == 1 && i % 2 == 1};
-		items[NPATH + 1] = items[0];
-		n = mbt_enc_v2_early(buf, sizeof(buf), items, NPATH + 2);
-		emit(buf, (size_t)n, (size_t)n);
-	}
+	v2_paths(2, true);
 	/* Type 1 only, Ethernet frames: early, packets. */
 	frame_icmp_echo(&f, "10.0.0.1", "10.0.0.2", 64, 8, 0x46aa, 2);
 	items[0] = (struct mbt_v2_item){.pkt = f.b, .pktlen = f.len};

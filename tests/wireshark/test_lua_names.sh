@@ -25,8 +25,9 @@ fi
 	sed -nE 's/^#define (MBT_(KIND|POINT|VERDICT|END|FW|LINKTYPE)_[A-Z0-9_]+)[ \t].*/\2 \1/p' \
 		"$FORMAT_H" | grep -v '_MAX$' |
 		while read -r fam macro; do
-			fn=$(echo "$fam" | tr 'A-Z' 'a-z')
-			echo "printf(\"$fn %d %s\\n\", (int)$macro, mbt_${fn}_name($macro));"
+			fn=$(echo "$fam" | tr '[:upper:]' '[:lower:]')
+			printf 'printf("%s %%d %%s\\n", (int)%s, mbt_%s_name(%s));\n' \
+				"$fn" "$macro" "$fn" "$macro"
 		done
 	echo 'return 0; }'
 } >"$TMP/names.c"
