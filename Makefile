@@ -64,7 +64,8 @@ FUZZERS   = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 .PHONY: all core deps check check-quick test-unit test-san fuzz fuzz-build demo \
 	format clean install-wireshark bench
 all: core
-# The portable part alone: the command, the sample generators, the unit tests.
+# The command, the sample generators and the unit tests, without the
+# parts' extras (eBPF test programs, FreeBSD simulations, Wireshark plugin).
 core: $(BIN) $(TOOLS) $(UNITS)
 
 $(B)/obj/%.o: %.c $(HDRS)
