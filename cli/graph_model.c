@@ -250,7 +250,10 @@ layout(struct graph *g)
 			size_t a = g->hops[h].from.stack,
 			       b = g->hops[h].to.stack;
 
-			if (a != b && depth[b] < depth[a] + 1) {
+			/* Cycles (a request and its reply) would grow the
+			 * depth past the rows: it stays below nstacks. */
+			if (a != b && depth[b] < depth[a] + 1 &&
+			    depth[a] + 1 < g->nstacks) {
 				depth[b] = depth[a] + 1;
 				changed = true;
 			}
