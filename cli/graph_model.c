@@ -163,10 +163,13 @@ graph_step_place(const struct graph *g, const struct mbt_step *st)
 
 	if (!st->has_ns && !st->has_iface)
 		return p;
-	if (st->has_ns && st->ns.len > 0)
-		snprintf(ns, sizeof(ns), "%.*s", (int)st->ns.len, st->ns.ptr);
-	else if (st->has_ns)
-		snprintf(ns, sizeof(ns), "%llu", (unsigned long long)st->ns_id);
+	/* In a journey a stack is its host's: "h2/r1", or "h2". */
+	if (st->host.len > 0 || st->has_ns)
+		mbt_step_where(&(struct mbt_step){.host = st->host,
+				   .has_ns = st->has_ns,
+				   .ns = st->ns,
+				   .ns_id = st->ns_id},
+		    ns, sizeof(ns));
 	else
 		snprintf(ns, sizeof(ns), "(no stack name)");
 	/* The model only grows here while it is built (graph_build). */

@@ -197,8 +197,11 @@ json_record(struct out *o, const struct mbt_record *r, struct snapshot *prev)
 	}
 	if (r->has_route)
 		json_route(o, r);
+	/* A COPY names its child; where a journey's host part starts, the
+	 * trace that host recorded. */
 	if (r->has_related)
-		key_id(o, "child_trace_id", r->related_id);
+		key_id(o, r->has_clock ? "host_trace_id" : "child_trace_id",
+		    r->related_id);
 	key_u64(o, "offset", r->offset);
 	out_char(o, '}');
 }
