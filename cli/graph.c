@@ -288,7 +288,7 @@ summary(const struct graph_opts *opt, const struct graph *g)
 		    g->set->ngroups, g->set->ngroups == 1 ? "" : "s", g->nhops,
 		    g->nhops == 1 ? "" : "s", g->nstacks,
 		    g->nstacks == 1 ? "" : "s");
-		out_str(&o, buf);
+		out_tstr(&o, buf);
 	}
 	for (int list = 0; list < 2 && g->topo != NULL; list++) {
 		bool first = true;
@@ -315,10 +315,10 @@ summary(const struct graph_opts *opt, const struct graph *g)
 						       : "\n  topology nodes "
 							 "no trace was in: ")
 					  : ", ");
-				out_str(&o, s->name);
+				out_tstr(&o, s->name);
 				if (list == 1) {
 					out_str(&o, " (");
-					out_str(&o, s->node->id);
+					out_tstr(&o, s->node->id);
 					out_str(&o, ")");
 				}
 			}

@@ -27,12 +27,21 @@ static const struct command commands[] = {
     {"extcap", do_extcap, "record from Wireshark: its extcap interface"},
 };
 
+/* Messages name files, interfaces and namespaces: escaped for a terminal,
+ * as one line. */
 static void
 vreport(FILE *f, const char *fmt, va_list ap)
 {
-	fprintf(f, "%s: ", cli_name);
-	vfprintf(f, fmt, ap);
-	fputc('\n', f);
+	char msg[4096];
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	struct out *o = &(struct out){0};
+
+	out_init(o, f);
+	out_str(o, cli_name);
+	out_str(o, ": ");
+	out_text_cut(o, msg, n > 0 ? (size_t)n : 0, sizeof(msg));
+	out_char(o, '\n');
+	out_flush(o);
 }
 
 void

@@ -57,4 +57,92 @@ else
 	not_ok "graph: each unknown end counted once, as unknown" "$TMP/hostile.html"
 fi
 
+# --- 3: no control byte of a trace string reaches a terminal ---
+# no_controls NAME FILE: FILE holds no C0 control but newline, no DEL, no C1
+# (raw or UTF-8 encoded), and no bidirectional override.
+no_controls() {
+	if LC_ALL=C grep -qP '[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]' "$2"; then
+		not_ok "$1" "$2"
+	else
+		ok "$1"
+	fi
+}
+"$MBT" read "$TMP/hostile.pcap" >"$TMP/read.txt" 2>&1
+no_controls "read: names escaped for the terminal" "$TMP/read.txt"
+if grep -qF '\x1b]0;owned\x07:\x1b]0;owned\x07  rule nftables \x1b]0;owned\x07 4 pass' "$TMP/read.txt" &&
+	grep -qF '\x0d\x0a#99 forged' "$TMP/read.txt" && ! grep -q '^#99' "$TMP/read.txt"; then
+	ok "read: escapes are visible, a newline forges no record"
+else
+	not_ok "read: escapes are visible, a newline forges no record" "$TMP/read.txt"
+fi
+"$MBT" paths "$TMP/hostile.pcap" >"$TMP/paths.txt" 2>&1
+no_controls "paths: names escaped" "$TMP/paths.txt"
+"$MBT" diff "$TMP/hostile.pcap" 1 2 >"$TMP/diff.txt" 2>&1
+no_controls "diff: names escaped" "$TMP/diff.txt"
+"$MBT" diff --flows "$TMP/hostile.pcap" >"$TMP/flows.txt" 2>&1
+no_controls "diff --flows: names escaped" "$TMP/flows.txt"
+printf 'case all\n  match icmp\n  ends consumed@pc9\n' >"$TMP/h.expect"
+"$MBT" expect -f "$TMP/h.expect" "$TMP/hostile.pcap" >"$TMP/expect.txt" 2>&1
+no_controls "expect: names escaped" "$TMP/expect.txt"
+"$MBT" graph --topology examples/imunes/lab.imn -o "$TMP/t.dot" \
+	"$TMP/hostile.pcap" >"$TMP/graph.txt" 2>&1
+no_controls "graph's messages: names escaped" "$TMP/graph.txt"
+"$MBT" read "$TMP/$(printf 'x\033]0;t\007')" >"$TMP/err.txt" 2>&1
+no_controls "error messages: file names escaped" "$TMP/err.txt"
+
+# --- 9: JSON is valid UTF-8 that a strict decoder takes ---
+strict_json() {
+	python3 -c '
+import json, sys
+for line in open(sys.argv[1], "rb"):
+    json.loads(line.decode("utf-8", "strict"))' "$2" 2>"$TMP/json.err"
+}
+for cmd in "read --json" "paths --json" "diff --json" "graph --json -o $TMP/j.dot"; do
+	extra=""
+	[ "$cmd" = "diff --json" ] && extra="1 2"
+	# shellcheck disable=SC2086
+	"$MBT" $cmd "$TMP/hostile.pcap" $extra >"$TMP/out.json" 2>/dev/null
+	if strict_json "$cmd" "$TMP/out.json" && [ -s "$TMP/out.json" ]; then
+		ok "$cmd: strict UTF-8 JSON"
+	else
+		cat "$TMP/json.err" >>"$TMP/out.json"
+		not_ok "$cmd: strict UTF-8 JSON" "$TMP/out.json"
+	fi
+done
+if grep -qF '"ns":"\\xe0\\x80\\x80 overlong"' "$TMP/out.json" ||
+	"$MBT" read --json "$TMP/hostile.pcap" | grep -qF '\\xed\\xa0\\x80 surrogate'; then
+	ok "JSON names the bytes of invalid UTF-8"
+else
+	not_ok "JSON names the bytes of invalid UTF-8"
+fi
+
+# --- 10: SVG and the HTML page stay well-formed ---
+if command -v dot >/dev/null && command -v xmllint >/dev/null; then
+	for v in "" "--sequence"; do
+		# shellcheck disable=SC2086
+		if "$MBT" graph $v -o "$TMP/h.svg" "$TMP/hostile.pcap" >/dev/null 2>&1 &&
+			xmllint --noout "$TMP/h.svg" 2>"$TMP/xml.err"; then
+			ok "graph $v -o x.svg: well-formed XML"
+		else
+			not_ok "graph $v -o x.svg: well-formed XML" "$TMP/xml.err"
+		fi
+	done
+else
+	skip "dot or xmllint missing: SVG not checked"
+fi
+if ! grep -q '<script>alert' "$TMP/hostile.html" &&
+	iconv -f UTF-8 -t UTF-8 "$TMP/hostile.html" >/dev/null 2>&1; then
+	ok "graph html: names cannot end the script, valid UTF-8"
+else
+	not_ok "graph html: names cannot end the script, valid UTF-8"
+fi
+
+# --- 14: a long line is cut between characters and marked ---
+if tail -n 2 "$TMP/read.txt" | grep -q '\[\.\.\.\]$' &&
+	iconv -f UTF-8 -t UTF-8 "$TMP/read.txt" >/dev/null 2>&1; then
+	ok "read: a line over 1024 bytes cut on a character, marked [...]"
+else
+	not_ok "read: a line over 1024 bytes cut on a character, marked [...]" "$TMP/read.txt"
+fi
+
 finish
