@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "paths.h"
 
 static const char diff_usage[] =
@@ -449,10 +450,8 @@ diff_frames(const struct diff_opts *opt)
 			}
 		}
 		out_flush(&o);
-		if (o.error != 0) {
-			cli_error("writing the output failed");
+		if (out_check(&o, NULL) != 0)
 			rc = -EIO;
-		}
 	}
 	free(pairs);
 	for (int k = 0; k < 2; k++) {
@@ -753,10 +752,8 @@ report_flows(const struct mbt_path_set *set, struct flows *f,
 		out_str(&o, buf);
 	}
 	out_flush(&o);
-	if (o.error != 0) {
-		cli_error("writing the output failed");
+	if (out_check(&o, NULL) != 0)
 		return -EIO;
-	}
 	return 0;
 }
 

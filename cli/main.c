@@ -53,13 +53,20 @@ cli_error(const char *fmt, ...)
 	if (cli_json) {
 		char msg[1024];
 		struct out *o = &(struct out){0};
+		va_list again;
 
+		va_copy(again, ap);
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		out_init(o, stdout);
 		out_str(o, "{\"error\":");
 		out_json_str(o, msg, strlen(msg));
 		out_str(o, "}\n");
 		out_flush(o);
+		/* Standard output is what failed (a full disk): say it where
+		 * someone will read it. */
+		if (o->error != 0)
+			vreport(stderr, fmt, again);
+		va_end(again);
 	} else {
 		vreport(stderr, fmt, ap);
 	}

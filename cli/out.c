@@ -17,10 +17,10 @@ out_flush(struct out *o)
 {
 	if (o->len > 0 && o->error == 0 &&
 	    fwrite(o->buf, 1, o->len, o->f) != o->len)
-		o->error = -EIO;
+		o->error = errno ? -errno : -EIO;
 	o->len = 0;
 	if (o->error == 0 && fflush(o->f) != 0)
-		o->error = -EIO;
+		o->error = errno ? -errno : -EIO;
 }
 
 void
@@ -36,7 +36,7 @@ out_put_slow(struct out *o, const char *s, size_t n)
 		if (o->len == OUT_BUFSZ) {
 			if (o->error == 0 &&
 			    fwrite(o->buf, 1, o->len, o->f) != o->len)
-				o->error = -EIO;
+				o->error = errno ? -errno : -EIO;
 			o->len = 0;
 		}
 	}

@@ -19,7 +19,7 @@
 struct out {
 	FILE *f;
 	size_t len;
-	int error; /* -EIO once a write failed */
+	int error; /* -errno once a write failed */
 	char buf[OUT_BUFSZ];
 };
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "paths.h"
 
 #define FRAMES_SHOWN 20 /* example frames listed per path */
@@ -321,10 +322,8 @@ show(const struct paths_opts *opt, const struct mbt_path_set *set,
 	free(order);
 	free(frames);
 	free(nframes);
-	if (o.error != 0) {
-		cli_error("writing the output failed");
+	if (out_check(&o, NULL) != 0)
 		return -EIO;
-	}
 	return 0;
 }
 

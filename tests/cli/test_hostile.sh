@@ -145,4 +145,87 @@ else
 	not_ok "read: a line over 1024 bytes cut on a character, marked [...]" "$TMP/read.txt"
 fi
 
+# --- 5: the output is never the input ---
+cp "$TMP/ring.pcap" "$TMP/in.pcap"
+for cmd in "read --write-pcapng" "graph -o"; do
+	# shellcheck disable=SC2086
+	"$MBT" $cmd "$TMP/in.pcap" "$TMP/in.pcap" >"$TMP/same.out" 2>&1
+	rc=$?
+	if [ "$rc" -ne 0 ] && cmp -s "$TMP/in.pcap" "$TMP/ring.pcap" &&
+		grep -q "that is the input" "$TMP/same.out"; then
+		ok "$cmd X X: refused, the capture untouched"
+	else
+		not_ok "$cmd X X: refused, the capture untouched" "$TMP/same.out"
+	fi
+done
+ln -s "$TMP/in.pcap" "$TMP/alias.pcap"
+if ! "$MBT" graph -o "$TMP/alias.pcap" "$TMP/in.pcap" >/dev/null 2>&1 &&
+	cmp -s "$TMP/in.pcap" "$TMP/ring.pcap"; then
+	ok "graph -o LINK X where LINK is X: refused"
+else
+	not_ok "graph -o LINK X where LINK is X: refused"
+fi
+
+# --- 7: a symlink planted where an output goes is not followed ---
+mkdir -m 1777 "$TMP/sticky"
+echo precious >"$TMP/target"
+ln -s "$TMP/target" "$TMP/sticky/g.dot"
+ln -s "$TMP/target" "$TMP/sticky/p.pcapng"
+"$MBT" graph -o "$TMP/sticky/g.dot" "$TMP/ring.pcap" >/dev/null 2>&1
+"$MBT" read --write-pcapng "$TMP/sticky/p.pcapng" "$TMP/ring.pcap" >/dev/null 2>&1
+if [ "$(cat "$TMP/target")" = precious ] && [ ! -L "$TMP/sticky/g.dot" ] &&
+	grep -q '^digraph' "$TMP/sticky/g.dot"; then
+	ok "graph -o, --write-pcapng: a planted symlink is replaced, its target untouched"
+else
+	not_ok "graph -o, --write-pcapng: a planted symlink is replaced, its target untouched"
+fi
+
+# --- 8: record checks that it can trace before truncating -w's file ---
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	mkdir -m 777 "$TMP/open"
+	cp "$TMP/ring.pcap" "$TMP/open/e.pcap"
+	chmod 666 "$TMP/open/e.pcap"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$MBT" record -w "$TMP/open/e.pcap" --duration 0.1 >"$TMP/rec.out" 2>&1
+	rc=$?
+	if [ "$rc" -ne 0 ] && cmp -s "$TMP/open/e.pcap" "$TMP/ring.pcap"; then
+		ok "record -w without privileges: the existing file untouched"
+	else
+		not_ok "record -w without privileges: the existing file untouched" "$TMP/rec.out"
+	fi
+else
+	skip "record without privileges: needs root and setpriv"
+fi
+
+# --- 11: a full disk: which file, why, and no half-written file ---
+"$MBT" read --json "$TMP/ring.pcap" >/dev/full 2>"$TMP/full.err"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q "standard output: No space left on device" "$TMP/full.err"; then
+	ok "read --json > /dev/full: exit 1, says why on stderr"
+else
+	not_ok "read --json > /dev/full: exit 1, says why on stderr" "$TMP/full.err"
+fi
+"$MKPATHS" distinct 3000 "$TMP/many.pcap"
+if [ "$(id -u)" = 0 ] && mkdir "$TMP/full" &&
+	mount -t tmpfs -o size=64k tmpfs "$TMP/full" 2>/dev/null; then
+	for cmd in "read --write-pcapng $TMP/full/o.pcapng" "graph -o $TMP/full/g.html" \
+		"graph -o $TMP/full/g.dot"; do
+		# shellcheck disable=SC2086
+		"$MBT" $cmd "$TMP/many.pcap" >/dev/null 2>"$TMP/full.err"
+		rc=$?
+		out=${cmd##* }
+		if [ "$rc" -eq 1 ] && [ ! -e "$out" ] &&
+			grep -qF "$out: No space left on device" "$TMP/full.err" &&
+			[ -z "$(ls -A "$TMP/full")" ]; then
+			ok "${cmd%% /*} on a full disk: names the file and ENOSPC, leaves nothing"
+		else
+			ls -la "$TMP/full" >>"$TMP/full.err"
+			not_ok "${cmd%% /*} on a full disk: names the file and ENOSPC, leaves nothing" "$TMP/full.err"
+		fi
+	done
+	umount "$TMP/full"
+else
+	skip "ENOSPC: needs root to mount a small tmpfs"
+fi
+
 finish
