@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <regex.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -102,6 +105,7 @@ parse_iface(const char *arg, struct mbt_lx_iface_match *m)
 	size_t n = at != NULL ? (size_t)(at - arg) : strlen(arg);
 	char path[4096];
 	struct stat st;
+	struct statfs fs;
 
 	if (n == 0 || n >= sizeof(m->name)) {
 		cli_error(
@@ -120,6 +124,14 @@ parse_iface(const char *arg, struct mbt_lx_iface_match *m)
 		cli_error(
 		    "-i %s: no namespace %s (%s)", arg, path, strerror(errno));
 		return -ENOENT;
+	}
+	/* Any other file has an inode too, which no namespace would match:
+	 * a trace that silently starts nowhere. */
+	if (statfs(path, &fs) != 0 || fs.f_type != NSFS_MAGIC) {
+		cli_error("-i %s: %s is not a network namespace (one of "
+			  "/run/netns, or a path like /proc/PID/ns/net)",
+		    arg, path);
+		return -EINVAL;
 	}
 	m->netns = st.st_ino;
 	return 0;
@@ -159,6 +171,24 @@ parse_mark(const char *arg, struct mbt_lx_config *c)
 	c->mark = (uint32_t)(v & mask);
 	c->mark_mask = (uint32_t)mask;
 	return 0;
+}
+
+/* --functions takes what the loader compiles (linux/functions.c): checked
+ * here, so that a typo is an error before anything starts. */
+static bool
+regex_ok(const char *re)
+{
+	regex_t r;
+	int rc = regcomp(&r, re, REG_EXTENDED | REG_NOSUB);
+	char why[128];
+
+	if (rc == 0) {
+		regfree(&r);
+		return true;
+	}
+	regerror(rc, &r, why, sizeof(why));
+	cli_error("--functions '%s': not a regular expression: %s", re, why);
+	return false;
 }
 
 /* The words after the options, joined, as tcpdump takes them. */
@@ -250,12 +280,19 @@ parse_record_opts(int argc, char **argv, struct record_opts *opt)
 				return EXIT_USAGE;
 			break;
 		case O_NFTRACE: opt->lx.want_nftrace = true; break;
-		case O_FUNCTIONS: opt->lx.functions = optarg; break;
+		case O_FUNCTIONS:
+			if (!regex_ok(optarg))
+				return EXIT_USAGE;
+			opt->lx.functions = optarg;
+			break;
 		case O_NO_FUNCTIONS: opt->lx.no_functions = true; break;
 		case O_PID:
-			if (parse_u64("--pid", optarg, UINT32_MAX, &v) != 0 ||
-			    v == 0)
+			if (parse_u64("--pid", optarg, UINT32_MAX, &v) != 0)
 				return EXIT_USAGE;
+			if (v == 0) {
+				cli_error("--pid 0: a process id is 1 or more");
+				return EXIT_USAGE;
+			}
 			opt->lx.want_pid = true;
 			opt->lx.pid = (uint32_t)v;
 			break;

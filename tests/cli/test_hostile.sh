@@ -228,4 +228,27 @@ else
 	skip "ENOSPC: needs root to mount a small tmpfs"
 fi
 
+# --- 12: record's arguments: a clear error and exit 2, before tracing ---
+# (each fails in option parsing, so nothing is attached)
+record_usage() {
+	local name=$1 pattern=$2 rc
+	shift 2
+	"$MBT" record "$@" -w "$TMP/never.pcap" >"$TMP/rec.out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -qE -- "$pattern" "$TMP/rec.out" &&
+		[ ! -e "$TMP/never.pcap" ]; then
+		ok "$name"
+	else
+		echo "exit $rc" >>"$TMP/rec.out"
+		not_ok "$name" "$TMP/rec.out"
+	fi
+}
+record_usage "record --pid 0: said, exit 2" "--pid 0: a process id" --pid 0
+record_usage "record --functions with a bad regex: exit 2" \
+	"not a regular expression" --functions '(tcp_'
+record_usage "record -i lo@/etc/passwd: not a namespace" \
+	"is not a network namespace" -i lo@/etc/passwd
+record_usage "record -i lo@../../etc: not a namespace" \
+	"is not a network namespace" -i lo@../../etc
+
 finish
