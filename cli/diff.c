@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "paths.h"
 
 static const char diff_usage[] =
@@ -202,10 +203,10 @@ text_side(struct out *o, const char *label, const struct side *s)
 	snprintf(buf, sizeof(buf), "%s: frame %llu, %zu steps, ends %s", label,
 	    (unsigned long long)s->frame, s->p.nsteps,
 	    mbt_path_end_name(&s->p));
-	out_str(o, buf);
+	out_tstr(o, buf);
 	if (mbt_path_end_where(&s->p, buf, sizeof(buf)) > 0) {
 		out_str(o, " in ");
-		out_str(o, buf);
+		out_tstr(o, buf);
 	}
 	out_str(o, "\n   ");
 	{
@@ -213,7 +214,7 @@ text_side(struct out *o, const char *label, const struct side *s)
 
 		n = group_summary(&g, buf, sizeof(buf));
 	}
-	out_put(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	out_text_cut(o, buf, n, sizeof(buf));
 	out_char(o, '\n');
 }
 
@@ -226,7 +227,7 @@ out_num(struct out *o, size_t i)
 		snprintf(buf, sizeof(buf), "%5s", "-");
 	else
 		snprintf(buf, sizeof(buf), "%5zu", i + 1);
-	out_str(o, buf);
+	out_tstr(o, buf);
 }
 
 static void
@@ -251,8 +252,7 @@ text_pairs(
 			out_num(o, same || side == 1 ? p->b : SIZE_MAX);
 			out_str(o, same ? "    " : side == 0 ? "  < " : "  > ");
 			len = step_text(&s[side].p.steps[i], buf, sizeof(buf));
-			out_put(
-			    o, buf, len < sizeof(buf) ? len : sizeof(buf) - 1);
+			out_text_cut(o, buf, len, sizeof(buf));
 			out_char(o, '\n');
 		}
 	}
@@ -262,11 +262,11 @@ text_pairs(
 static void
 out_cell(struct out *o, const char *text, size_t len, size_t width)
 {
-	if (len > width) {
-		out_put(o, text, width - 3);
+	if (len > width) { /* on a character boundary */
+		out_text(o, text, out_cut_len(text, len, width - 2));
 		out_str(o, "...");
 	} else {
-		out_put(o, text, len);
+		out_text(o, text, len);
 		out_spaces(o, width - len);
 	}
 }
@@ -304,8 +304,7 @@ text_side_by_side(struct out *o, const struct side *s,
 		if (p->b != SIZE_MAX) {
 			out_str(o, "  ");
 			len = step_text(&s[1].p.steps[p->b], buf, sizeof(buf));
-			out_put(
-			    o, buf, len < sizeof(buf) ? len : sizeof(buf) - 1);
+			out_text_cut(o, buf, len, sizeof(buf));
 		}
 		out_char(o, '\n');
 	}
@@ -328,10 +327,10 @@ json_side(struct out *o, const char *key, const struct side *s)
 	    o, mbt_path_end_name(&s->p), strlen(mbt_path_end_name(&s->p)));
 	n = mbt_path_end_where(&s->p, buf, sizeof(buf));
 	out_str(o, ",\"ends_in\":");
-	out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	out_json_cut(o, buf, n, sizeof(buf));
 	n = group_summary(&g, buf, sizeof(buf));
 	out_str(o, ",\"summary\":");
-	out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	out_json_cut(o, buf, n, sizeof(buf));
 	out_char(o, '}');
 }
 
@@ -365,14 +364,12 @@ json_pairs(
 		if (p->a != SIZE_MAX) {
 			len = step_text(&s[0].p.steps[p->a], buf, sizeof(buf));
 			out_str(o, ",\"text_a\":");
-			out_json_str(
-			    o, buf, len < sizeof(buf) ? len : sizeof(buf) - 1);
+			out_json_cut(o, buf, len, sizeof(buf));
 		}
 		if (p->b != SIZE_MAX && !same) {
 			len = step_text(&s[1].p.steps[p->b], buf, sizeof(buf));
 			out_str(o, ",\"text_b\":");
-			out_json_str(
-			    o, buf, len < sizeof(buf) ? len : sizeof(buf) - 1);
+			out_json_cut(o, buf, len, sizeof(buf));
 		}
 		out_char(o, '}');
 	}
@@ -448,15 +445,13 @@ diff_frames(const struct diff_opts *opt)
 					    "step %zu of A and step %zu of B: ",
 					    part.a + 1, part.b + 1);
 				out_str(&o, buf);
-				out_str(&o, part.why);
+				out_tstr(&o, part.why);
 				out_str(&o, ".\n");
 			}
 		}
 		out_flush(&o);
-		if (o.error != 0) {
-			cli_error("writing the output failed");
+		if (out_check(&o, NULL) != 0)
 			rc = -EIO;
-		}
 	}
 	free(pairs);
 	for (int k = 0; k < 2; k++) {
@@ -732,7 +727,7 @@ report_flows(const struct mbt_path_set *set, struct flows *f,
 					    "B: these): ",
 					    mbt_path_end_name(b), part.b + 1);
 				out_str(&o, buf);
-				out_str(&o, part.why);
+				out_tstr(&o, part.why);
 				out_str(&o, "\n");
 				snprintf(buf, sizeof(buf),
 				    "   (mbuftrace diff FILE %llu %llu shows "
@@ -757,10 +752,8 @@ report_flows(const struct mbt_path_set *set, struct flows *f,
 		out_str(&o, buf);
 	}
 	out_flush(&o);
-	if (o.error != 0) {
-		cli_error("writing the output failed");
+	if (out_check(&o, NULL) != 0)
 		return -EIO;
-	}
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "journey.h"
+#include "outfile.h"
 #include "expect.h"
 
 #define EXPECT_FILE_MAX (1 << 20) /* an expectations file is small */
@@ -252,10 +253,8 @@ report(const struct run *run, bool *all_ok)
 		out_str(&o, *all_ok ? "true}\n" : "false}\n");
 	}
 	out_flush(&o);
-	if (o.error != 0) {
-		cli_error("writing the output failed");
+	if (out_check(&o, NULL) != 0)
 		return -EIO;
-	}
 	return 0;
 }
 

@@ -119,26 +119,29 @@ expect_report_text(struct out *o, const struct case_result *r)
 	size_t n;
 
 	if (r->selected == 0) {
-		snprintf(buf, sizeof(buf), "FAIL - %s: no packet matched%s%s\n",
+		snprintf(buf, sizeof(buf), "FAIL - %s: no packet matched%s%s",
 		    r->c->name, r->c->match ? " " : "",
 		    r->c->match ? r->c->match : "");
-		out_str(o, buf);
+		out_tstr(o, buf);
+		out_char(o, '\n');
 		return;
 	}
 	if (r->failed == 0) {
 		snprintf(buf, sizeof(buf),
-		    "ok - %s: %llu packet%s, as expected\n", r->c->name,
+		    "ok - %s: %llu packet%s, as expected", r->c->name,
 		    (unsigned long long)r->selected,
 		    r->selected == 1 ? "" : "s");
-		out_str(o, buf);
+		out_tstr(o, buf);
+		out_char(o, '\n');
 		return;
 	}
 	snprintf(buf, sizeof(buf),
 	    "FAIL - %s: %llu of %llu packet%s did not "
-	    "take the expected path\n",
+	    "take the expected path",
 	    r->c->name, (unsigned long long)r->failed,
 	    (unsigned long long)r->selected, r->selected == 1 ? "" : "s");
-	out_str(o, buf);
+	out_tstr(o, buf);
+	out_char(o, '\n');
 	{
 		struct mbt_path_group g = {.trace = r->trace};
 
@@ -147,13 +150,13 @@ expect_report_text(struct out *o, const struct case_result *r)
 	out_str(o, "  first: frame ");
 	out_u64(o, r->frame);
 	out_str(o, ", ");
-	out_put(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	out_text_cut(o, buf, n, sizeof(buf));
 	expect_words(r->c, buf, sizeof(buf));
 	out_str(o, "\n  expected: ");
-	out_str(o, buf);
+	out_tstr(o, buf);
 	problem(r, buf, sizeof(buf));
 	out_str(o, "\n  actual: ");
-	out_str(o, buf);
+	out_tstr(o, buf);
 	out_str(o, "\n  path (+ met an expectation, >> where they part):\n");
 	for (size_t i = 0; i < r->path.nsteps; i++) {
 		const char *met = met_by(r, i);
@@ -164,10 +167,10 @@ expect_report_text(struct out *o, const struct case_result *r)
 		    met ? "+" : " ");
 		out_str(o, num);
 		n = step_text(&r->path.steps[i], buf, sizeof(buf));
-		out_put(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		out_text_cut(o, buf, n, sizeof(buf));
 		if (met != NULL) {
 			out_str(o, "   [");
-			out_str(o, met);
+			out_tstr(o, met);
 			out_char(o, ']');
 		}
 		out_char(o, '\n');
@@ -205,7 +208,7 @@ expect_report_json(struct out *o, const struct case_result *r)
 		out_u64(o, r->frame);
 		n = group_summary(&g, buf, sizeof(buf));
 		out_str(o, ",\"summary\":");
-		out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		out_json_cut(o, buf, n, sizeof(buf));
 		out_str(o, ",\"problem\":\"");
 		out_str(o, problem_names[r->check.problem]);
 		out_char(o, '"');

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "journey.h"
 #include "graph.h"
+#include "outfile.h"
 
 extern char **environ;
 
@@ -207,6 +208,7 @@ write_svg(const struct graph_opts *opt, const struct graph *g)
 	static struct out o;
 	char dotfile[] = "/tmp/mbuftrace-graph-XXXXXX";
 	int fd = mkstemp(dotfile), rc;
+	struct outfile svg;
 	FILE *f;
 
 	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
@@ -221,12 +223,16 @@ write_svg(const struct graph_opts *opt, const struct graph *g)
 	else
 		graph_write_dot(&o, g);
 	out_flush(&o);
-	rc = o.error != 0 || fclose(f) != 0 ? -EIO : 0;
-	if (rc != 0)
-		cli_error("writing the drawing for Graphviz failed");
-	else
-		rc = run_graphviz(dotfile, opt->out ? opt->out : "/dev/stdout",
+	rc = out_check(&o, dotfile);
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	/* Graphviz writes the temporary file beside the output. */
+	if (rc == 0 && (rc = outfile_open(&svg, opt->out ? opt->out : "-",
+			    opt->file, true)) == 0) {
+		rc = run_graphviz(dotfile, svg.tmp ? svg.tmp : "/dev/stdout",
 		    g->topo != NULL && !opt->sequence);
+		rc = outfile_close(&svg, rc == 0) ?: rc;
+	}
 	unlink(dotfile);
 	return rc;
 }
@@ -235,16 +241,15 @@ static int
 write_drawing(const struct graph_opts *opt, const struct graph *g)
 {
 	static struct out o;
-	FILE *f = stdout;
+	struct outfile of;
 	int rc;
 
 	if (opt->format == F_SVG)
 		return write_svg(opt, g);
-	if (opt->out != NULL && (f = fopen(opt->out, "w")) == NULL) {
-		cli_error("%s: %s", opt->out, strerror(errno));
-		return -EIO;
-	}
-	out_init(&o, f);
+	if ((rc = outfile_open(&of, opt->out ? opt->out : "-", opt->file,
+		 true)) != 0)
+		return rc;
+	out_init(&o, of.f);
 	if (opt->sequence)
 		graph_write_sequence(&o, g);
 	else if (opt->format == F_DOT)
@@ -252,12 +257,8 @@ write_drawing(const struct graph_opts *opt, const struct graph *g)
 	else
 		graph_write_html(&o, g, opt->file);
 	out_flush(&o);
-	rc = o.error;
-	if (f != stdout && fclose(f) != 0)
-		rc = -EIO;
-	if (rc != 0)
-		cli_error("%s: write failed", opt->out ? opt->out : "output");
-	return rc;
+	rc = out_check(&o, opt->out);
+	return outfile_close(&of, rc == 0) ?: rc;
 }
 
 /* What was drawn, and what did not match, for people or programs. */
@@ -289,7 +290,7 @@ summary(const struct graph_opts *opt, const struct graph *g)
 		    g->set->ngroups, g->set->ngroups == 1 ? "" : "s", g->nhops,
 		    g->nhops == 1 ? "" : "s", g->nstacks,
 		    g->nstacks == 1 ? "" : "s");
-		out_str(&o, buf);
+		out_tstr(&o, buf);
 	}
 	for (int list = 0; list < 2 && g->topo != NULL; list++) {
 		bool first = true;
@@ -316,10 +317,10 @@ summary(const struct graph_opts *opt, const struct graph *g)
 						       : "\n  topology nodes "
 							 "no trace was in: ")
 					  : ", ");
-				out_str(&o, s->name);
+				out_tstr(&o, s->name);
 				if (list == 1) {
 					out_str(&o, " (");
-					out_str(&o, s->node->id);
+					out_tstr(&o, s->node->id);
 					out_str(&o, ")");
 				}
 			}

@@ -33,22 +33,14 @@ width_for(uint64_t count)
 static void
 out_record_text(struct out *o, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		if (strchr("{}|<>\"\\ ", *s) != NULL)
-			out_char(o, '\\');
-		out_char(o, (unsigned char)*s < 0x20 ? '?' : *s);
-	}
+	out_escaped(o, OUT_DOT_RECORD, s, strlen(s));
 }
 
 /* Inside a quoted DOT string. */
 static void
 out_quoted(struct out *o, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			out_char(o, '\\');
-		out_char(o, (unsigned char)*s < 0x20 ? '?' : *s);
-	}
+	out_escaped(o, OUT_DOT, s, strlen(s));
 }
 
 static void

@@ -17,35 +17,20 @@
 
 #define PATHS_MAX 500 /* paths the page lists; the rest are counted */
 
-/* A JSON string that cannot end the <script> it sits in. */
+/* A JSON string that cannot end the <script> it sits in; text formatted
+ * into a buffer of size bytes is cut as out_cut() does. */
 static void
-hstr(struct out *o, const char *s, size_t n)
+hstr_cut(struct out *o, const char *s, size_t n, size_t size)
 {
-	static const char hex[] = "0123456789abcdef";
-
 	out_char(o, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\') {
-			out_char(o, '\\');
-			out_char(o, (char)c);
-		} else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-			char esc[6] = {
-			    '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-
-			out_put(o, esc, 6);
-		} else {
-			out_char(o, (char)c);
-		}
-	}
+	out_cut(o, OUT_SCRIPT, s, n, size);
 	out_char(o, '"');
 }
 
 static void
 hcstr(struct out *o, const char *s)
 {
-	hstr(o, s, strlen(s));
+	hstr_cut(o, s, strlen(s), SIZE_MAX);
 }
 
 static void
@@ -146,13 +131,13 @@ json_step(struct out *o, const struct graph *g, const struct mbt_step *s)
 	out_str(o, graph_lane(s));
 	n = mbt_step_where(s, buf, sizeof(buf));
 	out_str(o, "\",\"where\":");
-	hstr(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	hstr_cut(o, buf, n, sizeof(buf));
 	n = mbt_record_text(r, buf, sizeof(buf));
 	out_str(o, ",\"text\":");
-	hstr(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	hstr_cut(o, buf, n, sizeof(buf));
 	if (r->has_src && r->file.len > 0) {
 		out_str(o, ",\"file\":");
-		hstr(o, r->file.ptr, r->file.len);
+		hstr_cut(o, r->file.ptr, r->file.len, SIZE_MAX);
 		out_str(o, ",\"line\":");
 		out_u64(o, r->line);
 	}
@@ -182,10 +167,10 @@ json_paths(struct out *o, const struct graph *g, size_t shown)
 		hcstr(o, mbt_path_end_name(p));
 		n = mbt_path_end_where(p, buf, sizeof(buf));
 		out_str(o, ",\"ends_in\":");
-		hstr(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		hstr_cut(o, buf, n, sizeof(buf));
 		n = group_summary(grp, buf, sizeof(buf));
 		out_str(o, ",\"summary\":");
-		hstr(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		hstr_cut(o, buf, n, sizeof(buf));
 		pl = graph_path_places(g, p, &n);
 		out_str(o, ",\"places\":[");
 		for (size_t k = 0; pl != NULL && k < n; k++) {

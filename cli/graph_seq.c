@@ -21,17 +21,7 @@ static const char *const lanes[] = {
 static void
 out_html(struct out *o, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&': out_str(o, "&amp;"); break;
-		case '<': out_str(o, "&lt;"); break;
-		case '>': out_str(o, "&gt;"); break;
-		case '"': out_str(o, "&quot;"); break;
-		default:
-			out_char(o, (unsigned char)s[i] < 0x20 ? '?' : s[i]);
-			break;
-		}
-	}
+	out_escaped(o, OUT_XML, s, n);
 }
 
 static size_t
@@ -110,7 +100,7 @@ graph_write_sequence(struct out *o, const struct graph *g)
 	out_str(o, "\t<TR><TD COLSPAN=\"");
 	out_u64(o, n + 2);
 	out_str(o, "\"><B>");
-	out_html(o, buf, len < sizeof(buf) ? len : sizeof(buf) - 1);
+	out_cut(o, OUT_XML, buf, len, sizeof(buf));
 	if (g->frame != 0) {
 		out_str(o, " (frame ");
 		out_u64(o, g->frame);
@@ -165,8 +155,7 @@ graph_write_sequence(struct out *o, const struct graph *g)
 				       s->rec->detail == MBT_END_DROPPED
 				   ? "<TD BGCOLOR=\"#fbdada\" ALIGN=\"LEFT\">"
 				   : "<TD BGCOLOR=\"#fdf6e3\" ALIGN=\"LEFT\">");
-			out_html(
-			    o, buf, len < sizeof(buf) ? len : sizeof(buf) - 1);
+			out_cut(o, OUT_XML, buf, len, sizeof(buf));
 			out_str(o, "</TD>");
 		}
 		out_str(o, "</TR>\n");

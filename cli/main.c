@@ -29,12 +29,21 @@ static const struct command commands[] = {
     {"export", do_export, "write journeys as OpenTelemetry traces (OTLP)"},
 };
 
+/* Messages name files, interfaces and namespaces: escaped for a terminal,
+ * as one line. */
 static void
 vreport(FILE *f, const char *fmt, va_list ap)
 {
-	fprintf(f, "%s: ", cli_name);
-	vfprintf(f, fmt, ap);
-	fputc('\n', f);
+	char msg[4096];
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	struct out *o = &(struct out){0};
+
+	out_init(o, f);
+	out_str(o, cli_name);
+	out_str(o, ": ");
+	out_text_cut(o, msg, n > 0 ? (size_t)n : 0, sizeof(msg));
+	out_char(o, '\n');
+	out_flush(o);
 }
 
 void
@@ -46,13 +55,20 @@ cli_error(const char *fmt, ...)
 	if (cli_json) {
 		char msg[1024];
 		struct out *o = &(struct out){0};
+		va_list again;
 
+		va_copy(again, ap);
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		out_init(o, stdout);
 		out_str(o, "{\"error\":");
 		out_json_str(o, msg, strlen(msg));
 		out_str(o, "}\n");
 		out_flush(o);
+		/* Standard output is what failed (a full disk): say it where
+		 * someone will read it. */
+		if (o->error != 0)
+			vreport(stderr, fmt, again);
+		va_end(again);
 	} else {
 		vreport(stderr, fmt, ap);
 	}

@@ -17,10 +17,10 @@ out_flush(struct out *o)
 {
 	if (o->len > 0 && o->error == 0 &&
 	    fwrite(o->buf, 1, o->len, o->f) != o->len)
-		o->error = -EIO;
+		o->error = errno ? -errno : -EIO;
 	o->len = 0;
 	if (o->error == 0 && fflush(o->f) != 0)
-		o->error = -EIO;
+		o->error = errno ? -errno : -EIO;
 }
 
 void
@@ -36,7 +36,7 @@ out_put_slow(struct out *o, const char *s, size_t n)
 		if (o->len == OUT_BUFSZ) {
 			if (o->error == 0 &&
 			    fwrite(o->buf, 1, o->len, o->f) != o->len)
-				o->error = -EIO;
+				o->error = errno ? -errno : -EIO;
 			o->len = 0;
 		}
 	}
@@ -142,69 +142,195 @@ out_spaces(struct out *o, size_t n)
 	}
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
+/*
+ * The one UTF-8 validator every escaper below uses: the length of the
+ * well-formed character at s (RFC 3629: no overlong forms, no surrogates,
+ * nothing past U+10FFFF) with its code point in *cp, or 0 when the byte at
+ * s starts none.
+ */
+size_t
+out_utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	size_t len = s[0] >= 0xf0 && s[0] <= 0xf4   ? 4
-		     : s[0] >= 0xe0		    ? 3
-		     : s[0] >= 0xc2 && s[0] <= 0xdf ? 2
-						    : 0;
+	unsigned char c = s[0];
+	size_t len;
+	uint32_t v, min;
 
-	if (len == 0 || len > n || s[0] > 0xf4)
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, v = c & 0x1f, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, v = c & 0x0f, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, v = c & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (len > n)
 		return 0;
 	for (size_t i = 1; i < len; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
+		v = v << 6 | (s[i] & 0x3f);
 	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
 	return len;
 }
 
-/* Bytes that go into a JSON string as they are: printable ASCII but " and \. */
-static inline int
-json_plain(unsigned char c)
+/*
+ * Characters no output shows as they are: C0 controls, DEL, C1 controls,
+ * and the Unicode controls that reorder the text around them.
+ */
+static bool
+is_control(uint32_t cp)
 {
-	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* What is special where the text goes, besides controls. */
+static bool
+is_special(enum out_dest d, unsigned char c)
+{
+	switch (d) {
+	case OUT_TERM: return false;
+	case OUT_JSON: return c == '"' || c == '\\';
+	case OUT_SCRIPT:
+		return c == '"' || c == '\\' || c == '<' || c == '>' || c == '&';
+	case OUT_XML:
+		return c == '&' || c == '<' || c == '>' || c == '"' || c == '\'';
+	case OUT_DOT: return c == '"' || c == '\\';
+	case OUT_DOT_RECORD: return strchr("{}|<>\"\\ ", c) != NULL;
+	}
+	return false;
+}
+
+static void
+put_hex(struct out *o, const char *prefix, uint32_t v, int digits)
+{
+	static const char hex[] = "0123456789abcdef";
+	char d[8];
+
+	out_str(o, prefix);
+	for (int i = digits - 1; i >= 0; i--, v >>= 4)
+		d[i] = hex[v & 15];
+	out_put(o, d, (size_t)digits);
+}
+
+/* One character that cannot go as it is: a control or a special (code
+ * point cp), or a byte of no well-formed character (bad, byte cp). */
+static void
+put_escape(struct out *o, enum out_dest d, uint32_t cp, bool bad)
+{
+	/* JSON carries any character; it only names invalid bytes. */
+	bool json = d == OUT_JSON || d == OUT_SCRIPT;
+	/* Where a backslash is itself escaped, a visible one is doubled. */
+	const char *bs = json || d == OUT_DOT || d == OUT_DOT_RECORD ? "\\\\"
+								     : "\\";
+
+	if (bad) {
+		out_str(o, bs);
+		put_hex(o, "x", cp, 2);
+	} else if (json && cp == '\n') {
+		out_str(o, "\\n");
+	} else if (json && cp == '\t') {
+		out_str(o, "\\t");
+	} else if (json && (cp == '"' || cp == '\\')) {
+		out_char(o, '\\');
+		out_char(o, (char)cp);
+	} else if (json) { /* controls, and <>& inside a <script> */
+		put_hex(o, "\\u", cp, 4);
+	} else if (d == OUT_XML && cp < 0x80 && !is_control(cp)) {
+		out_str(o, cp == '&'   ? "&amp;"
+			   : cp == '<' ? "&lt;"
+			   : cp == '>' ? "&gt;"
+			   : cp == '"' ? "&quot;"
+				       : "&#39;");
+	} else if (cp < 0x80 && !is_control(cp)) { /* DOT's specials */
+		out_char(o, '\\');
+		out_char(o, (char)cp);
+	} else {
+		out_str(o, bs);
+		/* \xHH is a byte; a character past ASCII is \uHHHH. */
+		put_hex(o, cp < 0x80 ? "x" : "u", cp, cp < 0x80 ? 2 : 4);
+	}
 }
 
 void
-out_json_str(struct out *o, const char *str, size_t n)
+out_escaped(struct out *o, enum out_dest d, const char *str, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
 	size_t run = 0, i = 0;
 
-	out_char(o, '"');
 	while (i < n) {
-		unsigned char c;
+		uint32_t cp;
 		size_t u;
 
-		while (i < n && json_plain(s[i]))
+		/* Printable ASCII is the common case: copied in runs. */
+		while (i < n && s[i] >= 0x20 && s[i] < 0x7f &&
+		       !is_special(d, s[i]))
 			i++;
 		if (i == n)
 			break;
-		c = s[i];
-		if (c >= 0x80 && (u = utf8_len(s + i, n - i)) > 0) {
+		u = out_utf8_len(s + i, n - i, &cp);
+		if (u > 1 && !is_control(cp)) {
 			i += u;
 			continue;
 		}
-		/* Write the plain run before this byte, then its escape. */
 		out_put(o, str + run, i - run);
-		if (c == '"' || c == '\\') {
-			char esc[2] = { '\\', (char)c };
-
-			out_put(o, esc, 2);
-		} else if (c == '\n') {
-			out_put(o, "\\n", 2);
-		} else if (c == '\t') {
-			out_put(o, "\\t", 2);
-		} else {
-			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-
-			out_put(o, esc, 6);
-		}
-		run = ++i;
+		if (u == 0)
+			put_escape(o, d, s[i], true);
+		else
+			put_escape(o, d, cp, false);
+		i += u ? u : 1;
+		run = i;
 	}
 	out_put(o, str + run, n - run);
+}
+
+void
+out_json_str(struct out *o, const char *s, size_t n)
+{
 	out_char(o, '"');
+	out_escaped(o, OUT_JSON, s, n);
+	out_char(o, '"');
+}
+
+size_t
+out_cut_len(const char *str, size_t n, size_t size)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t k;
+
+	if (n < size)
+		return n;
+	if (size == 0)
+		return 0;
+	k = size - 1;
+	/* Back to the start of the last character, then keep it only when
+	 * it is whole. */
+	for (size_t back = 1; back <= 3 && back <= k; back++) {
+		unsigned char c = s[k - back];
+		uint32_t cp;
+
+		if ((c & 0xc0) == 0x80)
+			continue;
+		if (c >= 0xc0 && out_utf8_len(s + k - back, back, &cp) == 0)
+			k -= back;
+		break;
+	}
+	return k;
+}
+
+void
+out_cut(struct out *o, enum out_dest d, const char *s, size_t n, size_t size)
+{
+	size_t k = out_cut_len(s, n, size);
+
+	out_escaped(o, d, s, k);
+	if (k < n)
+		out_str(o, OUT_CUT_MARK);
 }

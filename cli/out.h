@@ -6,6 +6,7 @@
 #ifndef MBT_CLI_OUT_H
 #define MBT_CLI_OUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,7 +19,7 @@
 struct out {
 	FILE *f;
 	size_t len;
-	int error; /* -EIO once a write failed */
+	int error; /* -errno once a write failed */
 	char buf[OUT_BUFSZ];
 };
 
@@ -72,7 +73,64 @@ void out_spaces(struct out *o, size_t n);
  */
 char *out_reserve(struct out *o, size_t n);
 
-/* A JSON string value with its quotes; invalid UTF-8 bytes become \u00XX. */
+/*
+ * Untrusted text (names from kernels, containers, capture files) is written
+ * through out_escaped(), for the place it goes to.  Every destination
+ * validates UTF-8 with out_utf8_len() and writes a byte that is no part of
+ * a well-formed character as the visible text \xHH (its backslash escaped
+ * where backslashes are).  Controls (C0, DEL, C1, and the bidirectional
+ * overrides U+202A-202E and U+2066-2069) become \xHH / \uHHHH text, except
+ * in JSON, which carries them as \u00HH escapes (\n and \t as such).
+ */
+enum out_dest {
+	OUT_TERM,	/* a terminal or a text file: nothing else special */
+	OUT_JSON,	/* inside a JSON string: " and \ */
+	OUT_SCRIPT,	/* JSON inside an HTML <script>: also < > & */
+	OUT_XML,	/* HTML/XML/SVG text or attribute: & < > " ' */
+	OUT_DOT,	/* a quoted Graphviz string: " and \ */
+	OUT_DOT_RECORD, /* a Graphviz record field: {}|<>" \ and space */
+};
+
+void out_escaped(struct out *o, enum out_dest d, const char *s, size_t n);
+size_t out_utf8_len(const unsigned char *s, size_t n, uint32_t *cp);
+
+static inline void
+out_text(struct out *o, const char *s, size_t n)
+{
+	out_escaped(o, OUT_TERM, s, n);
+}
+
+static inline void
+out_tstr(struct out *o, const char *s)
+{
+	out_escaped(o, OUT_TERM, s, strlen(s));
+}
+
+/*
+ * Text of length n formatted into a buffer of size bytes, which holds only
+ * size - 1 of them when n >= size: cut on a character boundary and marked
+ * with OUT_CUT_MARK.  out_cut_len() is how much of it stays.
+ */
+#define OUT_CUT_MARK "[...]"
+size_t out_cut_len(const char *s, size_t n, size_t size);
+void out_cut(
+    struct out *o, enum out_dest d, const char *s, size_t n, size_t size);
+
+static inline void
+out_text_cut(struct out *o, const char *s, size_t n, size_t size)
+{
+	out_cut(o, OUT_TERM, s, n, size);
+}
+
+/* A JSON string value with its quotes (out_escaped, OUT_JSON). */
 void out_json_str(struct out *o, const char *s, size_t n);
+
+static inline void
+out_json_cut(struct out *o, const char *s, size_t n, size_t size)
+{
+	out_char(o, '"');
+	out_cut(o, OUT_JSON, s, n, size);
+	out_char(o, '"');
+}
 
 #endif /* MBT_CLI_OUT_H */

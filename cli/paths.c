@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "journey.h"
 #include "latency.h"
+#include "outfile.h"
 #include "paths.h"
 
 #define FRAMES_SHOWN 20 /* example frames listed per path */
@@ -256,11 +257,11 @@ text_group(struct out *o, const struct paths_opts *opt,
 	    rank, (unsigned long long)g->count, g->count == 1 ? "" : "s",
 	    100.0 * (double)g->count / (double)total, g->path.nsteps,
 	    g->path.nsteps == 1 ? "" : "s", mbt_path_end_name(&g->path));
-	out_str(o, buf);
+	out_tstr(o, buf);
 	n = mbt_path_end_where(&g->path, buf, sizeof(buf));
 	if (n > 0) {
 		out_str(o, " in ");
-		out_str(o, buf);
+		out_tstr(o, buf);
 	}
 	out_str(o, "\n   frames ");
 	for (uint8_t i = 0; i < nframes; i++) {
@@ -272,7 +273,7 @@ text_group(struct out *o, const struct paths_opts *opt,
 		out_str(o, ", ...");
 	n = group_summary(g, buf, sizeof(buf));
 	out_str(o, "\n   first: ");
-	out_put(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	out_text_cut(o, buf, n, sizeof(buf));
 	out_str(o, "\n   hops: ");
 	if (has_places(&g->path))
 		out_hops(o, &g->path, " > ");
@@ -291,7 +292,7 @@ text_group(struct out *o, const struct paths_opts *opt,
 		snprintf(num, sizeof(num), "   %4zu  ", i + 1);
 		out_str(o, num);
 		n = step_text(&g->path.steps[i], buf, sizeof(buf));
-		out_put(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		out_text_cut(o, buf, n, sizeof(buf));
 		out_char(o, '\n');
 	}
 }
@@ -325,11 +326,11 @@ json_group(struct out *o, const struct paths_opts *opt,
 	n = mbt_path_end_where(&g->path, buf, sizeof(buf));
 	if (n > 0) {
 		out_str(o, ",\"ends_in\":");
-		out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		out_json_cut(o, buf, n, sizeof(buf));
 	}
 	n = group_summary(g, buf, sizeof(buf));
 	out_str(o, ",\"summary\":");
-	out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	out_json_cut(o, buf, n, sizeof(buf));
 	out_str(o, ",\"hops\":");
 	out_hops_json(o, &g->path);
 	if (!opt->brief) {
@@ -437,10 +438,8 @@ show(const struct paths_opts *opt, const struct mbt_path_set *set,
 	free(order);
 	free(frames);
 	free(nframes);
-	if (o.error != 0) {
-		cli_error("writing the output failed");
+	if (out_check(&o, NULL) != 0)
 		return -EIO;
-	}
 	return 0;
 }
 

@@ -132,7 +132,7 @@ hop_text(void *arg, const char *where, bool first)
 
 	if (!first)
 		out_str(h->o, h->sep);
-	out_str(h->o, where);
+	out_tstr(h->o, where);
 }
 
 static void
@@ -174,12 +174,12 @@ out_step_json(struct out *o, const struct mbt_step *s, size_t index)
 	out_u64(o, s->record + 1);
 	n = mbt_step_where(s, buf, sizeof(buf));
 	out_str(o, ",\"where\":");
-	out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	out_json_cut(o, buf, n, sizeof(buf));
 	out_str(o, ",\"kind\":");
 	out_json_str(o, mbt_kind_name(r->kind), strlen(mbt_kind_name(r->kind)));
 	n = mbt_record_text(r, buf, sizeof(buf));
 	out_str(o, ",\"text\":");
-	out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	out_json_cut(o, buf, n, sizeof(buf));
 	if (r->has_src && r->file.len > 0) {
 		out_str(o, ",\"file\":");
 		out_json_str(o, r->file.ptr, r->file.len);

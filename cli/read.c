@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "journey.h"
+#include "outfile.h"
 #include "read.h"
 
 struct read_opts {
@@ -175,10 +176,10 @@ read_capture(const struct read_opts *opt, struct mbt_capture *cap,
 			int wrc = pcapng_trace(png, &p, &t);
 
 			st->not_in_pcapng += wrc == 1;
-			if (wrc < 0) {
-				snprintf(err, sizeof(err), "%s: write failed",
-				    opt->pcapng_path);
-				rc = -1;
+			if (wrc < 0) { /* told here: rc -2 */
+				cli_error("%s: %s", opt->pcapng_path,
+				    strerror(errno ? errno : EIO));
+				rc = -2;
 				break;
 			}
 		}
@@ -188,10 +189,10 @@ read_capture(const struct read_opts *opt, struct mbt_capture *cap,
 	if (progress && st->packets > 0xffff)
 		fprintf(stderr, "\r%s: %llu traces read\n", cli_name,
 		    (unsigned long long)st->packets);
-	if (rc < 0)
+	if (rc == -1)
 		cli_error("%s: %s", opt->path, err);
-	else if (o.error != 0)
-		cli_error("writing the output failed");
+	else if (rc == 0)
+		out_check(&o, NULL);
 	return rc < 0 || o.error != 0 ? -1 : 0;
 }
 
@@ -202,7 +203,7 @@ do_read(int argc, char **argv)
 	struct read_stats st = {0};
 	struct mbt_capture *cap;
 	struct mbt_pcapng *png = NULL;
-	FILE *pngf = NULL;
+	struct outfile pngf = {0};
 	char err[512];
 	int rc = parse_read_opts(argc, argv, &opt);
 
@@ -214,25 +215,26 @@ do_read(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	if (opt.pcapng_path != NULL) {
-		pngf = fopen(opt.pcapng_path, "wb");
-		png = pngf ? mbt_pcapng_open(pngf, "mbuftrace read") : NULL;
-		if (png == NULL) {
-			cli_error("%s: %s", opt.pcapng_path, strerror(errno));
+		if (outfile_open(&pngf, opt.pcapng_path, opt.path, true) != 0) {
 			mbt_capture_close(cap);
-			if (pngf)
-				fclose(pngf);
+			return EXIT_FAIL;
+		}
+		png = mbt_pcapng_open(pngf.f, "mbuftrace read");
+		if (png == NULL) {
+			cli_error("%s: %s", opt.pcapng_path, strerror(ENOMEM));
+			outfile_close(&pngf, false);
+			mbt_capture_close(cap);
 			return EXIT_FAIL;
 		}
 	}
 	rc = read_capture(&opt, cap, png, &st);
 	if (png != NULL && mbt_pcapng_close(png) != 0 && rc == 0) {
-		cli_error("%s: write failed", opt.pcapng_path);
+		cli_error("%s: %s", opt.pcapng_path,
+		    strerror(ferror(pngf.f) && errno ? errno : EIO));
 		rc = -1;
 	}
-	if (pngf != NULL && fclose(pngf) != 0 && rc == 0) {
-		cli_error("%s: %s", opt.pcapng_path, strerror(errno));
+	if (outfile_close(&pngf, rc == 0) != 0)
 		rc = -1;
-	}
 	mbt_capture_close(cap);
 	if (st.not_in_pcapng > 0)
 		cli_note("%llu trace%s without a packet snapshot %s not in %s",

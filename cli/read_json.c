@@ -26,6 +26,14 @@ key_str(struct out *o, const char *k, const char *v, size_t n)
 	out_json_str(o, v, n);
 }
 
+/* Text of length n formatted into a buffer of size bytes (out_cut). */
+static void
+key_str_cut(struct out *o, const char *k, const char *v, size_t n, size_t size)
+{
+	key(o, k);
+	out_json_cut(o, v, n, size);
+}
+
 static void
 key_cstr(struct out *o, const char *k, const char *v)
 {
@@ -76,13 +84,11 @@ json_packet(struct out *o, uint16_t linktype, const uint8_t *pkt,
 	if (prev->data == NULL) {
 		n = mbt_packet_summary(
 		    linktype, pkt, caplen, wirelen, buf, sizeof(buf));
-		key_str(
-		    o, "summary", buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		key_str_cut(o, "summary", buf, n, sizeof(buf));
 	} else {
 		n = mbt_packet_diff(prev->linktype, prev->data, prev->caplen,
 		    linktype, pkt, caplen, buf, sizeof(buf));
-		key_str(
-		    o, "changes", buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		key_str_cut(o, "changes", buf, n, sizeof(buf));
 	}
 	*prev = (struct snapshot){linktype, pkt, caplen, wirelen};
 }
@@ -171,7 +177,7 @@ json_record(struct out *o, const struct mbt_record *r, struct snapshot *prev)
 	out_str(o, "{\"kind\":");
 	out_json_str(o, mbt_kind_name(r->kind), strlen(mbt_kind_name(r->kind)));
 	json_detail(o, r);
-	key_str(o, "text", text, n < sizeof(text) ? n : sizeof(text) - 1);
+	key_str_cut(o, "text", text, n, sizeof(text));
 	if (r->has_src) {
 		key_str(o, "file", r->file.ptr, r->file.len);
 		if (r->line != 0)
@@ -225,8 +231,7 @@ json_header(
 	key_cstr(o, "format", mbt_format_name(t->format));
 	if (t->format == MBT_FORMAT_V2 || t->format == MBT_FORMAT_V2_EARLY)
 		key_cstr(o, "layout", mbt_layout_name(t->format));
-	key_str(o, "summary", summary,
-	    n < sizeof(summary) ? n : sizeof(summary) - 1);
+	key_str_cut(o, "summary", summary, n, sizeof(summary));
 	if (t->format == MBT_FORMAT_V3) {
 		key_cstr(o, "origin",
 		    t->origin <= MBT_ORIGIN_LINUX ? origins[t->origin]
@@ -265,8 +270,7 @@ json_trace(struct out *o, const struct mbt_packet *p, const struct mbt_trace *t)
 	if (t->error.kind != MBT_OK) {
 		size_t n = mbt_error_text(&t->error, err, sizeof(err));
 
-		key_str(
-		    o, "malformed", err, n < sizeof(err) ? n : sizeof(err) - 1);
+		key_str_cut(o, "malformed", err, n, sizeof(err));
 		key_cstr(o, "error_kind", mbt_error_kind_name(t->error.kind));
 	}
 	out_str(o, "}\n");

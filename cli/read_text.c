@@ -58,13 +58,13 @@ out_where(struct out *o, const struct mbt_record *r)
 			out_char(o, '/');
 	}
 	if (r->has_ns && r->ns_name.len > 0)
-		out_mstr(o, r->ns_name);
+		out_text(o, r->ns_name.ptr, r->ns_name.len);
 	else if (r->has_ns)
 		out_u64(o, r->ns_id);
 	if (r->has_ns && r->has_iface)
 		out_char(o, ':');
 	if (r->has_iface && r->ifname.len > 0) {
-		out_mstr(o, r->ifname);
+		out_text(o, r->ifname.ptr, r->ifname.len);
 	} else if (r->has_iface) {
 		out_str(o, "if#");
 		out_u64(o, r->ifindex);
@@ -122,7 +122,7 @@ put_snapshot_change(
 		out_str(o, ", unchanged");
 	} else {
 		out_str(o, ": ");
-		out_put(o, diff, n < sizeof(diff) ? n : sizeof(diff) - 1);
+		out_text_cut(o, diff, n, sizeof(diff));
 	}
 }
 
@@ -137,7 +137,7 @@ put_header(struct out *o, const struct mbt_packet *p, const struct mbt_trace *t)
 	out_char(o, ' ');
 	out_capture_time(o, p->ts_sec, p->ts_usec);
 	out_char(o, ' ');
-	out_put(o, summary, n < sizeof(summary) ? n : sizeof(summary) - 1);
+	out_text_cut(o, summary, n, sizeof(summary));
 	out_str(o, "\n   ");
 	out_str(o, mbt_format_name(t->format));
 	if (t->format == MBT_FORMAT_V2_EARLY)
@@ -174,7 +174,7 @@ put_footer(struct out *o, const struct mbt_trace *t, struct snapshot *prev)
 		size_t n = mbt_record_text(&tail, text, sizeof(text));
 
 		out_str(o, "   at its end: ");
-		out_put(o, text, n < sizeof(text) ? n : sizeof(text) - 1);
+		out_text_cut(o, text, n, sizeof(text));
 		put_snapshot_change(o, &tail, prev);
 		out_char(o, '\n');
 	}
@@ -199,7 +199,7 @@ put_footer(struct out *o, const struct mbt_trace *t, struct snapshot *prev)
 		out_str(o, "   ");
 		out_str(o, mbt_error_kind_name(t->error.kind));
 		out_str(o, ": ");
-		out_put(o, err, n < sizeof(err) ? n : sizeof(err) - 1);
+		out_text_cut(o, err, n, sizeof(err));
 		out_char(o, '\n');
 	}
 }
@@ -209,6 +209,7 @@ text_trace(struct out *o, const struct mbt_packet *p, const struct mbt_trace *t)
 {
 	struct columns c = measure(t);
 	struct snapshot prev = {0};
+	char line[TEXT_MAX];
 
 	put_header(o, p, t);
 	for (size_t i = 0; i < t->nrecords; i++) {
@@ -224,11 +225,11 @@ text_trace(struct out *o, const struct mbt_packet *p, const struct mbt_trace *t)
 			/* A flush inside out_where only happens near the end
 			 * of the buffer; then the width is computed instead. */
 			n = o->len >= start ? o->len - start : where_width(r);
-			out_spaces(o, c.where - n + 2);
+			/* Escaped names are wider than measured. */
+			out_spaces(o, n < c.where ? c.where - n + 2 : 2);
 		}
-		/* The line is rendered straight into the output buffer. */
-		n = mbt_record_text(r, out_reserve(o, TEXT_MAX), TEXT_MAX);
-		o->len += n < TEXT_MAX ? n : TEXT_MAX - 1;
+		n = mbt_record_text(r, line, TEXT_MAX);
+		out_text_cut(o, line, n, TEXT_MAX);
 		if (r->has_packet) {
 			put_snapshot_change(o, r, &prev);
 			prev = (struct snapshot){

@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <regex.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +23,7 @@
 #include "../linux/names.h"
 #include "../linux/nftrace.h"
 #include "cli.h"
+#include "outfile.h"
 #include "read.h"
 #include "record.h"
 
@@ -45,6 +49,8 @@ struct record_run {
 	struct mbt_nft_listener *nft; /* NULL: verdicts not merged */
 	struct out *o;
 	FILE *wfile;
+	struct outfile wout; /* -w */
+	off_t good;	     /* where its last whole trace ends */
 	uint64_t frame;
 	int write_error;
 	bool done;
@@ -99,6 +105,7 @@ parse_iface(const char *arg, struct mbt_lx_iface_match *m)
 	size_t n = at != NULL ? (size_t)(at - arg) : strlen(arg);
 	char path[4096];
 	struct stat st;
+	struct statfs fs;
 
 	if (n == 0 || n >= sizeof(m->name)) {
 		cli_error(
@@ -117,6 +124,14 @@ parse_iface(const char *arg, struct mbt_lx_iface_match *m)
 		cli_error(
 		    "-i %s: no namespace %s (%s)", arg, path, strerror(errno));
 		return -ENOENT;
+	}
+	/* Any other file has an inode too, which no namespace would match:
+	 * a trace that silently starts nowhere. */
+	if (statfs(path, &fs) != 0 || fs.f_type != NSFS_MAGIC) {
+		cli_error("-i %s: %s is not a network namespace (one of "
+			  "/run/netns, or a path like /proc/PID/ns/net)",
+		    arg, path);
+		return -EINVAL;
 	}
 	m->netns = st.st_ino;
 	return 0;
@@ -156,6 +171,24 @@ parse_mark(const char *arg, struct mbt_lx_config *c)
 	c->mark = (uint32_t)(v & mask);
 	c->mark_mask = (uint32_t)mask;
 	return 0;
+}
+
+/* --functions takes what the loader compiles (linux/functions.c): checked
+ * here, so that a typo is an error before anything starts. */
+static bool
+regex_ok(const char *re)
+{
+	regex_t r;
+	int rc = regcomp(&r, re, REG_EXTENDED | REG_NOSUB);
+	char why[128];
+
+	if (rc == 0) {
+		regfree(&r);
+		return true;
+	}
+	regerror(rc, &r, why, sizeof(why));
+	cli_error("--functions '%s': not a regular expression: %s", re, why);
+	return false;
 }
 
 /* The words after the options, joined, as tcpdump takes them. */
@@ -247,12 +280,19 @@ parse_record_opts(int argc, char **argv, struct record_opts *opt)
 				return EXIT_USAGE;
 			break;
 		case O_NFTRACE: opt->lx.want_nftrace = true; break;
-		case O_FUNCTIONS: opt->lx.functions = optarg; break;
+		case O_FUNCTIONS:
+			if (!regex_ok(optarg))
+				return EXIT_USAGE;
+			opt->lx.functions = optarg;
+			break;
 		case O_NO_FUNCTIONS: opt->lx.no_functions = true; break;
 		case O_PID:
-			if (parse_u64("--pid", optarg, UINT32_MAX, &v) != 0 ||
-			    v == 0)
+			if (parse_u64("--pid", optarg, UINT32_MAX, &v) != 0)
 				return EXIT_USAGE;
+			if (v == 0) {
+				cli_error("--pid 0: a process id is 1 or more");
+				return EXIT_USAGE;
+			}
 			opt->lx.want_pid = true;
 			opt->lx.pid = (uint32_t)v;
 			break;
@@ -275,6 +315,8 @@ clock_ns(clockid_t id)
 }
 
 /* A finished trace: write it, or print it as `read` does. */
+static void write_failed(struct record_run *run);
+
 static int
 emit(void *ctx, const uint8_t *trace, size_t len, uint64_t realtime_ns)
 {
@@ -293,9 +335,10 @@ emit(void *ctx, const uint8_t *trace, size_t len, uint64_t realtime_ns)
 	if (run->done)
 		return 0; /* -c reached: traces released with the last are not */
 	if (run->wfile != NULL) {
-		if (mbt_pcap_write_packet(run->wfile, p.ts_sec, p.ts_usec,
+		if (run->write_error == 0 &&
+		    mbt_pcap_write_packet(run->wfile, p.ts_sec, p.ts_usec,
 			trace, (uint32_t)len, (uint32_t)len) != 0)
-			run->write_error = -EIO;
+			write_failed(run);
 	} else {
 		if (!t_init) {
 			mbt_trace_init(&t);
@@ -400,19 +443,37 @@ print_summary(const struct record_run *run, struct mbt_lx_loader *l, int rc,
 static int
 open_output(struct record_run *run, const char *path)
 {
+	int rc;
+
 	if (path == NULL)
 		return 0;
-	run->wfile = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
-	if (run->wfile == NULL) {
-		cli_error("%s: %s", path, strerror(errno));
-		return -errno;
-	}
+	if ((rc = outfile_open(&run->wout, path, NULL, false)) != 0)
+		return rc;
+	run->wfile = run->wout.f;
 	if (mbt_pcap_write_header(run->wfile, MBT_DLT_USER0, 262144) != 0 ||
 	    fflush(run->wfile) != 0) {
-		cli_error("%s: write failed", path);
+		cli_error("%s: %s", path, strerror(errno));
 		return -EIO;
 	}
 	return 0;
+}
+
+/*
+ * A write failed (a full disk): the capture ends at the last whole record
+ * flushed, not in the middle of one, and the error names the file.
+ */
+static void
+write_failed(struct record_run *run)
+{
+	int e = errno ? errno : EIO;
+
+	if (run->write_error == 0) {
+		cli_error("%s: %s; the capture ends at its last whole trace",
+		    run->wout.path, strerror(e));
+		if (run->wfile != stdout)
+			(void)!ftruncate(fileno(run->wfile), run->good);
+	}
+	run->write_error = -e;
 }
 
 /*
@@ -425,8 +486,12 @@ static void
 flush_output(struct record_run *run)
 {
 	if (run->wfile != NULL) {
+		if (run->write_error != 0)
+			return;
 		if (fflush(run->wfile) != 0)
-			run->write_error = -EIO;
+			write_failed(run);
+		else if (run->wfile != stdout)
+			run->good = ftello(run->wfile);
 		return;
 	}
 	out_flush(run->o);
@@ -534,12 +599,16 @@ do_record(int argc, char **argv)
 	mbt_lx_namer_init(&namer, &names);
 	rc = mbt_lx_asm_init(&asm_, &names, emit, &run,
 	    (int64_t)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC)));
-	if (rc == 0 && (rc = open_output(&run, opt.wpath)) == 0) {
+	if (rc == 0) {
 		t_attach = clock_ns(CLOCK_MONOTONIC);
 		rc = mbt_lx_load(
 		    &l, &opt.lx, on_event, &run, missing, err, sizeof(err));
 		if (rc != 0)
 			cli_error("%s", err);
+		/* Only once tracing can start (privileges, the kernel's
+		 * support) is -w's file truncated. */
+		else
+			rc = open_output(&run, opt.wpath);
 	}
 	if (rc == 0) {
 		cli_note("tracing: %d hooks attached in %.3f s%s%s",
@@ -550,15 +619,16 @@ do_record(int argc, char **argv)
 		cli_note("source lines: %s", namer.src_note);
 		open_nftrace(&run, &nft, opt.lx.want_nftrace);
 		rc = record_loop(&run, l);
-		if (rc < 0)
+		if (rc < 0 && rc != run.write_error) /* that one is told */
 			cli_error("%s", strerror(-rc));
 		print_summary(&run, l, rc, missing);
 	}
 	mbt_lx_unload(l);
 	if (run.nft != NULL)
 		mbt_nft_close(run.nft);
-	if (run.wfile != NULL && run.wfile != stdout)
-		fclose(run.wfile);
+	if (outfile_close(&run.wout, rc == 0 || run.write_error != 0) != 0 &&
+	    rc == 0)
+		rc = -EIO;
 	mbt_lx_asm_free(&asm_);
 	mbt_lx_namer_free(&namer);
 	record_filter_free(&filter);

@@ -427,8 +427,10 @@ sample_hostile(void)
 	size_t nh = sizeof(hostile) / sizeof(hostile[0]);
 	struct frame f;
 
-	/* Three-byte characters so that a cut can fall inside one. */
-	for (size_t i = 0; i + 3 <= sizeof(longname) - 1; i += 3)
+	/* Three-byte characters after one byte, so that a line cut at 1023
+	 * bytes falls inside one. */
+	longname[0] = 'x';
+	for (size_t i = 1; i + 3 <= sizeof(longname) - 1; i += 3)
 		memcpy(longname + i, "\xe2\x82\xac", 3);
 	frame_icmp_echo(&f, "10.0.0.20", "10.0.1.20", 64, 8, 0x4d2, 1);
 	for (size_t i = 0; i < nh; i++) {

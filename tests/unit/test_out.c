@@ -62,7 +62,14 @@ test_json_strings(void)
 		{ "l1\nl2\t", 6, "\"l1\\nl2\\t\"" },
 		{ "\x01\x1f\x7f", 3, "\"\\u0001\\u001f\\u007f\"" },
 		{ "caf\xc3\xa9", 5, "\"caf\xc3\xa9\"" },       /* valid UTF-8 kept */
-		{ "bad\xff\xc3", 5, "\"bad\\u00ff\\u00c3\"" }, /* invalid: escaped */
+		/* Invalid bytes are named, the same way in every output. */
+		{ "bad\xff\xc3", 5, "\"bad\\\\xff\\\\xc3\"" },
+		{ "\xe0\x80\x80", 3, "\"\\\\xe0\\\\x80\\\\x80\"" }, /* overlong */
+		{ "\xed\xa0\x80", 3, "\"\\\\xed\\\\xa0\\\\x80\"" }, /* surrogate */
+		{ "\xf4\x90\x80\x80", 4,
+		    "\"\\\\xf4\\\\x90\\\\x80\\\\x80\"" }, /* > U+10FFFF */
+		{ "\xf4\x8f\xbf\xbf", 4, "\"\xf4\x8f\xbf\xbf\"" }, /* U+10FFFF */
+		{ "\xc2\x9b\xe2\x80\xae", 5, "\"\\u009b\\u202e\"" }, /* controls */
 		{ "nul\0x", 5, "\"nul\\u0000x\"" },
 		{ "", 0, "\"\"" },
 	};
@@ -71,6 +78,46 @@ test_json_strings(void)
 		RENDER(out_json_str(&o, cases[i].in, cases[i].len));
 		CHECK_STR(got, cases[i].want);
 	}
+}
+
+/* The other destinations: what each must not let through. */
+static void
+test_escapers(void)
+{
+	static const struct {
+		enum out_dest d;
+		const char *in, *want;
+	} cases[] = {
+		{ OUT_TERM, "\x1b]0;t\x07 a\r\n#9 \x7f", "\\x1b]0;t\\x07 a\\x0d\\x0a#9 \\x7f" },
+		{ OUT_TERM, "\xc2\x9b" "2J caf\xc3\xa9 \\", "\\u009b2J caf\xc3\xa9 \\" },
+		{ OUT_TERM, "\xe0\x80\x80|\xed\xa0\x80|\xe2\x82", "\\xe0\\x80\\x80|\\xed\\xa0\\x80|\\xe2\\x82" },
+		{ OUT_TERM, "a\xe2\x80\xae" "b", "a\\u202eb" },
+		{ OUT_XML, "<a href=\"x\">&'\x01\xff", "&lt;a href=&quot;x&quot;&gt;&amp;&#39;\\x01\\xff" },
+		{ OUT_SCRIPT, "</script>\"&", "\\u003c/script\\u003e\\\"\\u0026" },
+		{ OUT_DOT, "a\"b\\c\n\xff", "a\\\"b\\\\c\\\\x0a\\\\xff" },
+		{ OUT_DOT_RECORD, "{a|b} <c>", "\\{a\\|b\\}\\ \\<c\\>" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		RENDER(out_escaped(&o, cases[i].d, cases[i].in, strlen(cases[i].in)));
+		CHECK_STR(got, cases[i].want);
+	}
+}
+
+/* A line cut to fit is cut between characters, and says so. */
+static void
+test_cut(void)
+{
+	const char *s = "ab\xe2\x82\xac\xe2\x82\xac"; /* ab + two euro signs */
+
+	CHECK(out_cut_len(s, 8, 9) == 8);  /* fits */
+	CHECK(out_cut_len(s, 8, 8) == 5);  /* 7 kept would split the second */
+	CHECK(out_cut_len(s, 8, 6) == 5);  /* 5 bytes: ab and one whole */
+	CHECK(out_cut_len(s, 8, 5) == 2);  /* 4 would split the first */
+	RENDER(out_text_cut(&o, s, 8, 7));
+	CHECK_STR(got, "ab\xe2\x82\xac" OUT_CUT_MARK);
+	RENDER(out_text_cut(&o, s, 8, 9));
+	CHECK_STR(got, s);
 }
 
 /* Writes longer than the buffer arrive whole and in order. */
@@ -97,6 +144,8 @@ main(void)
 	test_numbers();
 	test_times();
 	test_json_strings();
+	test_escapers();
+	test_cut();
 	test_long_output();
 	return check_summary("test_out");
 }
