@@ -71,7 +71,7 @@ import socket, struct, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 SO_TIMESTAMPNS = 35  # Linux; the socket module may not name it
 s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
-s.bind(("10.99.0.2", 7000)); s.settimeout(8)
+s.bind(("10.99.0.2", 7000)); s.settimeout(60)
 print("ready", flush=True)
 try:
     while True:
