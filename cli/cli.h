@@ -40,6 +40,7 @@ int do_paths(int argc, char **argv);
 int do_diff(int argc, char **argv);
 int do_expect(int argc, char **argv);
 int do_graph(int argc, char **argv);
+int do_explain(int argc, char **argv);
 int do_extcap(int argc, char **argv);
 int do_merge(int argc, char **argv);
 int do_export(int argc, char **argv);

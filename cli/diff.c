@@ -13,11 +13,12 @@
 
 #include "cli.h"
 #include "outfile.h"
+#include "latency.h"
 #include "paths.h"
 
 static const char diff_usage[] =
     "usage: mbuftrace diff [-j|--json] [--match FILTER] [-y|--side-by-side]\n"
-    "                      [--width N] FILE [FRAME_A FRAME_B]\n"
+    "                      [--width N] [--latency] FILE [FRAME_A FRAME_B]\n"
     "\n"
     "With two frame numbers: their paths aligned step by step, and where\n"
     "and why they part.  Without: the packets of each flow (protocol,\n"
@@ -30,12 +31,15 @@ static const char diff_usage[] =
     "  -y, --side-by-side   with frames: A's steps on the left, B's on the\n"
     "                       right, on one line each\n"
     "  --width N            columns of each side with -y (default 70)\n"
+    "  --latency            with frames: each aligned step's time from\n"
+    "                       the step before in A and in B, and the named\n"
+    "                       waits (qdisc, neighbour, backlog, socket) of each\n"
     "  -h, --help           this text\n";
 
 struct diff_opts {
 	const char *file, *match;
 	uint64_t frame[2];
-	bool side_by_side;
+	bool side_by_side, latency;
 	size_t width; /* of each side, with side_by_side */
 };
 
@@ -55,13 +59,14 @@ parse_frame(const char *s, uint64_t *v)
 static int
 parse_diff_opts(int argc, char **argv, struct diff_opts *opt)
 {
-	enum { O_MATCH = 256, O_WIDTH };
+	enum { O_MATCH = 256, O_WIDTH, O_LATENCY };
 	static const struct option longopts[] = {
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"match", required_argument, NULL, O_MATCH},
 	    {"side-by-side", no_argument, NULL, 'y'},
 	    {"width", required_argument, NULL, O_WIDTH},
+	    {"latency", no_argument, NULL, O_LATENCY},
 	    {NULL, 0, NULL, 0},
 	};
 	char *end;
@@ -74,6 +79,7 @@ parse_diff_opts(int argc, char **argv, struct diff_opts *opt)
 		case 'h': fputs(diff_usage, stdout); return -1;
 		case O_MATCH: opt->match = optarg; break;
 		case 'y': opt->side_by_side = true; break;
+		case O_LATENCY: opt->latency = true; break;
 		case O_WIDTH:
 			opt->width = strtoul(optarg, &end, 10);
 			if (*optarg < '1' || *optarg > '9' || *end != '\0' ||
@@ -376,6 +382,152 @@ json_pairs(
 	out_char(o, ']');
 }
 
+/* --latency: the time of step i since the step before, if both have one. */
+static bool
+step_delta(const struct mbt_path *p, size_t i, int64_t *ns)
+{
+	const struct mbt_record *a, *b;
+
+	if (i == SIZE_MAX || i == 0 || i >= p->nsteps)
+		return false;
+	a = p->steps[i - 1].rec;
+	b = p->steps[i].rec;
+	if (!a->has_time || !b->has_time)
+		return false;
+	*ns = (int64_t)(b->time_ns - a->time_ns);
+	return true;
+}
+
+static bool
+wait_ns(const struct mbt_path *p, const struct mbt_wait *w, int64_t *ns)
+{
+	const struct mbt_record *a = p->steps[w->start].rec,
+				*b = p->steps[w->end].rec;
+
+	if (!a->has_time || !b->has_time)
+		return false;
+	*ns = (int64_t)(b->time_ns - a->time_ns);
+	return true;
+}
+
+static void
+cell_dur(struct out *o, bool known, int64_t ns, bool sign)
+{
+	char d[32], buf[48];
+
+	if (!known)
+		snprintf(d, sizeof(d), "-");
+	else if (sign && ns >= 0) {
+		d[0] = '+';
+		lat_dur(ns, d + 1, sizeof(d) - 1);
+	} else
+		lat_dur(ns, d, sizeof(d));
+	snprintf(buf, sizeof(buf), " %10s", d);
+	out_str(o, buf);
+}
+
+/* Each aligned step's time from the step before, A's, B's and B - A. */
+static int
+text_latency(
+    struct out *o, const struct side *s, const struct mbt_pair *pairs, size_t n)
+{
+	char buf[1024];
+
+	out_str(o, "\nLatency (time from the step before):\n"
+		   "    A    B           A          B        B-A\n");
+	for (size_t k = 0; k < n; k++) {
+		int64_t a = 0, b = 0;
+		bool ka = step_delta(&s[0].p, pairs[k].a, &a),
+		     kb = step_delta(&s[1].p, pairs[k].b, &b);
+		size_t i = pairs[k].a != SIZE_MAX ? pairs[k].a : pairs[k].b;
+		const struct side *sd = pairs[k].a != SIZE_MAX ? &s[0] : &s[1];
+		size_t len;
+
+		out_num(o, pairs[k].a);
+		out_num(o, pairs[k].b);
+		cell_dur(o, ka, a, false);
+		cell_dur(o, kb, b, false);
+		cell_dur(o, ka && kb, b - a, true);
+		out_str(o, "  ");
+		len = step_text(&sd->p.steps[i], buf, sizeof(buf));
+		out_put(o, buf, len < sizeof(buf) ? len : sizeof(buf) - 1);
+		out_char(o, '\n');
+	}
+	for (int k = 0; k < 2; k++) {
+		struct mbt_wait *w;
+		long nw = mbt_path_waits(&s[k].p, &w);
+
+		if (nw < 0)
+			return -ENOMEM;
+		for (long j = 0; j < nw; j++) {
+			int64_t ns = 0;
+			bool known = wait_ns(&s[k].p, &w[j], &ns);
+
+			snprintf(buf, sizeof(buf), "%s wait %-9s", k ? "B" : "A",
+			    w[j].name);
+			out_str(o, buf);
+			cell_dur(o, known, ns, false);
+			snprintf(buf, sizeof(buf), "  steps %zu-%zu\n",
+			    w[j].start + 1, w[j].end + 1);
+			out_str(o, buf);
+		}
+		free(w);
+	}
+	return 0;
+}
+
+/* ,"latency":{"aligned":[{"a":2,"b":2,"a_ns":..,"b_ns":..}],"waits_a":...} */
+static int
+json_latency(
+    struct out *o, const struct side *s, const struct mbt_pair *pairs, size_t n)
+{
+	out_str(o, ",\"latency\":{\"aligned\":[");
+	for (size_t k = 0; k < n; k++) {
+		int64_t a = 0, b = 0;
+		bool ka = step_delta(&s[0].p, pairs[k].a, &a),
+		     kb = step_delta(&s[1].p, pairs[k].b, &b);
+
+		if (k > 0)
+			out_char(o, ',');
+		json_num(o, "{\"a\":", pairs[k].a);
+		json_num(o, ",\"b\":", pairs[k].b);
+		out_str(o, ",\"a_ns\":");
+		ka ? out_i64(o, a) : out_str(o, "null");
+		out_str(o, ",\"b_ns\":");
+		kb ? out_i64(o, b) : out_str(o, "null");
+		out_char(o, '}');
+	}
+	out_char(o, ']');
+	for (int k = 0; k < 2; k++) {
+		struct mbt_wait *w;
+		long nw = mbt_path_waits(&s[k].p, &w);
+
+		if (nw < 0)
+			return -ENOMEM;
+		out_str(o, k ? ",\"waits_b\":[" : ",\"waits_a\":[");
+		for (long j = 0; j < nw; j++) {
+			int64_t ns = 0;
+
+			if (j > 0)
+				out_char(o, ',');
+			out_str(o, "{\"wait\":");
+			out_json_str(o, w[j].name, strlen(w[j].name));
+			out_str(o, ",\"from_step\":");
+			out_u64(o, w[j].start + 1);
+			out_str(o, ",\"to_step\":");
+			out_u64(o, w[j].end + 1);
+			out_str(o, ",\"ns\":");
+			wait_ns(&s[k].p, &w[j], &ns) ? out_i64(o, ns)
+						       : out_str(o, "null");
+			out_char(o, '}');
+		}
+		out_char(o, ']');
+		free(w);
+	}
+	out_char(o, '}');
+	return 0;
+}
+
 static int
 diff_frames(const struct diff_opts *opt)
 {
@@ -412,6 +564,8 @@ diff_frames(const struct diff_opts *opt)
 				out_json_str(&o, part.why, strlen(part.why));
 			}
 			json_pairs(&o, s, pairs, (size_t)n);
+			if (opt->latency)
+				rc = json_latency(&o, s, pairs, (size_t)n);
 			out_str(&o, "}\n");
 		} else {
 			text_side(&o, "A", &s[0]);
@@ -421,6 +575,8 @@ diff_frames(const struct diff_opts *opt)
 				    opt->width ? opt->width : 70);
 			else
 				text_pairs(&o, s, pairs, (size_t)n);
+			if (opt->latency)
+				rc = text_latency(&o, s, pairs, (size_t)n);
 			out_char(&o, '\n');
 			if (part.same) {
 				out_str(&o, "The two paths are the same.\n");
@@ -794,6 +950,12 @@ do_diff(int argc, char **argv)
 	if (opt.frame[0] == 0 && (opt.side_by_side || opt.width != 0)) {
 		cli_error("-y and --width show two frames side by side: give "
 			  "FRAME_A FRAME_B");
+		return EXIT_USAGE;
+	}
+	if (opt.frame[0] == 0 && opt.latency) {
+		cli_error("--latency compares two packets' times: give "
+			  "FRAME_A FRAME_B (paths --latency sums up a whole "
+			  "capture)");
 		return EXIT_USAGE;
 	}
 	if (opt.frame[0] != 0 && opt.match != NULL) {

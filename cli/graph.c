@@ -18,6 +18,7 @@
 #include "journey.h"
 #include "graph.h"
 #include "outfile.h"
+#include "latency.h"
 
 extern char **environ;
 
@@ -27,7 +28,7 @@ static const char graph_usage[] =
     "usage: mbuftrace graph [-j|--json] [-o OUT] [--format dot|svg|html]\n"
     "                       [--topology FILE.imn] [--frame N] [--match "
     "FILTER]\n"
-    "                       FILE|-\n"
+    "                       [--latency] FILE|-\n"
     "\n"
     "Draw where the traced packets in FILE went: stack instances as boxes,\n"
     "their interfaces as ports, the hops taken as arrows weighted by packet\n"
@@ -49,6 +50,8 @@ static const char graph_usage[] =
     "  --sequence           draw instead the records of frame N (else of the\n"
     "                       commonest path) in time order, in lanes per stack\n"
     "                       instance and subsystem (dot or svg)\n"
+    "  --latency            label each hop with the p50 and p99 of the time\n"
+    "                       to cross it, and colour it by its p50 (dot, svg)\n"
     "  -h, --help           this text\n";
 
 enum format { F_NONE, F_DOT, F_SVG, F_HTML };
@@ -57,7 +60,7 @@ struct graph_opts {
 	const char *file, *out, *topology, *match;
 	enum format format;
 	uint64_t frame;
-	bool sequence;
+	bool sequence, latency;
 };
 
 static enum format
@@ -75,7 +78,7 @@ format_named(const char *s)
 static int
 parse_graph_opts(int argc, char **argv, struct graph_opts *opt)
 {
-	enum { O_FORMAT = 256, O_TOPOLOGY, O_FRAME, O_MATCH, O_SEQUENCE };
+	enum { O_FORMAT = 256, O_TOPOLOGY, O_FRAME, O_MATCH, O_SEQUENCE, O_LATENCY };
 	static const struct option longopts[] = {
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
@@ -85,6 +88,7 @@ parse_graph_opts(int argc, char **argv, struct graph_opts *opt)
 	    {"frame", required_argument, NULL, O_FRAME},
 	    {"match", required_argument, NULL, O_MATCH},
 	    {"sequence", no_argument, NULL, O_SEQUENCE},
+	    {"latency", no_argument, NULL, O_LATENCY},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dot;
@@ -100,6 +104,7 @@ parse_graph_opts(int argc, char **argv, struct graph_opts *opt)
 		case O_TOPOLOGY: opt->topology = optarg; break;
 		case O_MATCH: opt->match = optarg; break;
 		case O_SEQUENCE: opt->sequence = true; break;
+		case O_LATENCY: opt->latency = true; break;
 		case O_FORMAT:
 			if ((opt->format = format_named(optarg)) == F_NONE) {
 				cli_error("--format dot, svg or html, not '%s'",
@@ -362,6 +367,8 @@ do_graph(int argc, char **argv)
 	struct mbt_path_set set;
 	struct mbt_match *m = NULL;
 	struct graph g = {0};
+	struct latency lat = {0};
+	struct lat_stat *hop_lat = NULL;
 	char err[512];
 	int rc = parse_graph_opts(argc, argv, &opt);
 
@@ -377,9 +384,15 @@ do_graph(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	mbt_path_set_init(&set);
-	rc = paths_load(opt.file, m, &set, &st, NULL, NULL);
+	rc = paths_load(opt.file, m, &set, &st,
+	    opt.latency ? latency_collect : NULL, &lat);
 	if (rc == 0)
 		rc = graph_build(&g, &set, opt.topology ? &topo : NULL);
+	if (rc == 0 && opt.latency) {
+		if ((rc = graph_hop_latency(&g, &lat, &hop_lat)) != 0)
+			cli_error("out of memory");
+		g.hop_lat = hop_lat;
+	}
 	if (rc == 0)
 		rc = choose_frame(&g, &set, opt.frame);
 	if (rc == 0)
@@ -388,6 +401,8 @@ do_graph(int argc, char **argv)
 		summary(&opt, &g);
 	paths_note_broken(&st);
 	graph_free(&g);
+	free(hop_lat);
+	latency_free(&lat);
 	mbt_path_set_free(&set);
 	mbt_imn_free(&topo);
 	mbt_match_free(m);

@@ -59,6 +59,8 @@ struct graph {
 	size_t chosen;	  /* the group highlighted, SIZE_MAX for none */
 	uint64_t frame;	  /* the frame that chose it, 0 for none */
 	uint64_t packets; /* in the set */
+	/* --latency: per hop, the time to cross it (graph_latency.c). */
+	const struct lat_stat *hop_lat;
 	/* Filled while the model is built; lookups only afterwards. */
 	struct g_alias *aliases;
 	size_t naliases, aliases_cap, stacks_cap, hops_cap;
@@ -81,6 +83,12 @@ struct g_place graph_step_place(
     const struct graph *g, const struct mbt_step *s);
 /* The subsystem a step belongs to, for the sequence view's lanes. */
 const char *graph_lane(const struct mbt_step *s);
+
+struct latency;
+struct lat_stat;
+/* Per hop of g the time to cross it, malloc'ed into *out; 0 or -ENOMEM. */
+int graph_hop_latency(
+    const struct graph *g, const struct latency *l, struct lat_stat **out);
 
 int graph_write_dot(struct out *o, const struct graph *g);
 /* The chosen packet's (else the commonest path's) records in lanes. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "graph.h"
+#include "latency.h"
 
 /*
  * The arrow's width grows with the decimal digits of its count (a log10
@@ -104,6 +105,65 @@ stacks(struct out *o, const struct graph *g)
 }
 
 /* The positions (1-based) at which the chosen path takes hop h. */
+/* --latency: "\np50 46.68ms p99 49.36ms" under the count. */
+static void
+hop_latency_label(struct out *o, const struct graph *g, size_t h)
+{
+	const struct lat_stat *st = g->hop_lat ? &g->hop_lat[h] : NULL;
+	char a[32], b[32], buf[96];
+
+	if (st == NULL || st->count == 0)
+		return;
+	lat_dur(st->p50, a, sizeof(a));
+	lat_dur(st->p99, b, sizeof(b));
+	snprintf(buf, sizeof(buf), "\\np50 %s p99 %s", a, b);
+	out_str(o, buf);
+}
+
+/* About log10 of ns without libm: the digits, and a straight line between. */
+static double
+lg10(int64_t ns)
+{
+	double v = ns > 1 ? (double)ns : 1, d = 0;
+
+	while (v >= 10) {
+		v /= 10;
+		d++;
+	}
+	return d + (v - 1) / 9;
+}
+
+/*
+ * The hop's colour: blue, or with --latency from blue (the fastest hop's
+ * p50) to orange (the slowest's) on a log scale, so a queue stands out.
+ */
+static void
+hop_colour(const struct graph *g, size_t h, char *buf, size_t size)
+{
+	double lo = 0, hi = 0, v, f = 0;
+	bool any = false;
+
+	snprintf(buf, size, "#3060c0");
+	if (g->hop_lat == NULL || g->hop_lat[h].count == 0)
+		return;
+	for (size_t k = 0; k < g->nhops; k++) {
+		const struct lat_stat *st = &g->hop_lat[k];
+
+		if (st->count == 0)
+			continue;
+		v = lg10(st->p50);
+		lo = any && lo < v ? lo : v;
+		hi = any && hi > v ? hi : v;
+		any = true;
+	}
+	v = lg10(g->hop_lat[h].p50);
+	if (hi > lo)
+		f = (v - lo) / (hi - lo);
+	snprintf(buf, size, "#%02x%02x%02x", (unsigned)(0x30 + f * (0xe0 - 0x30)),
+	    (unsigned)(0x60 + f * (0x80 - 0x60)),
+	    (unsigned)(0xc0 - f * 0xc0));
+}
+
 static void
 chosen_label(
     struct out *o, const struct g_hop *h, const struct g_place *pl, size_t n)
@@ -217,21 +277,26 @@ graph_write_dot(struct out *o, const struct graph *g)
 	for (size_t h = 0; h < g->nhops; h++) {
 		const struct g_hop *hop = &g->hops[h];
 		bool mine = chosen != NULL && on_chosen(hop, pl, npl);
+		char colour[16];
 
 		out_char(o, '\t');
 		out_place(o, hop->from);
 		out_str(o, " -> ");
 		out_place(o, hop->to);
+		hop_colour(g, h, colour, sizeof(colour));
 		snprintf(buf, sizeof(buf),
 		    " [penwidth=%.1f, color=\"%s\", label=\"",
-		    width_for(hop->count), mine ? "red" : "#3060c0");
+		    width_for(hop->count), mine ? "red" : colour);
 		out_str(o, buf);
 		if (mine) {
 			chosen_label(o, hop, pl, npl);
 			out_str(o, " (");
 		}
 		out_u64(o, hop->count);
-		out_str(o, mine ? ")\", fontcolor=red];\n" : "\"];\n");
+		if (mine)
+			out_char(o, ')');
+		hop_latency_label(o, g, h);
+		out_str(o, mine ? "\", fontcolor=red];\n" : "\"];\n");
 	}
 	ends(o, g, chosen);
 	if (g->topo != NULL) {

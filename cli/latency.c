@@ -96,33 +96,56 @@ rank(const int64_t *v, size_t n, unsigned pct)
 }
 
 int
-latency_stat(const struct latency *l, size_t gi, size_t from, size_t to,
-    struct lat_stat *out)
+latency_append(const struct latency *l, size_t gi, size_t from, size_t to,
+    struct lat_values *acc)
 {
 	const struct lat_group *g = gi < l->ng ? &l->g[gi] : NULL;
-	int64_t *v;
-	size_t n = 0;
 
-	memset(out, 0, sizeof(*out));
-	if (g == NULL || from >= g->nsteps || to >= g->nsteps ||
-	    g->npackets == 0)
+	if (g == NULL || from >= g->nsteps || to >= g->nsteps)
 		return 0;
-	v = malloc(g->npackets * sizeof(*v));
-	if (v == NULL)
-		return -ENOMEM;
 	for (size_t k = 0; k < g->npackets; k++) {
 		const int64_t *row = &g->times[k * g->nsteps];
 
-		if (row[from] != NO_TIME && row[to] != NO_TIME)
-			v[n++] = row[to] - row[from];
+		if (row[from] == NO_TIME || row[to] == NO_TIME)
+			continue;
+		if (acc->n == acc->cap) {
+			size_t cap = acc->cap ? 2 * acc->cap : 64;
+			int64_t *v = realloc(acc->v, cap * sizeof(*v));
+
+			if (v == NULL)
+				return -ENOMEM;
+			acc->v = v;
+			acc->cap = cap;
+		}
+		acc->v[acc->n++] = row[to] - row[from];
 	}
-	if (n > 0) {
-		qsort(v, n, sizeof(*v), cmp_i64);
-		*out = (struct lat_stat){n, rank(v, n, 50), rank(v, n, 90),
-		    rank(v, n, 99), v[n - 1]};
-	}
-	free(v);
 	return 0;
+}
+
+void
+lat_values_stat(struct lat_values *acc, struct lat_stat *out)
+{
+	size_t n = acc->n;
+
+	memset(out, 0, sizeof(*out));
+	if (n == 0)
+		return;
+	qsort(acc->v, n, sizeof(*acc->v), cmp_i64);
+	*out = (struct lat_stat){n, rank(acc->v, n, 50), rank(acc->v, n, 90),
+	    rank(acc->v, n, 99), acc->v[n - 1]};
+}
+
+int
+latency_stat(const struct latency *l, size_t gi, size_t from, size_t to,
+    struct lat_stat *out)
+{
+	struct lat_values acc = {0};
+	int rc = latency_append(l, gi, from, to, &acc);
+
+	if (rc == 0)
+		lat_values_stat(&acc, out);
+	free(acc.v);
+	return rc;
 }
 
 size_t

@@ -27,6 +27,12 @@ struct lat_stat {
 	int64_t p50, p90, p99, max; /* ns */
 };
 
+/* Intervals gathered over several groups (a hop many paths share). */
+struct lat_values {
+	int64_t *v;
+	size_t n, cap;
+};
+
 /* A load_fn for paths_load: arg is a struct latency. */
 int latency_collect(void *arg, const struct mbt_packet *pkt,
     const struct mbt_trace *t, const struct mbt_path *p, size_t group);
@@ -35,6 +41,11 @@ void latency_free(struct latency *l);
  * Returns 0, or -ENOMEM. */
 int latency_stat(const struct latency *l, size_t gi, size_t from, size_t to,
     struct lat_stat *out);
+/* Add group gi's packets' intervals from step `from` to `to` to acc;
+ * 0 or -ENOMEM.  Then sum them up (sorting acc). */
+int latency_append(const struct latency *l, size_t gi, size_t from, size_t to,
+    struct lat_values *acc);
+void lat_values_stat(struct lat_values *acc, struct lat_stat *out);
 /* "950ns", "12.3us", "46.68ms", "1.204s" (like snprintf). */
 size_t lat_dur(int64_t ns, char *buf, size_t size);
 /* " 3  8.4us  21.0us  21.0us  21.0us": count and the four, in columns. */

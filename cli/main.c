@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"diff", do_diff, "where two packets' paths part, and why"},
     {"expect", do_expect, "check that packets take the paths you expect"},
     {"graph", do_graph, "draw the paths: DOT, SVG or an HTML page"},
+    {"explain", do_explain, "why each packet ended as it did, what to check"},
     {"extcap", do_extcap, "record from Wireshark: its extcap interface"},
     {"merge", do_merge, "join several hosts' captures into journeys"},
     {"export", do_export, "write journeys as OpenTelemetry traces (OTLP)"},

@@ -71,7 +71,7 @@ import socket, struct, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 SO_TIMESTAMPNS = 35  # Linux; the socket module may not name it
 s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
-s.bind(("10.99.0.2", 7000)); s.settimeout(8)
+s.bind(("10.99.0.2", 7000)); s.settimeout(60)
 print("ready", flush=True)
 try:
     while True:
@@ -194,5 +194,24 @@ if grep -q "^   wait qdisc  *20 " "$TMP/text.txt"; then
 	ok "text: the qdisc wait over all 20 packets"
 else
 	not_ok "text: the qdisc wait over all 20 packets" "$TMP/text.txt"
+fi
+# diff --latency: a first packet (A) and a held one (B) of the capture.
+fa=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["paths"][0]["frames"][0])' "$TMP/first.json")
+fb=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["paths"][0]["frames"][0])' "$TMP/second.json")
+"$MBT" diff --latency --json "$TMP/lat.pcap" "$fa" "$fb" >"$TMP/diff.json" 2>&1
+b_wait=$(python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))["latency"]
+print([w["ns"] for w in d["waits_b"] if w["wait"] == "qdisc"][0])' "$TMP/diff.json")
+echo "# diff: B qdisc wait ${b_wait:-none}"
+if within10 "${b_wait:-0}" "$computed"; then
+	ok "diff --latency: B's qdisc wait is the held packet's ($b_wait ns)"
+else
+	not_ok "diff --latency: B's qdisc wait is the held packet's" "$TMP/diff.json"
+fi
+"$MBT" graph --latency "$TMP/lat.pcap" >"$TMP/graph.dot" 2>/dev/null
+if grep -q 'label="20\\np50 [0-9.]*[mun]*s p99 [0-9.]*[mun]*s"' "$TMP/graph.dot"; then
+	ok "graph --latency labels the hop with its p50 and p99"
+else
+	not_ok "graph --latency labels the hop with its p50 and p99" "$TMP/graph.dot"
 fi
 finish
