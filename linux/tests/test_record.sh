@@ -244,6 +244,32 @@ check "--nftrace -w: expect finds the path through nft:inet/mbt/forward" \
 	"$MBT" expect "$TMP/nftrace.pcap" --in-order --through "$R1:eth0" \
 	--through nft:inet/mbt/forward --ends "dropped@$R1"
 
+# 3c. --nftrace with the rule in h2's input chain: the packets are marked
+# after the last hook a trace starts at, on their way to a socket; their
+# traces start there.
+in_ns "$H2" nft -f - <<-'EOF'
+	table inet mbtin {
+		chain input {
+			type filter hook input priority 0;
+			udp dport 5353 meta nftrace set 1 accept
+		}
+	}
+EOF
+in_ns "$H2" python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.0.2.2", 5353)); s.settimeout(120); sys.stdout.write("ready\n")
+sys.stdout.flush(); s.recv(100); s.recv(100)' >"$TMP/mdns.out" 2>&1 &
+listener=$!
+wait_ready "$TMP/mdns.out"
+start_record "$TMP/nftin.json" --json --nftrace
+for _ in 1 2; do in_ns "$H1" bash -c 'echo x >/dev/udp/10.0.2.2/5353'; done
+wait "$listener"
+stop_record
+in_ns "$H2" nft delete table inet mbtin
+query "--nftrace, input chain: both datagrams, delivered in h2, with the rule" \
+	"$TMP/nftin.json" \
+	'len(traces) == 2 and all(".5353:" in t["summary"] and last(t)["end"] == "delivered" and last(t)["ns"].endswith("h2") and [(r["table"], r["verdict"]) for r in t["records"] if r["kind"] == "rule"] == [("inet/mbtin/input", "pass")] for t in traces)'
+
 # 4. UDP to a closed port: h2 answers with an ICMP port unreachable.
 start_record "$TMP/closed.json" --json -c 1 udp port 7001
 in_ns "$H1" bash -c 'echo x >/dev/udp/10.0.2.2/7001'
