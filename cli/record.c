@@ -528,6 +528,9 @@ do_record(int argc, char **argv)
 		opt.lx.filter = filter.insns;
 		opt.lx.filter_len = filter.len;
 		opt.lx.filter_link = filter.link;
+		if (filter.link)
+			cli_note("expression: read on Ethernet frames; packets "
+				 "with no Ethernet header never match it");
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

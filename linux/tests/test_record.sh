@@ -305,6 +305,19 @@ query "lineage: the flooded copy is a child trace, named in its original" \
 	"$TMP/copy.json" \
 	'any(t.get("parent_id") == p["trace_id"] and any(r["kind"] == "copy" and r["ns"].endswith("sw") and r.get("child_trace_id") == t["trace_id"] for r in p["records"]) for t in traces for p in traces)'
 
+# 4c2. A mixed expression: the ARP requests r1 broadcasts and h1's ping
+# waiting for them both match "icmp or arp" (libpcap compiles it for raw
+# IP too, with "arp" never true there).
+start_record "$TMP/mixed.json" --json --duration 3 \
+	"(icmp and host 10.0.2.97) or (arp and host 10.0.2.97)"
+in_ns "$H1" busybox ping -c1 -W1 10.0.2.97 >/dev/null 2>&1
+stop_record
+query "icmp or arp: both the ping and its ARP requests are traced" \
+	"$TMP/mixed.json" \
+	'any("ARP" in t["summary"] for t in traces) and any("ICMP echo request" in t["summary"] for t in traces)'
+grep -q "read on Ethernet frames" "$TMP/mixed.json.err"
+check "icmp or arp: says which packets can never match" test $? -eq 0
+
 # 4e. A next hop that never answers: the packet waits in r1's neighbour
 # queue, then is dropped when resolution fails (3 probes, 1 s apart).
 start_record "$TMP/neigh.json" --json --duration 8 icmp and host 10.0.2.98
