@@ -256,8 +256,9 @@ point_text(const struct mbt_lx_event *ev, char *text, size_t size)
 	case MBT_LX_P_SOCK_RCVQUEUE_FULL:
 		snprintf(text, size, "socket receive queue full");
 		break;
-	case MBT_LX_P_SK_DATA_READY:
-		snprintf(text, size, "queued to a socket");
+	case MBT_LX_P_SK_DATA_READY: /* value: the socket's SOCK_* type */
+		snprintf(text, size, "queued to a %ssocket",
+		    ev->value == 3 ? "raw " : "");
 		break;
 	case MBT_LX_P_NEIGH: neigh_text(ev, text, size); break;
 	case MBT_LX_P_GRO_RECEIVE:

@@ -1015,7 +1015,7 @@ traced_by_nftables(struct sk_buff *skb)
  * packet came in by say where.
  */
 static __always_inline int
-delivered_unseen(struct sk_buff *skb, const struct sock *sk)
+delivered_unseen(struct sk_buff *skb, const struct sock *sk, __u64 parent)
 {
 	struct scratch *s = get_scratch();
 
@@ -1023,8 +1023,8 @@ delivered_unseen(struct sk_buff *skb, const struct sock *sk)
 		return 0;
 	s->where_netns = sk->__sk_common.skc_net.net->ns.inum;
 	s->where_ifindex = skb->skb_iif;
-	begin(skb, NULL, MBT_LX_P_SK_DATA_READY, MBT_END_DELIVERED, 0, 0, 0, 0,
-	    0);
+	begin(skb, NULL, MBT_LX_P_SK_DATA_READY, MBT_END_DELIVERED,
+	    sk->sk_type, 0, 0, parent, 0);
 	s->where_netns = 0;
 	s->where_ifindex = 0;
 	return 0;
@@ -1046,7 +1046,7 @@ BPF_PROG(sk_data_ready, const struct sock *sk)
 {
 	struct sk_buff *skb;
 	struct tracked *t;
-	__u64 key;
+	__u64 key, parent = 0;
 
 	if (ntracked == 0 && !want_nftrace)
 		return 0;
@@ -1054,9 +1054,16 @@ BPF_PROG(sk_data_ready, const struct sock *sk)
 	key = (__u64)skb;
 	if (key == (__u64)&sk->sk_receive_queue ||
 	    !(t = bpf_map_lookup_elem(&tracked, &key))) {
+		/*
+		 * A copy of a traced packet (a raw socket's: raw_rcv()
+		 * clones each packet for it, and the original goes on to its
+		 * protocol), or one an nftables rule marked: its trace
+		 * starts and ends here.
+		 */
 		if (key != (__u64)&sk->sk_receive_queue &&
-		    traced_by_nftables(skb))
-			return delivered_unseen(skb, sk);
+		    ((ntracked != 0 && (parent = copy_of(skb)) != 0) ||
+			traced_by_nftables(skb)))
+			return delivered_unseen(skb, sk, parent);
 		if (!(skb = merged_into_tail(sk)))
 			return 0;
 		key = (__u64)skb;
@@ -1071,7 +1078,8 @@ BPF_PROG(sk_data_ready, const struct sock *sk)
 	    t->dev ? bpf_rdonly_cast((void *)t->dev,
 			 bpf_core_type_id_kernel(struct net_device))
 		   : NULL,
-	    MBT_LX_P_SK_DATA_READY, false, MBT_END_DELIVERED, 0, 0, 0);
+	    MBT_LX_P_SK_DATA_READY, false, MBT_END_DELIVERED, sk->sk_type, 0,
+	    0);
 }
 
 /* A route lookup: attributed to the traced skb just seen on this CPU. */

@@ -42,7 +42,7 @@ enum mbt_lx_point {
 	MBT_LX_P_SKB_COPY_DATAGRAM_IOVEC,
 	MBT_LX_P_KFREE_SKB,
 	MBT_LX_P_CONSUME_SKB,
-	MBT_LX_P_SK_DATA_READY,
+	MBT_LX_P_SK_DATA_READY, /* value = the socket's type (3: SOCK_RAW) */
 	/* The traced packet was copied: a new skb sharing its data (reason
 	 * 0), a fragment or segment of it (reason 1), or a copy of it made
 	 * before it was freed (reason 2), was seen; related_id = the copy's

@@ -212,8 +212,19 @@ query "ping: a snapshot where the router forwarded it, with the TTL down" \
 	'any("echo request" in t["summary"] and any(r["kind"] == "packet" and r["ns"].endswith("r1") and "ttl 64 -> 63" in r.get("changes", "") for r in t["records"]) for t in traces)'
 query "ping: the reply is its own trace, back to h1" "$TMP/ping.json" \
 	'any("echo reply" in t["summary"] and ns_order(t) == ["h2", "sw", "r1", "h1"] for t in traces)'
-query "ping: -c 2 stops after two traces, and says so" "$TMP/ping.json" \
-	'len(traces) == 2 and summary["stop"] == "count" and summary["events_lost"] == 0'
+query "ping: -c 2 stops after two packets' traces (copies' come too), and says so" \
+	"$TMP/ping.json" \
+	'len([t for t in traces if not t.get("parent_id")]) == 2 and summary["stop"] == "count" and summary["events_lost"] == 0'
+
+# 1b. busybox ping reads its replies on a raw socket: raw_rcv() clones
+# each reply for it, and the reply itself goes on to ping_rcv(), which
+# drops it (no ping socket).  The clone is a child trace, delivered.
+start_record "$TMP/raw.json" --json --duration 3 icmp and host 10.0.1.1
+in_ns "$H1" busybox ping -c1 -W2 10.0.2.2 >/dev/null
+stop_record
+query "raw socket: the reply's clone is a child, delivered to the raw socket in h1" \
+	"$TMP/raw.json" \
+	'any("echo reply" in p["summary"] and any(t.get("parent_id") == p["trace_id"] and last(t)["end"] == "delivered" and last(t)["ns"].endswith("h1") and "raw socket" in last(t)["text"] for t in traces) for p in traces)'
 
 # 2. The nftables rule drops UDP to 9999 in the router.
 start_record "$TMP/drop.json" --json -c 1 udp port 9999
