@@ -996,6 +996,13 @@ merged_into_tail(const struct sock *sk)
 	return skb;
 }
 
+/* What sk_data_ready's events say of the socket: family << 8 | type. */
+static __always_inline __s32
+sk_kind(const struct sock *sk)
+{
+	return sk->__sk_common.skc_family << 8 | sk->sk_type;
+}
+
 /*
  * With --nftrace and no other start point: is skb, which no trace
  * follows, one an nftables rule marked?  A rule in an input chain marks
@@ -1024,7 +1031,7 @@ delivered_unseen(struct sk_buff *skb, const struct sock *sk, __u64 parent)
 	s->where_netns = sk->__sk_common.skc_net.net->ns.inum;
 	s->where_ifindex = skb->skb_iif;
 	begin(skb, NULL, MBT_LX_P_SK_DATA_READY, MBT_END_DELIVERED,
-	    sk->sk_type, 0, 0, parent, 0);
+	    sk_kind(sk), 0, 0, parent, 0);
 	s->where_netns = 0;
 	s->where_ifindex = 0;
 	return 0;
@@ -1078,7 +1085,7 @@ BPF_PROG(sk_data_ready, const struct sock *sk)
 	    t->dev ? bpf_rdonly_cast((void *)t->dev,
 			 bpf_core_type_id_kernel(struct net_device))
 		   : NULL,
-	    MBT_LX_P_SK_DATA_READY, false, MBT_END_DELIVERED, sk->sk_type, 0,
+	    MBT_LX_P_SK_DATA_READY, false, MBT_END_DELIVERED, sk_kind(sk), 0,
 	    0);
 }
 

@@ -226,6 +226,28 @@ query "raw socket: the reply's clone is a child, delivered to the raw socket in 
 	"$TMP/raw.json" \
 	'any("echo reply" in p["summary"] and any(t.get("parent_id") == p["trace_id"] and last(t)["end"] == "delivered" and last(t)["ns"].endswith("h1") and "raw socket" in last(t)["text"] for t in traces) for p in traces)'
 
+# 1c. tcpdump in h2: its AF_PACKET tap's copy of the reply (a clone
+# made as h2 sends it) is a child trace that says it is a capture tap's,
+# for tools to hide.
+if command -v tcpdump >/dev/null; then
+	in_ns "$H2" tcpdump -i eth0 -c 2 -w /dev/null icmp >"$TMP/tcpdump.out" 2>&1 &
+	dumper=$!
+	for _ in $(seq 1 50); do
+		grep -q listening "$TMP/tcpdump.out" && break
+		sleep 0.1
+	done
+	start_record "$TMP/tap.json" --json --duration 3 icmp and host 10.0.1.1
+	in_ns "$H1" busybox ping -c1 -W2 10.0.2.2 >/dev/null
+	stop_record
+	kill "$dumper" 2>/dev/null
+	wait "$dumper" 2>/dev/null
+	query "tcpdump's copy of the reply h2 sends: a child, a capture tap's" \
+		"$TMP/tap.json" \
+		'any("echo reply" in p["summary"] and any(t.get("parent_id") == p["trace_id"] and last(t)["ns"].endswith("h2") and "capture tap" in last(t)["text"] for t in traces) for p in traces)'
+else
+	skip "tcpdump's copy: no tcpdump"
+fi
+
 # 2. The nftables rule drops UDP to 9999 in the router.
 start_record "$TMP/drop.json" --json -c 1 udp port 9999
 in_ns "$H1" bash -c 'echo x >/dev/udp/10.0.2.2/9999'
