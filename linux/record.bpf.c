@@ -805,7 +805,8 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 		lost_sight(s, t, key, point);
 		t = NULL;
 	}
-	if (!dev)
+	/* (A socket's skb->dev is UDP's scratch: sk_data_ready says.) */
+	if (!dev && point != MBT_LX_P_SK_DATA_READY)
 		dev = skb->dev;
 	if (!t && ntracked != 0 && (parent = copy_of(skb)) != 0)
 		return begin(
@@ -1051,7 +1052,9 @@ SEC("tp_btf/sk_data_ready")
 int
 BPF_PROG(sk_data_ready, const struct sock *sk)
 {
+	struct net_device *dev;
 	struct sk_buff *skb;
+	struct scratch *s;
 	struct tracked *t;
 	__u64 key, parent = 0;
 
@@ -1079,14 +1082,27 @@ BPF_PROG(sk_data_ready, const struct sock *sk)
 	}
 	/*
 	 * Where the packet was last: UDP reuses skb->dev for its own
-	 * accounting once the packet is queued (dev_scratch).
+	 * accounting once the packet is queued (dev_scratch).  Unless that
+	 * is in another namespace than the socket: a device whose receive
+	 * handler took the packet on with no hook (macvlan, ipvlan) is the
+	 * last, and skb_iif names it.
 	 */
-	return track(ctx, skb,
-	    t->dev ? bpf_rdonly_cast((void *)t->dev,
-			 bpf_core_type_id_kernel(struct net_device))
-		   : NULL,
-	    MBT_LX_P_SK_DATA_READY, false, MBT_END_DELIVERED, sk_kind(sk), 0,
-	    0);
+	dev = t->dev ? bpf_rdonly_cast((void *)t->dev,
+			   bpf_core_type_id_kernel(struct net_device))
+		     : NULL;
+	if (dev && dev_netns(dev) != sk->__sk_common.skc_net.net->ns.inum &&
+	    (s = get_scratch())) {
+		s->where_netns = sk->__sk_common.skc_net.net->ns.inum;
+		s->where_ifindex = skb->skb_iif;
+		dev = NULL;
+	}
+	track(ctx, skb, dev, MBT_LX_P_SK_DATA_READY, false, MBT_END_DELIVERED,
+	    sk_kind(sk), 0, 0);
+	if ((s = get_scratch())) {
+		s->where_netns = 0;
+		s->where_ifindex = 0;
+	}
+	return 0;
 }
 
 /* A route lookup: attributed to the traced skb just seen on this CPU. */

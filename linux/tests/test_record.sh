@@ -20,7 +20,7 @@ REC_PID=
 
 cleanup() {
 	[ -n "$REC_PID" ] && kill -9 "$REC_PID" 2>/dev/null
-	for ns in "$H1" "$R1" "$SW" "$H2"; do
+	for ns in "$H1" "$R1" "$SW" "$H2" "${P}mv"; do
 		ip netns del "$ns" 2>/dev/null
 	done
 	rm -rf "$TMP"
@@ -328,6 +328,35 @@ wait "$listener"
 # where UDP has reused the skb's device field: no namespace is known.)
 query "listening port: delivered to the socket in h2" "$TMP/deliver.json" \
 	'len(traces) == 1 and ns_order(traces[0])[-1] == "h2" and ((last(traces[0])["end"] == "delivered" and last(traces[0])["func"] == "sk_data_ready" and last(traces[0])["ns"].endswith("h2")) if "sk_data_ready" not in summary["hooks_missing"] else last(traces[0])["end"] == "consumed")'
+
+# 4b2. A macvlan on h2's eth0, in a namespace of its own: the datagram
+# leaves h2's eth0 for the macvlan with no hook, and is delivered in the
+# macvlan's namespace, which its end says.
+MV=${P}mv
+if ip netns add "$MV" 2>/dev/null &&
+	ip -n "$H2" link add mv0 link eth0 type macvlan mode bridge &&
+	ip -n "$H2" link set mv0 netns "$MV" &&
+	ip -n "$MV" addr add 10.0.2.3/24 dev mv0 &&
+	ip -n "$MV" link set mv0 up && ip -n "$MV" link set lo up; then
+	in_ns "$MV" python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.0.2.3", 7004)); s.settimeout(120); sys.stdout.write("ready\n")
+sys.stdout.flush(); s.recv(100)' >"$TMP/mv.out" 2>&1 &
+	listener=$!
+	wait_ready "$TMP/mv.out"
+	in_ns "$H1" busybox ping -c1 -W2 10.0.2.3 >/dev/null # (neighbours)
+	start_record "$TMP/macvlan.json" --json -c 1 udp port 7004
+	in_ns "$H1" bash -c 'echo x >/dev/udp/10.0.2.3/7004'
+	wait "$REC_PID"
+	REC_PID=
+	wait "$listener"
+	query "macvlan: delivered in the macvlan's namespace, not its parent's" \
+		"$TMP/macvlan.json" \
+		'len(traces) == 1 and last(traces[0])["end"] == "delivered" and last(traces[0])["ns"].endswith("mv")'
+else
+	not_ok "macvlan: a macvlan on h2's eth0 in a namespace of its own"
+fi
+ip netns del "$MV" 2>/dev/null
 
 # 4c. Lineage: r1 asks for 10.0.2.99 with a broadcast, which the bridge in
 # sw floods to h2 and to itself: one of the two is a copy of the other.
