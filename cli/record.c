@@ -52,6 +52,7 @@ struct record_run {
 	struct outfile wout; /* -w */
 	off_t good;	     /* where its last whole trace ends */
 	uint64_t frame;
+	uint64_t packets; /* traces that are no copy's: what -c counts */
 	int write_error;
 	bool done;
 };
@@ -314,6 +315,19 @@ clock_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * Is the trace a copy's (a raw socket's, a tap's, a fragment's)?  It comes
+ * with its original's, and -c does not count it as one more packet.
+ */
+static bool
+is_copy(const uint8_t *trace, size_t len)
+{
+	static const uint8_t none[8];
+
+	return len >= MBT_V3_HDR_LEN &&
+	       memcmp(trace + MBT_V3_OFF_PARENT_ID, none, sizeof(none)) != 0;
+}
+
 /* A finished trace: write it, or print it as `read` does. */
 static void write_failed(struct record_run *run);
 
@@ -351,7 +365,8 @@ emit(void *ctx, const uint8_t *trace, size_t len, uint64_t realtime_ns)
 		else
 			text_trace(run->o, &p, &t);
 	}
-	if (run->opt->count > 0 && run->frame >= run->opt->count)
+	run->packets += !is_copy(trace, len);
+	if (run->opt->count > 0 && run->packets >= run->opt->count)
 		run->done = true;
 	return run->write_error;
 }
@@ -593,6 +608,9 @@ do_record(int argc, char **argv)
 		opt.lx.filter = filter.insns;
 		opt.lx.filter_len = filter.len;
 		opt.lx.filter_link = filter.link;
+		if (filter.link)
+			cli_note("expression: read on Ethernet frames; packets "
+				 "with no Ethernet header never match it");
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

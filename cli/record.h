@@ -12,7 +12,9 @@
 struct record_filter {
 	struct mbt_cbpf_insn *insns;
 	unsigned len;
-	bool link; /* compiled for Ethernet frames, not IP packets */
+	/* Compiled for Ethernet frames, not IP packets: a packet with no
+	 * Ethernet header (tun, WireGuard, raw IP devices) never matches. */
+	bool link;
 };
 
 int record_filter_compile(

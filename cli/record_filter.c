@@ -4,8 +4,11 @@
  * classic BPF.  The kernel side runs it on the packet from its network
  * header, so that packets a host sends match before they have a link
  * header; expressions that need the link layer ("ether host", "arp")
- * are compiled for Ethernet frames instead.
+ * are compiled for Ethernet frames instead.  libpcap compiles a mixed
+ * one ("icmp or arp") for raw IP too, with its link-layer terms never
+ * true: the words decide.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -30,6 +33,34 @@ compile_for(int dlt, const char *expr, struct bpf_program *prog, char *err,
 	return rc == 0 ? 0 : -EINVAL;
 }
 
+/*
+ * Does expr name a protocol or field below IP (libpcap's keywords for
+ * them)?  Then only Ethernet frames can match it.
+ */
+static bool
+needs_link(const char *expr)
+{
+	static const char *const words[] = {"arp", "rarp", "ether", "vlan",
+	    "mpls", "pppoed", "pppoes", "llc", "stp", "ipx", "aarp", "atalk",
+	    "decnet", "lat", "sca", "moprc", "mopdl", "iso", "esis", "isis",
+	    "clnp", "netbeui", NULL};
+	const char *p = expr;
+
+	while (*p != '\0') {
+		size_t n = 0;
+
+		while (*p != '\0' && !isalnum((unsigned char)*p))
+			p++;
+		while (isalnum((unsigned char)p[n]))
+			n++;
+		for (int i = 0; words[i] != NULL && n > 0; i++)
+			if (strlen(words[i]) == n && strncmp(p, words[i], n) == 0)
+				return true;
+		p += n;
+	}
+	return false;
+}
+
 int
 record_filter_compile(
     const char *expr, struct record_filter *f, char *err, size_t errlen)
@@ -39,7 +70,9 @@ record_filter_compile(
 	int rc;
 
 	memset(f, 0, sizeof(*f));
-	rc = compile_for(DLT_RAW, expr, &prog, raw_err, sizeof(raw_err));
+	rc = needs_link(expr) ? -EINVAL
+			      : compile_for(DLT_RAW, expr, &prog, raw_err,
+				    sizeof(raw_err));
 	if (rc == -EINVAL) {
 		rc = compile_for(DLT_EN10MB, expr, &prog, err, errlen);
 		f->link = rc == 0;

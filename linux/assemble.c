@@ -256,8 +256,13 @@ point_text(const struct mbt_lx_event *ev, char *text, size_t size)
 	case MBT_LX_P_SOCK_RCVQUEUE_FULL:
 		snprintf(text, size, "socket receive queue full");
 		break;
-	case MBT_LX_P_SK_DATA_READY:
-		snprintf(text, size, "queued to a socket");
+	case MBT_LX_P_SK_DATA_READY: /* value: family << 8 | SOCK_* type */
+		if (ev->value >> 8 == 17) /* AF_PACKET */
+			snprintf(text, size,
+			    "copied to a packet socket (a capture tap)");
+		else
+			snprintf(text, size, "queued to a %ssocket",
+			    (ev->value & 0xff) == 3 ? "raw " : "");
 		break;
 	case MBT_LX_P_NEIGH: neigh_text(ev, text, size); break;
 	case MBT_LX_P_GRO_RECEIVE:
@@ -301,6 +306,18 @@ fill_srcline(struct mbt_lx_asm *a, struct mbt_record *r, uint64_t addr)
 		r->file = mbt_lx_str(file);
 		r->line = line;
 	}
+}
+
+/*
+ * Does a copy that ends in function sym end in an AF_PACKET socket's
+ * receive function, as the copies tcpdump's capture takes do?
+ */
+static bool
+is_tap(const char *sym)
+{
+	return strcmp(sym, "tpacket_rcv") == 0 ||
+	       strcmp(sym, "packet_rcv") == 0 ||
+	       strcmp(sym, "packet_rcv_spkt") == 0;
 }
 
 /* The record of one event; text is storage for its words. */
@@ -376,8 +393,9 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 		fill_srcline(a, r, ev->location);
 		if (sym != NULL) {
 			r->func = mbt_lx_str(sym);
-			snprintf(text, size, "at %s+%#" PRIx64 " (%s)", sym,
-			    off, mbt_lx_point_name(ev->point));
+			snprintf(text, size, "at %s+%#" PRIx64 " (%s)%s", sym,
+			    off, mbt_lx_point_name(ev->point),
+			    is_tap(sym) ? ": a capture tap's copy" : "");
 			r->text = mbt_lx_str(text);
 		}
 	}

@@ -10,10 +10,12 @@
  */
 #include <errno.h>
 #include <regex.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -48,6 +50,7 @@ struct mbt_lx_fn {
 	double seconds;
 };
 
+static const char filter_dir[] = "/sys/kernel/tracing";
 static const char *const filter_files[] = {
     "/sys/kernel/tracing/available_filter_functions",
     "/sys/kernel/debug/tracing/available_filter_functions",
@@ -69,6 +72,21 @@ cmp_str(const void *a, const void *b)
 }
 
 /*
+ * A fresh machine has no tracefs mounted.  Mount it for this process
+ * alone (a mount namespace of its own, nothing propagated), so that the
+ * machine is left as it was.  0 when it is mounted now.
+ */
+static int
+mount_tracefs(void)
+{
+	if (unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount("tracefs", filter_dir, "tracefs", 0, NULL) != 0)
+		return -errno;
+	return 0;
+}
+
+/*
  * ftrace's traceable functions of vmlinux, sorted, for bsearch.  Module
  * functions ("name [module]") are left out: their BTF is not vmlinux's.
  */
@@ -82,9 +100,18 @@ load_traceable(char ***out, size_t *n, char *err, size_t errlen)
 	*n = 0;
 	for (size_t i = 0; f == NULL && i < 2; i++)
 		f = fopen(filter_files[i], "r");
+	if (f == NULL && errno == ENOENT && mount_tracefs() == 0)
+		f = fopen(filter_files[0], "r");
+	if (f == NULL && errno != ENOENT) {
+		int e = errno;
+
+		snprintf(err, errlen, "cannot read %s: %s", filter_files[0],
+		    strerror(e));
+		return -e;
+	}
 	if (f == NULL) {
 		snprintf(err, errlen,
-		    "no available_filter_functions (tracefs not mounted, "
+		    "no available_filter_functions (no tracefs to mount, "
 		    "or no ftrace in this kernel)");
 		return -ENOENT;
 	}

@@ -83,6 +83,9 @@ struct scratch {
 	__u8 snap[2 * MBT_LX_SNAP_MAX]; /* half of it is room: copy_packet() */
 	struct mbt_cbpf_vm vm;
 	struct tracked nt; /* a trace's entry, before it is in the map */
+	/* Where the packet is, for an event with no device: 0 = unknown. */
+	__u64 where_netns;
+	__u32 where_ifindex, pad;
 };
 
 /* Per CPU: the bytes the filter reads, and its answer. */
@@ -549,6 +552,10 @@ emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
 
 	fill_head(s, point, t->trace_id);
 	fill_dev(s, dev);
+	if (!dev) {
+		s->ev.netns = s->where_netns;
+		s->ev.ifindex = s->where_ifindex;
+	}
 	s->ev.related_id = parent; /* a copy's first event: its original */
 	s->ev.flags = (start ? MBT_LX_F_START : 0) | (end ? MBT_LX_F_END : 0);
 	s->ev.end = end;
@@ -798,7 +805,8 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 		lost_sight(s, t, key, point);
 		t = NULL;
 	}
-	if (!dev)
+	/* (A socket's skb->dev is UDP's scratch: sk_data_ready says.) */
+	if (!dev && point != MBT_LX_P_SK_DATA_READY)
 		dev = skb->dev;
 	if (!t && ntracked != 0 && (parent = copy_of(skb)) != 0)
 		return begin(
@@ -989,6 +997,47 @@ merged_into_tail(const struct sock *sk)
 	return skb;
 }
 
+/* What sk_data_ready's events say of the socket: family << 8 | type. */
+static __always_inline __s32
+sk_kind(const struct sock *sk)
+{
+	return sk->__sk_common.skc_family << 8 | sk->sk_type;
+}
+
+/*
+ * With --nftrace and no other start point: is skb, which no trace
+ * follows, one an nftables rule marked?  A rule in an input chain marks
+ * it after the last start hook, on its way to a socket.
+ */
+static __always_inline bool
+traced_by_nftables(struct sk_buff *skb)
+{
+	return want_nftrace && n_ifaces == 0 && filter_len == 0 && !want_pid &&
+	       BPF_CORE_READ_BITFIELD(skb, nf_trace) &&
+	       (!want_mark || (skb->mark & mark_mask) == mark_value);
+}
+
+/*
+ * Its trace starts and ends at its socket.  The device is not known any
+ * more (UDP reuses the field): the socket's namespace and the device the
+ * packet came in by say where.
+ */
+static __always_inline int
+delivered_unseen(struct sk_buff *skb, const struct sock *sk, __u64 parent)
+{
+	struct scratch *s = get_scratch();
+
+	if (!s)
+		return 0;
+	s->where_netns = sk->__sk_common.skc_net.net->ns.inum;
+	s->where_ifindex = skb->skb_iif;
+	begin(skb, NULL, MBT_LX_P_SK_DATA_READY, MBT_END_DELIVERED,
+	    sk_kind(sk), 0, 0, parent, 0);
+	s->where_netns = 0;
+	s->where_ifindex = 0;
+	return 0;
+}
+
 /*
  * Data was queued to a socket, and its reader woken.  The tracepoint
  * names only the socket: the packet is the one just put at the tail of its
@@ -1003,16 +1052,28 @@ SEC("tp_btf/sk_data_ready")
 int
 BPF_PROG(sk_data_ready, const struct sock *sk)
 {
+	struct net_device *dev;
 	struct sk_buff *skb;
+	struct scratch *s;
 	struct tracked *t;
-	__u64 key;
+	__u64 key, parent = 0;
 
-	if (ntracked == 0)
+	if (ntracked == 0 && !want_nftrace)
 		return 0;
 	skb = sk->sk_receive_queue.prev; /* the queue itself when empty */
 	key = (__u64)skb;
 	if (key == (__u64)&sk->sk_receive_queue ||
 	    !(t = bpf_map_lookup_elem(&tracked, &key))) {
+		/*
+		 * A copy of a traced packet (a raw socket's: raw_rcv()
+		 * clones each packet for it, and the original goes on to its
+		 * protocol), or one an nftables rule marked: its trace
+		 * starts and ends here.
+		 */
+		if (key != (__u64)&sk->sk_receive_queue &&
+		    ((ntracked != 0 && (parent = copy_of(skb)) != 0) ||
+			traced_by_nftables(skb)))
+			return delivered_unseen(skb, sk, parent);
 		if (!(skb = merged_into_tail(sk)))
 			return 0;
 		key = (__u64)skb;
@@ -1021,13 +1082,27 @@ BPF_PROG(sk_data_ready, const struct sock *sk)
 	}
 	/*
 	 * Where the packet was last: UDP reuses skb->dev for its own
-	 * accounting once the packet is queued (dev_scratch).
+	 * accounting once the packet is queued (dev_scratch).  Unless that
+	 * is in another namespace than the socket: a device whose receive
+	 * handler took the packet on with no hook (macvlan, ipvlan) is the
+	 * last, and skb_iif names it.
 	 */
-	return track(ctx, skb,
-	    t->dev ? bpf_rdonly_cast((void *)t->dev,
-			 bpf_core_type_id_kernel(struct net_device))
-		   : NULL,
-	    MBT_LX_P_SK_DATA_READY, false, MBT_END_DELIVERED, 0, 0, 0);
+	dev = t->dev ? bpf_rdonly_cast((void *)t->dev,
+			   bpf_core_type_id_kernel(struct net_device))
+		     : NULL;
+	if (dev && dev_netns(dev) != sk->__sk_common.skc_net.net->ns.inum &&
+	    (s = get_scratch())) {
+		s->where_netns = sk->__sk_common.skc_net.net->ns.inum;
+		s->where_ifindex = skb->skb_iif;
+		dev = NULL;
+	}
+	track(ctx, skb, dev, MBT_LX_P_SK_DATA_READY, false, MBT_END_DELIVERED,
+	    sk_kind(sk), 0, 0);
+	if ((s = get_scratch())) {
+		s->where_netns = 0;
+		s->where_ifindex = 0;
+	}
+	return 0;
 }
 
 /* A route lookup: attributed to the traced skb just seen on this CPU. */

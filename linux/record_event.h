@@ -42,6 +42,8 @@ enum mbt_lx_point {
 	MBT_LX_P_SKB_COPY_DATAGRAM_IOVEC,
 	MBT_LX_P_KFREE_SKB,
 	MBT_LX_P_CONSUME_SKB,
+	/* value = the socket's family << 8 | its type: AF_PACKET (17) is a
+	 * capture tap's, SOCK_RAW (3) a raw socket's. */
 	MBT_LX_P_SK_DATA_READY,
 	/* The traced packet was copied: a new skb sharing its data (reason
 	 * 0), a fragment or segment of it (reason 1), or a copy of it made

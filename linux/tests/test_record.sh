@@ -20,7 +20,7 @@ REC_PID=
 
 cleanup() {
 	[ -n "$REC_PID" ] && kill -9 "$REC_PID" 2>/dev/null
-	for ns in "$H1" "$R1" "$SW" "$H2"; do
+	for ns in "$H1" "$R1" "$SW" "$H2" "${P}mv"; do
 		ip netns del "$ns" 2>/dev/null
 	done
 	rm -rf "$TMP"
@@ -212,8 +212,41 @@ query "ping: a snapshot where the router forwarded it, with the TTL down" \
 	'any("echo request" in t["summary"] and any(r["kind"] == "packet" and r["ns"].endswith("r1") and "ttl 64 -> 63" in r.get("changes", "") for r in t["records"]) for t in traces)'
 query "ping: the reply is its own trace, back to h1" "$TMP/ping.json" \
 	'any("echo reply" in t["summary"] and ns_order(t) == ["h2", "sw", "r1", "h1"] for t in traces)'
-query "ping: -c 2 stops after two traces, and says so" "$TMP/ping.json" \
-	'len(traces) == 2 and summary["stop"] == "count" and summary["events_lost"] == 0'
+query "ping: -c 2 stops after two packets' traces (copies' come too), and says so" \
+	"$TMP/ping.json" \
+	'len([t for t in traces if not t.get("parent_id")]) == 2 and summary["stop"] == "count" and summary["events_lost"] == 0'
+
+# 1b. busybox ping reads its replies on a raw socket: raw_rcv() clones
+# each reply for it, and the reply itself goes on to ping_rcv(), which
+# drops it (no ping socket).  The clone is a child trace, delivered.
+start_record "$TMP/raw.json" --json --duration 3 icmp and host 10.0.1.1
+in_ns "$H1" busybox ping -c1 -W2 10.0.2.2 >/dev/null
+stop_record
+query "raw socket: the reply's clone is a child, delivered to the raw socket in h1" \
+	"$TMP/raw.json" \
+	'any("echo reply" in p["summary"] and any(t.get("parent_id") == p["trace_id"] and last(t)["end"] == "delivered" and last(t)["ns"].endswith("h1") and "raw socket" in last(t)["text"] for t in traces) for p in traces)'
+
+# 1c. tcpdump in h2: its AF_PACKET tap's copy of the reply (a clone
+# made as h2 sends it) is a child trace that says it is a capture tap's,
+# for tools to hide.
+if command -v tcpdump >/dev/null; then
+	in_ns "$H2" tcpdump -i eth0 -c 2 -w /dev/null icmp >"$TMP/tcpdump.out" 2>&1 &
+	dumper=$!
+	for _ in $(seq 1 50); do
+		grep -q listening "$TMP/tcpdump.out" && break
+		sleep 0.1
+	done
+	start_record "$TMP/tap.json" --json --duration 3 icmp and host 10.0.1.1
+	in_ns "$H1" busybox ping -c1 -W2 10.0.2.2 >/dev/null
+	stop_record
+	kill "$dumper" 2>/dev/null
+	wait "$dumper" 2>/dev/null
+	query "tcpdump's copy of the reply h2 sends: a child, a capture tap's" \
+		"$TMP/tap.json" \
+		'any("echo reply" in p["summary"] and any(t.get("parent_id") == p["trace_id"] and last(t)["ns"].endswith("h2") and "capture tap" in last(t)["text"] for t in traces) for p in traces)'
+else
+	skip "tcpdump's copy: no tcpdump"
+fi
 
 # 2. The nftables rule drops UDP to 9999 in the router.
 start_record "$TMP/drop.json" --json -c 1 udp port 9999
@@ -244,6 +277,32 @@ check "--nftrace -w: expect finds the path through nft:inet/mbt/forward" \
 	"$MBT" expect "$TMP/nftrace.pcap" --in-order --through "$R1:eth0" \
 	--through nft:inet/mbt/forward --ends "dropped@$R1"
 
+# 3c. --nftrace with the rule in h2's input chain: the packets are marked
+# after the last hook a trace starts at, on their way to a socket; their
+# traces start there.
+in_ns "$H2" nft -f - <<-'EOF'
+	table inet mbtin {
+		chain input {
+			type filter hook input priority 0;
+			udp dport 5353 meta nftrace set 1 accept
+		}
+	}
+EOF
+in_ns "$H2" python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.0.2.2", 5353)); s.settimeout(120); sys.stdout.write("ready\n")
+sys.stdout.flush(); s.recv(100); s.recv(100)' >"$TMP/mdns.out" 2>&1 &
+listener=$!
+wait_ready "$TMP/mdns.out"
+start_record "$TMP/nftin.json" --json --nftrace
+for _ in 1 2; do in_ns "$H1" bash -c 'echo x >/dev/udp/10.0.2.2/5353'; done
+wait "$listener"
+stop_record
+in_ns "$H2" nft delete table inet mbtin
+query "--nftrace, input chain: both datagrams, delivered in h2, with the rule" \
+	"$TMP/nftin.json" \
+	'len(traces) == 2 and all(".5353:" in t["summary"] and last(t)["end"] == "delivered" and last(t)["ns"].endswith("h2") and [(r["table"], r["verdict"]) for r in t["records"] if r["kind"] == "rule"] == [("inet/mbtin/input", "pass")] for t in traces)'
+
 # 4. UDP to a closed port: h2 answers with an ICMP port unreachable.
 start_record "$TMP/closed.json" --json -c 1 udp port 7001
 in_ns "$H1" bash -c 'echo x >/dev/udp/10.0.2.2/7001'
@@ -270,6 +329,35 @@ wait "$listener"
 query "listening port: delivered to the socket in h2" "$TMP/deliver.json" \
 	'len(traces) == 1 and ns_order(traces[0])[-1] == "h2" and ((last(traces[0])["end"] == "delivered" and last(traces[0])["func"] == "sk_data_ready" and last(traces[0])["ns"].endswith("h2")) if "sk_data_ready" not in summary["hooks_missing"] else last(traces[0])["end"] == "consumed")'
 
+# 4b2. A macvlan on h2's eth0, in a namespace of its own: the datagram
+# leaves h2's eth0 for the macvlan with no hook, and is delivered in the
+# macvlan's namespace, which its end says.
+MV=${P}mv
+if ip netns add "$MV" 2>/dev/null &&
+	ip -n "$H2" link add mv0 link eth0 type macvlan mode bridge &&
+	ip -n "$H2" link set mv0 netns "$MV" &&
+	ip -n "$MV" addr add 10.0.2.3/24 dev mv0 &&
+	ip -n "$MV" link set mv0 up && ip -n "$MV" link set lo up; then
+	in_ns "$MV" python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.0.2.3", 7004)); s.settimeout(120); sys.stdout.write("ready\n")
+sys.stdout.flush(); s.recv(100)' >"$TMP/mv.out" 2>&1 &
+	listener=$!
+	wait_ready "$TMP/mv.out"
+	in_ns "$H1" busybox ping -c1 -W2 10.0.2.3 >/dev/null # (neighbours)
+	start_record "$TMP/macvlan.json" --json -c 1 udp port 7004
+	in_ns "$H1" bash -c 'echo x >/dev/udp/10.0.2.3/7004'
+	wait "$REC_PID"
+	REC_PID=
+	wait "$listener"
+	query "macvlan: delivered in the macvlan's namespace, not its parent's" \
+		"$TMP/macvlan.json" \
+		'len(traces) == 1 and last(traces[0])["end"] == "delivered" and last(traces[0])["ns"].endswith("mv")'
+else
+	not_ok "macvlan: a macvlan on h2's eth0 in a namespace of its own"
+fi
+ip netns del "$MV" 2>/dev/null
+
 # 4c. Lineage: r1 asks for 10.0.2.99 with a broadcast, which the bridge in
 # sw floods to h2 and to itself: one of the two is a copy of the other.
 start_record "$TMP/copy.json" --json --duration 3 arp and host 10.0.2.99
@@ -278,6 +366,19 @@ stop_record
 query "lineage: the flooded copy is a child trace, named in its original" \
 	"$TMP/copy.json" \
 	'any(t.get("parent_id") == p["trace_id"] and any(r["kind"] == "copy" and r["ns"].endswith("sw") and r.get("child_trace_id") == t["trace_id"] for r in p["records"]) for t in traces for p in traces)'
+
+# 4c2. A mixed expression: the ARP requests r1 broadcasts and h1's ping
+# waiting for them both match "icmp or arp" (libpcap compiles it for raw
+# IP too, with "arp" never true there).
+start_record "$TMP/mixed.json" --json --duration 3 \
+	"(icmp and host 10.0.2.97) or (arp and host 10.0.2.97)"
+in_ns "$H1" busybox ping -c1 -W1 10.0.2.97 >/dev/null 2>&1
+stop_record
+query "icmp or arp: both the ping and its ARP requests are traced" \
+	"$TMP/mixed.json" \
+	'any("ARP" in t["summary"] for t in traces) and any("ICMP echo request" in t["summary"] for t in traces)'
+grep -q "read on Ethernet frames" "$TMP/mixed.json.err"
+check "icmp or arp: says which packets can never match" test $? -eq 0
 
 # 4e. A next hop that never answers: the packet waits in r1's neighbour
 # queue, then is dropped when resolution fails (3 probes, 1 s apart).
