@@ -42,6 +42,7 @@ FB_GLUE       = $(B)/tests/test_kern_glue
 FB_STUB       = $(B)/freebsd/stub
 FB_KERN_SRC  := freebsd/sys/kern/kern_mbuf_trace.c
 FB_KCFLAGS   := -std=gnu11 -nostdinc -ffreestanding -D_KERNEL -DMBUF_TRACE -DDDB \
+		-DMBUF_TRACE_ALL \
 		-Dmalloc=sim_kmalloc -Dfree=sim_kfree -Dprintf=sim_kprintf \
 		-include freebsd/check/freebsd_kpi.h -Ifreebsd/sys -Iinclude \
 		-Ifreebsd/sys/contrib/mbuftrace/compat
@@ -70,8 +71,19 @@ $(B)/obj/freebsd/tests/sim/%.o: freebsd/tests/sim/%.c \
 # go into the linker set the kernel's unload veto walks.
 $(B)/obj/freebsd/tests/sim/startpoints_sim.o: FB_KCFLAGS += -DKLD_MODULE
 
+FB_SHAPES    := $(B)/obj/freebsd/cocci/shapes.golden.o
 $(FB_GLUE): $(B)/obj/freebsd/tests/unit/test_kern_glue.o \
-    $(B)/obj/freebsd/tests/sim/kern_sim.o \
+    $(B)/obj/freebsd/tests/sim/kern_sim.o $(FB_SHAPES) \
     $(B)/obj/freebsd/tests/sim/startpoints_sim.o $(FB_CORE_OBJ) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# options MBUF_TRACE_ALL: the fixture freebsd/cocci/mbuf_trace_all.cocci
+# instrumented (its golden file), run by test_kern_glue on the simulated
+# KPIs.  The K&R definition is one of its shapes.
+$(FB_SHAPES): freebsd/cocci/tests/shapes.golden.c freebsd/sys/sys/mbuf_trace_all.h \
+    freebsd/check/freebsd_kpi.h $(FB_STUB)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(FB_KCFLAGS) -DINET -DINET6 -I$(FB_STUB) $(CFLAGS) $(WARN) \
+		-Wno-strict-prototypes -Wno-missing-prototypes \
+		-Wno-unused-parameter $(EXTRA_CFLAGS) -c -o $@ $<

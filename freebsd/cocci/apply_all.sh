@@ -65,6 +65,46 @@ knr_mbuf() {
 	    { knr = 0; hit = 0 }' "$2"
 }
 
+# settle FILE: what spatch leaves for the text to finish.  A call it put
+# before a label is indented as the label; a call inside an #if opened in
+# the body (the first statement is conditional) goes above the outermost
+# such #if, so that every configuration compiles it.  Our calls are the
+# only lines of this shape.
+settle() {
+	awk '
+	    { line[NR] = $0 }
+	    END {
+		for (i = 1; i <= NR; i++) {
+			if (line[i] ~ /^[ \t]*MTRACE_ALL(_PP)?\([A-Za-z_0-9]+\);$/)
+				hoist(i)
+		}
+		for (i = 1; i <= NR; i++)
+			if (!(i in gone)) {
+				if (i in put)
+					print put[i]
+				print line[i]
+			}
+	    }
+	    function hoist(i,    b, j, depth, outer, at) {
+		for (b = i - 1; b > 0 && line[b] !~ /^\{/; b--)
+			;
+		depth = 0
+		for (j = b + 1; j < i; j++) {
+			if (line[j] ~ /^#[ \t]*if/) {
+				if (depth++ == 0)
+					outer = j
+			} else if (line[j] ~ /^#[ \t]*endif/)
+				depth--
+		}
+		sub(/^[ \t]*/, "\t", line[i])
+		if (b == 0 || depth <= 0)
+			return
+		at = (outer in put) ? put[outer] "\n" line[i] : line[i]
+		put[outer] = at
+		gone[i] = 1
+	    }' "$1" >"$1.mtrace" && cat "$1.mtrace" >"$1" && rm "$1.mtrace"
+}
+
 calls() {
 	grep -c '^[[:space:]]*MTRACE_ALL\(_PP\)\{0,1\}(.*);$' "$1" || true
 }
@@ -86,12 +126,7 @@ for dir in "$@"; do
 		MTRACE_ALL_EXCLUDE=$(excluded_functions "$f") \
 		    $SPATCH --sp-file "$here/mbuf_trace_all.cocci" "$path" \
 		    >/dev/null
-		# spatch indents a call it puts before a label as the label.
-		if grep -q '^MTRACE_ALL' "$path"; then
-			awk '/^MTRACE_ALL/ { $0 = "\t" $0 } { print }' "$path" \
-			    >"$path.mtrace" && cat "$path.mtrace" >"$path" &&
-			    rm "$path.mtrace"
-		fi
+		settle "$path"
 		n=$(($(calls "$path") - before))
 		if [ "$n" -gt 0 ]; then
 			echo "$n functions $f"

@@ -67,3 +67,11 @@
 /* netpfil/ipfw/ip_fw_private.h: empty in the kernel, no semicolon after. */
 #define	SYSBEGIN(x)
 #define	SYSEND
+/* sys/queue.h and sys/ck.h: members of structures. */
+#define	SLIST_ENTRY(t)		struct { struct t *sle_next; }
+#define	STAILQ_ENTRY(t)		struct { struct t *stqe_next; }
+#define	LIST_ENTRY(t)		struct { struct t *le_next; struct t **le_prev; }
+#define	TAILQ_ENTRY(t)		struct { struct t *tqe_next; struct t **tqe_prev; }
+#define	CK_SLIST_ENTRY(t)	struct { struct t *csle_next; }
+#define	CK_STAILQ_ENTRY(t)	struct { struct t *cstqe_next; }
+#define	CK_LIST_ENTRY(t)	struct { struct t *cle_next; struct t **cle_prev; }

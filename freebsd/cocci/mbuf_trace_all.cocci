@@ -60,7 +60,7 @@ mbuf_one = re.compile(
     r'^(const\s+)?struct\s+mbuf\s*(const\s+)?\*\s*(const\s+)?(\w+)(\s+__\w+)*$')
 mbuf_two = re.compile(
     r'^(const\s+)?struct\s+mbuf\s*\*\s*(const\s+)?\*\s*(const\s+)?(\w+)(\s+__\w+)*$')
-last = {}
+earliest = {}
 outs = set()
 excluded = set(os.environ.get("MTRACE_ALL_EXCLUDE", "").split())
 
@@ -83,7 +83,7 @@ def params(ps):
 def chosen(q):
     """Is q the statement the call goes before, in its function?"""
     at = (int(q[0].line), int(q[0].column))
-    return any(k[0] == q[0].file and v == at for k, v in last.items())
+    return any(k[0] == q[0].file and v == at for k, v in earliest.items())
 
 def first_mbuf(fn, ps):
     """(1 or 2, name) of the first struct mbuf * or ** parameter."""
@@ -153,9 +153,10 @@ else:
     coccinelle.m = cocci.make_ident(r[1])
 
 // The first statement of the body, after the declarations.  When the
-// first statements are under #ifdef, spatch sees one first statement per
-// configuration; the call goes before the last of them, the first
-// statement every configuration compiles.
+// first statements are under #if, spatch sees one first statement per
+// configuration; the call goes before the earliest of them, and
+// apply_all.sh then moves it above the #if that encloses it, so that
+// every configuration compiles it before any statement.
 @first@
 identifier f.fn;
 position f.p;
@@ -176,8 +177,8 @@ fq << first.q;
 key = (fp[0].file, fp[0].line, fp[0].column)
 for q in fq:
     at = (int(q.line), int(q.column))
-    if last.get(key, at) <= at:
-        last[key] = at
+    if earliest.get(key, at) >= at:
+        earliest[key] = at
 
 @ins exists@
 identifier f.fn;

@@ -27,8 +27,8 @@ cp $C/tests/shapes.c "$SRC/sys/kern/outside.c"	# not in a default DIR
 freebsd/apply.sh --all-functions -C "$SRC" >"$TMP/apply.out" 2>&1
 check_golden "cocci: every shape instrumented as the golden file says" \
     "$SRC/sys/net/shapes.c" $C/tests/shapes.golden.c
-if grep -qx "12 functions sys/net/shapes.c" "$TMP/apply.out" &&
-    grep -qx "total sys/net: 12 functions" "$TMP/apply.out"; then
+if grep -qx "13 functions sys/net/shapes.c" "$TMP/apply.out" &&
+    grep -qx "total sys/net: 13 functions" "$TMP/apply.out"; then
 	ok "cocci: apply.sh --all-functions counts what it instrumented"
 else
 	not_ok "cocci: apply.sh --all-functions counts what it instrumented" \
@@ -46,7 +46,7 @@ cp $C/tests/shapes.c "$TMP/one.c"
 MTRACE_ALL_EXCLUDE="shape_plain shape_flow" spatch --very-quiet --in-place \
     --sp-file $C/mbuf_trace_all.cocci "$TMP/one.c" >/dev/null 2>&1
 n=$(grep -c 'MTRACE_ALL\(_PP\)\{0,1\}(' "$TMP/one.c")
-if [ "$n" = 10 ] && ! sed -n '/^shape_plain(/,/^}/p' "$TMP/one.c" |
+if [ "$n" = 11 ] && ! sed -n '/^shape_plain(/,/^}/p' "$TMP/one.c" |
     grep -q MTRACE_ALL; then
 	ok "cocci: a function named in MTRACE_ALL_EXCLUDE is left alone"
 else
@@ -87,9 +87,9 @@ check "cocci: instrumented, it compiles without MBUF_TRACE_ALL" \
 check "cocci: instrumented, it compiles with MBUF_TRACE_ALL" \
     "${CLANG[@]}" -DMBUF_TRACE -DMBUF_TRACE_ALL -c -o "$TMP/all.o" \
     $C/tests/shapes.golden.c
-# INET and INET6 compile the #ifdef'd statement and definition too.
+# INET, INET6 and RSS compile the #if branches and definition too.
 check "cocci: instrumented, it compiles with MBUF_TRACE_ALL, INET, INET6" \
-    "${CLANG[@]}" -DMBUF_TRACE -DMBUF_TRACE_ALL -DINET -DINET6 -c \
+    "${CLANG[@]}" -DMBUF_TRACE -DMBUF_TRACE_ALL -DINET -DINET6 -DRSS -c \
     -o "$TMP/inet.o" $C/tests/shapes.golden.c
 if "${CLANG[@]}" -DMBUF_TRACE_ALL -fsyntax-only $C/tests/shapes.golden.c \
     >"$TMP/alone.out" 2>&1; then
@@ -115,10 +115,10 @@ if [ -f "$TMP/inet.o" ]; then
 	objdump -dr "$TMP/inet.o" >"$TMP/all.dis"
 	n=$(grep -c 'R_X86_64_PLT32[[:space:]]*mtrace_point_at' "$TMP/all.dis")
 	s=$(grep -c 'R_X86_64.*mtrace_all_functions' "$TMP/all.dis")
-	if [ "$n" = 12 ] && [ "$s" -ge 12 ]; then
-		ok "cocci: with MBUF_TRACE_ALL 12 functions record ($n calls)"
+	if [ "$n" = 13 ] && [ "$s" -ge 13 ]; then
+		ok "cocci: with MBUF_TRACE_ALL 13 functions record ($n calls)"
 	else
-		not_ok "cocci: with MBUF_TRACE_ALL 12 functions record ($n calls, $s tests)" \
+		not_ok "cocci: with MBUF_TRACE_ALL 13 functions record ($n calls, $s tests)" \
 		    "$TMP/all.dis"
 	fi
 fi

@@ -116,7 +116,7 @@ shape_pp_handed(struct mbuf **mp)
 }
 
 /* Declarations under #ifdef, then a statement under #ifdef: the call goes
- * before the first statement every configuration compiles. */
+ * above the #ifdef, so that every configuration compiles it. */
 int
 shape_ifdef(struct mbuf *m)
 {
@@ -125,15 +125,33 @@ shape_ifdef(struct mbuf *m)
 #endif
 	int r;
 
+	MTRACE_ALL(m);
 #ifdef INET
 	inet = 4;
 #endif
-	MTRACE_ALL(m);
 	r = m->m_len;
 #ifdef INET
 	r += inet;
 #endif
 	return (r);
+}
+
+/* The first statement under #if, another under #else (if_epair.c's
+ * epair_select_queue()): the call goes above the #if. */
+int
+shape_ifelse(struct mbuf *m)
+{
+	int bucket;
+	MTRACE_ALL(m);
+#ifdef RSS
+	int ret;
+
+	ret = m->m_len;
+	bucket = ret % 4;
+#else
+	bucket = 0;
+#endif
+	return (bucket);
 }
 
 #ifdef INET6

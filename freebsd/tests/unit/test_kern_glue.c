@@ -508,6 +508,80 @@ test_iface_list(void)
 	CHECK(sim_sysctl_ifaces("") == 0);
 }
 
+/*
+ * options MBUF_TRACE_ALL: the fixture mbuf_trace_all.cocci instrumented
+ * (freebsd/cocci/tests/shapes.golden.c), called on a traced and on an
+ * untraced packet.  Only the traced one gets records, one ENTER per
+ * function entered, naming it; none while the sysctl is off.
+ */
+extern bool	mtrace_all_functions;
+int	shape_plain(struct mbuf *);
+int	shape_two(struct mbuf *, struct mbuf *, int);
+int	shape_pp_in(struct mbuf **, int *, int);
+int	shape_pp_out(int, struct mbuf **);
+int	shape_flow(struct mbuf *, int);
+void	shape_empty(struct mbuf *);
+
+static void
+call_shapes(struct mbuf *m, struct mbuf *other)
+{
+	struct mbuf *none = NULL;
+	int off = 0;
+
+	(void)shape_plain(m);
+	(void)shape_two(other, m, 0);	/* m second: not recorded */
+	(void)shape_pp_in(&m, &off, 0);
+	(void)shape_pp_out(0, &none);		/* an output: nothing */
+	(void)shape_flow(m, 0);			/* an early return */
+	shape_empty(m);
+}
+
+static void
+test_all_functions(void)
+{
+	static const char *const want[] = { "shape_plain", "shape_pp_in",
+	    "shape_flow", "shape_empty" };
+	struct mbuf *m = sim_mbuf(frame, sizeof(frame));
+	struct mbuf *other = sim_mbuf(frame, sizeof(frame));
+	struct mbt_trace t;
+	size_t i, n;
+
+	sim_set_start_anywhere(1);
+	CHECK(sim_start(m) == 0);
+	sim_set_start_anywhere(0);
+	mtrace_all_functions = false;
+	call_shapes(m, other);
+	mtrace_all_functions = true;
+	call_shapes(m, other);
+	mtrace_all_functions = false;
+	CHECK(sim_ntags(other) == 0);	/* untraced stays untraced */
+	sim_mbuf_free(other);
+	if (end_and_read(m, &t) != 0) {
+		CHECK(0);
+		return;
+	}
+	/*
+	 * After "trace started" (and an IFACE record naming the VNET), one
+	 * ENTER per function entered with tracing on, then the end.
+	 */
+	n = 0;
+	for (i = 0; i < t.nrecords; i++) {
+		if (t.records[i].kind != MBT_KIND_POINT ||
+		    t.records[i].detail != MBT_POINT_ENTER)
+			continue;
+		CHECK(n < sizeof(want) / sizeof(want[0]) &&
+		    str_is(t.records[i].func, want[n]));
+		CHECK(str_is(t.records[i].file,
+		    "freebsd/cocci/tests/shapes.golden.c") &&
+		    t.records[i].line > 0);
+		n++;
+	}
+	CHECK(n == sizeof(want) / sizeof(want[0]));
+	CHECK(t.nrecords > 0 &&
+	    t.records[t.nrecords - 1].kind == MBT_KIND_END);
+	mbt_trace_free(&t);
+}
+
 int
 main(void)
 {
@@ -528,6 +602,7 @@ main(void)
 	test_ddb();
 	test_ipfw_action();
 	test_ng_node();
+	test_all_functions();
 	sim_clear_captures();
 	return (check_summary("test_kern_glue"));
 }
