@@ -115,6 +115,9 @@ local F = {
 	rule_number = ProtoField.uint64("mbuf_trace.rule.number", "Rule number"),
 	reason = ProtoField.string("mbuf_trace.reason", "Reason"),
 	reason_code = ProtoField.uint32("mbuf_trace.reason_code", "Reason code"),
+	host = ProtoField.string("mbuf_trace.host", "Host"),
+	clock_offset = ProtoField.int64("mbuf_trace.host.clock_offset", "Host clock offset (ns)"),
+	clock_error = ProtoField.uint64("mbuf_trace.host.clock_error", "Host clock offset error (ns)"),
 	route_table = ProtoField.uint32("mbuf_trace.route.table", "Route table"),
 	route_oif = ProtoField.uint32("mbuf_trace.route.oif", "Route out ifindex"),
 	route_error = ProtoField.int32("mbuf_trace.route.error", "Route error"),
@@ -499,7 +502,7 @@ end
 
 -- Each attribute parser returns an error message or nil.  v is the offset of
 -- the value, len its length (already known to be >= the fixed part).
-local ATTR_MIN = { 8, 0, 6, 10, 6, 12, 6, 13, 8 }
+local ATTR_MIN = { 8, 0, 6, 10, 6, 12, 6, 13, 8, 2 }
 local ATTR = {}
 
 ATTR[1] = function(d, r, v) -- SRC
@@ -565,6 +568,12 @@ end
 ATTR[9] = function(d, r, v) -- TRACE
 	r.related = { id = d.tvb(v, 8):uint64(), off = v }
 	if r.related.id == UInt64(0) then return "TRACE id is 0" end
+end
+
+ATTR[10] = function(d, r, v, len) -- HOST (a journey's host; optionally its clock)
+	local name = lookup(d, u16(d.tvb, v))
+	if not name then return "refers to an undefined string" end
+	r.host = { name = name, off = v, clock = len >= 18 }
 end
 
 -- One EVENT record at off (TLV header) with value length len.
@@ -982,6 +991,13 @@ local function add_attrs(tree, tvb, r)
 		if gw then tree:add(F.route_gw, tvb(o + 13, #r.route.gw), gw) end
 	end
 	if r.related then add_be(tree, F.related_id, tvb, r.related.off, 8) end
+	if r.host then
+		tree:add(F.host, tvb(r.host.off, 2), clean(r.host.name))
+		if r.host.clock then
+			tree:add(F.clock_offset, tvb(r.host.off + 2, 8), tvb(r.host.off + 2, 8):int64())
+			add_be(tree, F.clock_error, tvb, r.host.off + 10, 8)
+		end
+	end
 	for _, a in ipairs(r.attrs) do
 		if a.unknown then
 			local item = tree:add(F.skipped, tvb(a.off, 4 + a.len))

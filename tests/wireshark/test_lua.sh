@@ -244,4 +244,16 @@ for s in v1-le v2 v2-early v3; do
 	fi
 done
 
+# A journey merged from three hosts' captures: each record names its host
+# (HOST attribute) and the hosts' clock offsets as merge solved them.
+mkdir -p "$TMP/journey" && "$ROOT/build/bin/mkjourney" "$TMP/journey" >/dev/null &&
+	"$MBT" merge "$TMP"/journey/h[123].pcap -w "$TMP/journey.pcap" 2>/dev/null
+if ws "$TMP/journey.pcap" -T fields -e mbuf_trace.host \
+	-e mbuf_trace.host.clock_offset &&
+	head -n 1 "$TMP/out" | grep -qE '^h1(,h1)*,h2(,h2)*,h3(,h3)*	0,-5000200000,3200200000$'; then
+	ok "journey: every record's host and each host's clock offset"
+else
+	not_ok "journey: every record's host and each host's clock offset" "$TMP/out"
+fi
+
 finish
