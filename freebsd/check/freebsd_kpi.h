@@ -3,11 +3,13 @@
  * The one header the syntax-and-types check compiles the kernel files
  * against (freebsd/tests/test_kernel.sh): exactly the FreeBSD KPIs they
  * use, each declared as the FreeBSD source declares it, with the file it
- * comes from.  Marks: [R] read in the FreeBSD source for this work (the
- * commit is in freebsd/README.md); [K] from the project's research notes
- * (shared/freebsd-kpi.md), verified there; [M] from memory, to be checked
- * on FreeBSD.  Macros that hide structure internals (curvnet, curcpu,
- * VNET) are stand-ins with the same type, marked [S].  This is not a
+ * comes from.  Each group of declarations is marked VERIFIED, with the
+ * file and the 40-hex commit it was read at, or UNVERIFIED; within a
+ * group: [R] read in the FreeBSD source (commit not recorded), [K] from
+ * the project's research notes (shared/freebsd-kpi.md), [M] from memory,
+ * to be checked on FreeBSD, [S] a stand-in of the same type for a macro
+ * that hides structure internals (curvnet, curcpu, VNET).
+ * test_kernel.sh prints the counts of both marks.  This is not a
  * FreeBSD build: it proves the files are self-consistent C against these
  * declarations, not that the declarations are complete.
  */
@@ -15,6 +17,7 @@
 #ifndef _FREEBSD_KPI_H_
 #define	_FREEBSD_KPI_H_
 
+/* UNVERIFIED */
 /* sys/sys/types.h, sys/sys/_types.h, sys/sys/_stdint.h [K] */
 typedef signed char		int8_t;
 typedef short			int16_t;
@@ -44,14 +47,17 @@ typedef _Bool			bool;
 #define	UINT32_MAX	0xffffffffU
 #define	INT32_MAX	0x7fffffff
 
+/* UNVERIFIED */
 /* sys/sys/stddef.h [M] */
 #define	offsetof(type, field)	__builtin_offsetof(type, field)
 
+/* UNVERIFIED */
 /* sys/sys/stdarg.h [R: the file exists on main] */
 typedef __builtin_va_list	va_list;
 #define	va_start(ap, last)	__builtin_va_start((ap), (last))
 #define	va_end(ap)		__builtin_va_end(ap)
 
+/* UNVERIFIED */
 /* sys/sys/cdefs.h [K] */
 #define	__predict_false(exp)	__builtin_expect((exp), 0)
 #define	__predict_true(exp)	__builtin_expect((exp), 1)
@@ -61,10 +67,12 @@ typedef __builtin_va_list	va_list;
 #define	__CONCAT1(x, y)		x ## y
 #define	__CONCAT(x, y)		__CONCAT1(x, y)
 
+/* UNVERIFIED */
 /* sys/sys/param.h [M] */
 #define	MAXHOSTNAMELEN	256
 #define	MIN(a, b)	(((a) < (b)) ? (a) : (b))
 
+/* UNVERIFIED */
 /* sys/sys/errno.h [M: the values are FreeBSD's] */
 #define	EPERM		1
 #define	ENOENT		2
@@ -79,6 +87,7 @@ typedef __builtin_va_list	va_list;
 #define	EBUSY		16
 #define	ENOBUFS		55
 
+/* UNVERIFIED */
 /* sys/sys/systm.h, sys/sys/libkern.h [M] */
 void	*memcpy(void *, const void *, size_t);
 void	*memset(void *, int, size_t);
@@ -95,6 +104,7 @@ uint32_t arc4random(void);
 int	 printf(const char *, ...) __printflike(1, 2);
 #define	CTASSERT(x)	_Static_assert(x, "compile-time assertion failed")
 
+/* UNVERIFIED */
 /* sys/sys/queue.h [M: the macros' meaning is standard; these are minimal] */
 #define	SLIST_HEAD(name, type)	struct name { struct type *slh_first; }
 #define	SLIST_ENTRY(type)	struct { struct type *sle_next; }
@@ -133,6 +143,7 @@ int	 printf(const char *, ...) __printflike(1, 2);
 	}								\
 } while (0)
 
+/* UNVERIFIED */
 /* sys/sys/malloc.h [M] */
 #define	M_NOWAIT	0x0001
 #define	M_WAITOK	0x0002
@@ -146,6 +157,7 @@ struct malloc_type {
 void	*malloc(size_t size, struct malloc_type *type, int flags);
 void	 free(void *addr, struct malloc_type *type);
 
+/* UNVERIFIED */
 /*
  * sys/sys/mbuf.h: struct m_tag [K, layout unchanged for decades]; struct
  * mbuf and struct pkthdr with only the members the kernel files use [S];
@@ -172,24 +184,30 @@ struct mbuf {
 };
 #define	M_PKTHDR		0x00000002
 #define	MTAG_PERSISTENT		0x800
+/* VERIFIED sys/kern/uipc_mbuf2.c
+ *   @28d7601989fb5cd72c4ab71eec7ea3145db3ba93 */
 /* sys/kern/uipc_mbuf2.c @28d76019 [R] */
 struct m_tag	*m_tag_alloc(uint32_t, int, int, int);
 void		 m_tag_free_default(struct m_tag *);
 struct m_tag	*m_tag_locate(struct mbuf *, uint32_t, int, struct m_tag *);
+/* UNVERIFIED */
 /* sys/sys/mbuf.h, static inline [K] */
 static inline void
 m_tag_prepend(struct mbuf *m, struct m_tag *t)
 {
 	SLIST_INSERT_HEAD(&m->m_pkthdr.tags, t, m_tag_link);
 }
+/* UNVERIFIED */
 /* sys/kern/uipc_mbuf.c [R] */
 void	 m_copydata(const struct mbuf *, int, int, caddr_t);
 
+/* UNVERIFIED */
 /* sys/sys/counter.h [R: the static COUNTER_U64_DEFINE_EARLY form, vm_page.c] */
 typedef uint64_t *counter_u64_t;
 #define	COUNTER_U64_DEFINE_EARLY(c)	counter_u64_t c = (uint64_t[1]){ 0 }
 void	counter_u64_add(counter_u64_t, int64_t);
 
+/* UNVERIFIED */
 /*
  * sys/sys/sysctl.h [R: SYSCTL_BOOL(parent, nbr, name, access, ptr, val,
  * descr) and its CTASSERT that ptr points to a bool; K for the other
@@ -212,6 +230,7 @@ int	sysctl_handle_string(SYSCTL_HANDLER_ARGS);
 #define	CTLFLAG_WR	0x40000000
 #define	CTLFLAG_RW	(CTLFLAG_RD | CTLFLAG_WR)
 #define	CTLFLAG_MPSAFE	0x00040000
+/* UNVERIFIED */
 /*
  * Each macro checks the types of what it is given: the variable's
  * pointer, the handler's signature, the description's being a string.
@@ -233,6 +252,7 @@ int	sysctl_handle_string(SYSCTL_HANDLER_ARGS);
 	SYSCTL_CHECK(sysctl_handler_t *, handler, descr)
 #define	SYSCTL_COUNTER_U64(parent, nbr, name, access, ptr, descr)	\
 	SYSCTL_CHECK(counter_u64_t *, ptr, descr)
+/* UNVERIFIED */
 /*
  * sys/sys/sysctl.h [M]: SYSCTL_STRING(parent, nbr, name, access, arg,
  * len, descr), a fixed buffer of len bytes written by sysctl(8)
@@ -241,6 +261,7 @@ int	sysctl_handle_string(SYSCTL_HANDLER_ARGS);
 	SYSCTL_CHECK(char *, arg, descr);				\
 	_Static_assert((len) > 0, "a string sysctl needs room")
 
+/* UNVERIFIED */
 /*
  * sys/sys/sdt.h [R: SDT_PROBE_DEFINEn(prov, mod, func, name, types...)]:
  * the probe's arguments are evaluated for their types.
@@ -255,6 +276,7 @@ int	sysctl_handle_string(SYSCTL_HANDLER_ARGS);
 #define	SDT_PROBE4(prov, mod, func, name, a0, a1, a2, a3)		\
 	do { (void)(a0); (void)(a1); (void)(a2); (void)(a3); } while (0)
 
+/* UNVERIFIED */
 /* sys/sys/mutex.h [M] */
 struct mtx {
 	volatile uintptr_t	mtx_lock;
@@ -264,6 +286,7 @@ void	mtx_init(struct mtx *, const char *, const char *, int);
 void	mtx_lock(struct mtx *);
 void	mtx_unlock(struct mtx *);
 
+/* UNVERIFIED */
 /* sys/sys/rmlock.h [R: the _rm_* functions behind these macros; M: rm_init] */
 struct rmlock {
 	volatile uintptr_t	rm_lock;
@@ -277,6 +300,7 @@ void	rm_runlock(struct rmlock *, struct rm_priotracker *);
 void	rm_wlock(struct rmlock *);
 void	rm_wunlock(struct rmlock *);
 
+/* UNVERIFIED */
 /*
  * sys/sys/taskqueue.h [R: TASK_INIT, TASKQUEUE_DECLARE(thread) as an
  * extern pointer, taskqueue_enqueue]; sys/sys/_task.h [M]
@@ -298,6 +322,7 @@ struct taskqueue;
 extern struct taskqueue *taskqueue_thread;
 int	taskqueue_enqueue(struct taskqueue *, struct task *);
 
+/* UNVERIFIED */
 /* sys/sys/time.h [M] */
 struct timespec {
 	time_t	tv_sec;
@@ -312,6 +337,7 @@ sbttons(sbintime_t sbt)
 	    (sbt >> 32) * 1000000000);
 }
 
+/* UNVERIFIED */
 /* machine/atomic.h, sys/sys/atomic_common.h [M] */
 uint64_t	atomic_fetchadd_64(volatile uint64_t *, uint64_t);
 u_int		atomic_fetchadd_int(volatile u_int *, u_int);
@@ -325,9 +351,11 @@ int		atomic_cmpset_rel_ptr(volatile uintptr_t *, uintptr_t,
 uintptr_t	atomic_readandclear_ptr(volatile uintptr_t *);
 void		atomic_thread_fence_seq_cst(void);
 
+/* UNVERIFIED */
 /* sys/sys/time.h [M]: seconds since boot, a volatile time_t */
 extern volatile time_t	time_uptime;
 
+/* UNVERIFIED */
 /*
  * sys/sys/linker_set.h [M]: DATA_SET(set, sym) puts &sym in the linker
  * set "set" (section set_<set>); the stand-in does the same with GNU
@@ -337,6 +365,7 @@ extern volatile time_t	time_uptime;
 	static void const *const __CONCAT(__set_, __CONCAT(set,		\
 	    __CONCAT(_sym_, sym)))					\
 	    __attribute__((__section__("set_" #set), __used__)) = &(sym)
+/* UNVERIFIED */
 /*
  * sys/sys/linker.h [R @sdt.c callers: linker_file_lookup_set(lf, name,
  * &start, &stop, NULL) returns 0 when the file holds the set; M:
@@ -349,10 +378,12 @@ typedef struct linker_file *linker_file_t;
 int	linker_file_lookup_set(linker_file_t, const char *, void *, void *,
 	    int *);
 
+/* UNVERIFIED */
 /* sys/sys/pcpu.h [S]: curcpu is PCPU_GET(cpuid), a u_int. */
 extern u_int	__kpi_curcpu;
 #define	curcpu	__kpi_curcpu
 
+/* UNVERIFIED */
 /* sys/sys/kernel.h [K] */
 #define	SI_SUB_PROTO_FIREWALL		0x8806000
 #define	SI_SUB_PROTO_IFATTACHDOMAIN	0x8808000
@@ -362,6 +393,7 @@ typedef void (*sysinit_nfunc_t)(void *);
 #define	SYSINIT(uniq, subsystem, order, func, ident)			\
 	static sysinit_nfunc_t __CONCAT(sysinit_, uniq) __unused = (func)
 
+/* UNVERIFIED */
 /* sys/net/vnet.h [K for the names; S for the expansions] */
 struct vnet;
 extern struct vnet *__kpi_curvnet;
@@ -369,6 +401,7 @@ extern struct vnet *__kpi_curvnet;
 #define	curvnet			__kpi_curvnet
 #define	VNET_DEFINE_STATIC(t, n)	static t __CONCAT(vnet_entry_, n)
 #define	VNET_DECLARE(t, n)		extern t __CONCAT(vnet_entry_, n)
+/* UNVERIFIED */
 /*
  * A V_ variable goes through __kpi_vnet_ptr(), and CURVNET_SET through
  * __kpi_curvnet_switch(), so the simulated kernel can keep per-VNET
@@ -383,6 +416,7 @@ void	 __kpi_curvnet_switch(struct vnet *);
 	__kpi_curvnet_switch(arg)
 #define	CURVNET_SET_QUIET(arg)	CURVNET_SET(arg)
 #define	CURVNET_RESTORE()	__kpi_curvnet_switch(saved_vnet); } while (0)
+/* UNVERIFIED */
 /* The VNET list [K: VNET_FOREACH, VNET_ITERATOR_DECL; S: expansions] */
 extern struct vnet *__kpi_vnet_first;
 struct vnet	*__kpi_vnet_next(struct vnet *);
@@ -395,6 +429,7 @@ void	__kpi_vnet_list_runlock(void);
 #define	VNET_LIST_RLOCK()	__kpi_vnet_list_rlock()
 #define	VNET_LIST_RUNLOCK()	__kpi_vnet_list_runlock()
 #define	IS_DEFAULT_VNET(arg)	((arg) == NULL)
+/* UNVERIFIED */
 /* The casts SYSINIT does; the function's arguments are checked here. */
 #define	VNET_SYSINIT(ident, subsystem, order, func, arg)		\
 	static int (*__CONCAT(vnet_sysinit_, ident))(const void *)	\
@@ -403,6 +438,7 @@ void	__kpi_vnet_list_runlock(void);
 	static int (*__CONCAT(vnet_sysuninit_, ident))(const void *)	\
 	    __unused = (func)
 
+/* UNVERIFIED */
 /* sys/sys/epoch.h [R: NET_EPOCH_ENTER/EXIT and net_epoch_preempt] */
 struct epoch_tracker {
 	void	*et_epoch;
@@ -413,6 +449,7 @@ void	epoch_enter_preempt(epoch_t, struct epoch_tracker *);
 void	epoch_exit_preempt(epoch_t, struct epoch_tracker *);
 #define	NET_EPOCH_ENTER(et)	epoch_enter_preempt(net_epoch_preempt, &(et))
 #define	NET_EPOCH_EXIT(et)	epoch_exit_preempt(net_epoch_preempt, &(et))
+/* UNVERIFIED */
 /*
  * sys/sys/epoch.h [M: struct epoch_context of two pointers (ck_epoch's
  * entry), epoch_call(epoch, callback, ctx), NET_EPOCH_CALL(f, c) as
@@ -426,14 +463,18 @@ typedef void epoch_callback_t(epoch_context_t);
 void	epoch_call(epoch_t, epoch_callback_t, epoch_context_t);
 #define	NET_EPOCH_CALL(f, c)	epoch_call(net_epoch_preempt, (f), (c))
 
+/* UNVERIFIED */
 /* sys/net/if_var.h, sys/net/if.c [R: if_name(), if_getindex()]; IFNAMSIZ [K] */
 #define	IFNAMSIZ	16
 typedef struct ifnet *if_t;
 const char	*if_name(if_t);
 int		 if_getindex(const if_t);
+/* UNVERIFIED */
 /* sys/net/if_var.h [M: struct vnet *if_getvnet(const if_t), the IfAPI] */
 struct vnet	*if_getvnet(const if_t);
 
+/* VERIFIED sys/net/bpf_ifnet.c (2025, research notes)
+ *   @531b3a9003a3b08c0310b5b8b34482a059f51b51 */
 /*
  * sys/net/bpf.h: the 2025 tap KPI [R: the calls in sys/netpfil/ipfw/
  * ip_fw_bpf.c @13b8077b and sys/net/bpf_ifnet.c @43b72766; the index
@@ -456,6 +497,7 @@ void		 bpf_detach(struct bpf_if *);
 bool		 bpf_peers_present(struct bpf_if *);
 void		 bpf_tap(struct bpf_if *, u_char *, u_int);
 
+/* UNVERIFIED */
 /*
  * sys/sys/osd.h [R: osd_register(), the OSD_JAIL macros]; sys/sys/jail.h
  * [R: PR_METHOD_CREATE 0 to ATTACH 4, as other modules register them;
@@ -484,6 +526,7 @@ struct prison {
 	char		 pr_name[MAXHOSTNAMELEN];
 };
 
+/* UNVERIFIED */
 /* ddb/ddb.h [K for the forms] */
 typedef long db_expr_t;
 extern bool db_pager_quit;
@@ -496,6 +539,7 @@ int	db_printf(const char *, ...) __printflike(1, 2);
 	static void func_name(db_expr_t addr, bool have_addr,		\
 	    db_expr_t count __unused, char *modif __unused)
 
+/* UNVERIFIED */
 /* sys/sys/module.h [R: the forms in ip_fw_nat64.c] */
 typedef struct module *module_t;
 #define	MOD_LOAD	0
@@ -513,6 +557,7 @@ typedef struct moduledata {
 #define	MODULE_VERSION(mod, ver)					\
 	extern int __CONCAT(module_version_, mod)
 
+/* UNVERIFIED */
 /*
  * sys/netpfil/ipfw/ip_fw_private.h [R: ipfw_eaction_t, ipfw_add_eaction,
  * ipfw_del_eaction as read; struct ip_fw_args and ipfw_insn with only
@@ -528,13 +573,16 @@ typedef struct _ipfw_insn {
 	uint8_t		len;
 	uint16_t	arg1;
 } ipfw_insn;
+/* UNVERIFIED */
 /*
  * An external action's instruction on main: ipfw_insn_kidx, a 32-bit
- * object index after the instruction [R: ip_fw_sockopt.c @dd933114
- * (Yandex 2014-2025) checks insntod(cmd, kidx)->kidx for
- * O_EXTERNAL_ACTION with F_INSN_SIZE(ipfw_insn_kidx); ip_fw_log.c reads
- * the name through it; sbin/ipfw/ipfw2.c defines insntod(cmd, type) as
- * ((ipfw_insn_ ## type *)(cmd)); M: the member names o and kidx' type].
+ * object index after the instruction [read in a main-era (Yandex
+ * 2014-2025) ip_fw_sockopt.c, whose commit the index did not give: it
+ * checks insntod(cmd, kidx)->kidx for O_EXTERNAL_ACTION with
+ * F_INSN_SIZE(ipfw_insn_kidx); ip_fw_log.c reads the name through it;
+ * sbin/ipfw/ipfw2.c defines insntod(cmd, type) as
+ * ((ipfw_insn_ ## type *)(cmd)).  The copy @dd933114 is older and
+ * checks arg1.  M: the member names o and kidx' type].
  */
 typedef struct _ipfw_insn_kidx {
 	ipfw_insn	o;
@@ -545,6 +593,7 @@ typedef struct _ipfw_insn_kidx {
 #define	IP_FW_PASS		0
 typedef int (ipfw_eaction_t)(struct ip_fw_chain *ch, struct ip_fw_args *args,
     ipfw_insn *cmd, int *done);
+/* UNVERIFIED */
 /*
  * [M: main's ip_fw_private.h and ip_fw_eaction.c could not be read; the
  * 2016-2019 copies @15e0d1c1 and @11bedbc8 have uint16_t ids.  Object
@@ -555,6 +604,8 @@ typedef int (ipfw_eaction_t)(struct ip_fw_chain *ch, struct ip_fw_args *args,
 uint32_t ipfw_add_eaction(struct ip_fw_chain *ch, ipfw_eaction_t handler,
     const char *name);
 int	ipfw_del_eaction(struct ip_fw_chain *ch, uint32_t eaction_id);
+/* VERIFIED sys/netpfil/ipfw/ip_fw_eaction.c (2016, not main)
+ *   @15e0d1c115239cbd0b100fed16de22a29207bde2 */
 /*
  * Named objects [R @15e0d1c1 (2016): CHAIN_TO_SRV(ch) is the chain's
  * srvmap, ipfw_objhash_lookup_kidx(ni, idx), an eaction object's refcnt
@@ -580,6 +631,7 @@ struct ip_fw_chain {
 VNET_DECLARE(struct ip_fw_chain, layer3_chain);
 #define	V_layer3_chain	VNET(layer3_chain)
 
+/* UNVERIFIED */
 /*
  * sys/netgraph/netgraph.h [R: NGI_M and NG_FWD_ITEM_HOOK as ng_tee.c uses
  * them; the method types per the research notes, K; the rest M].
@@ -643,6 +695,7 @@ int		 ng_snd_item(item_p, int);
 	static struct ng_type *__CONCAT(ng_type_, typename) __unused =	\
 	    (typestructp)
 
+/* UNVERIFIED */
 /*
  * sys/sys/eventhandler.h [R: typedef void (*kld_unload_try_fn)(void *,
  * struct linker_file *, int *) and EVENTHANDLER_DECLARE(kld_unload_try,
@@ -660,6 +713,8 @@ eventhandler_tag __kpi_eventhandler_register_kld_unload_try(kld_unload_try_fn,
 #define	EVENTHANDLER_REGISTER(name, func, arg, priority)		\
 	__CONCAT(__kpi_eventhandler_register_, name)((func), (arg), (priority))
 
+/* VERIFIED sys/sys/proc.h (2018)
+ *   @6db7e75d77aa6569b06529cd88ce3138a199a961 */
 /*
  * What the lines the patches add use: check/patch_use.c compiles those
  * lines, taken from the patches by tests/test_kernel.sh.
@@ -684,6 +739,7 @@ extern struct thread *__kpi_curthread;
 #define	curthread	__kpi_curthread
 #define	curproc		(curthread->td_proc)
 
+/* UNVERIFIED */
 /*
  * sys/sys/socketvar.h [M: so_user_cookie, which SO_USER_COOKIE sets];
  * sys/netinet/in_pcb.h [R ip_output.c: inp->inp_socket].
@@ -695,6 +751,7 @@ struct inpcb {
 	struct socket	*inp_socket;
 };
 
+/* UNVERIFIED */
 /*
  * sys/net/pfvar.h [R 2025: pf_tag_packet(struct pf_pdesc *, int), and
  * pf.c reads pd->m; the new pf_tagname_lookup() is patch 16's].

@@ -104,6 +104,24 @@ else
 	not_ok "module: the no-option harness builds" "$TMP/mw.log"
 fi
 
+# Every group of declarations in the KPI header is marked VERIFIED (with
+# the file and the 40-hex commit it was read at) or UNVERIFIED.
+KPI=freebsd/check/freebsd_kpi.h
+awk 'NR > 1 && /^\/\*/ && !/^\/\* (UNVERIFIED|VERIFIED) / &&
+    !/^\/\* UNVERIFIED \*\/$/ && comments++ > 0 &&
+    prev !~ /^\/\* UNVERIFIED \*\/$/ && prev !~ /^ \*   @[0-9a-f]+ \*\/$/ {
+	print FILENAME ":" NR ": not marked" }
+    { prev = $0 }' "$KPI" >"$TMP/marks.out"
+nver=$(grep -c '^ \*   @[0-9a-f]\{40\} \*/$' "$KPI")
+nunver=$(grep -c '^/\* UNVERIFIED \*/$' "$KPI")
+echo "# freebsd_kpi.h: $nver groups VERIFIED, $nunver UNVERIFIED"
+if [ -s "$TMP/marks.out" ] || [ "$nver" != "$(grep -c '^/\* VERIFIED ' "$KPI")" ]
+then
+	not_ok "kpi: every declaration group is marked" "$TMP/marks.out"
+else
+	ok "kpi: every declaration group is marked ($nver VERIFIED, $nunver UNVERIFIED)"
+fi
+
 # With the option every macro calls into kern_mbuf_trace.c; without it,
 # none does.
 if "${CLANG[@]}" -DMBUF_TRACE -O2 -c -o "$TMP/with.o" freebsd/check/api_use.c \

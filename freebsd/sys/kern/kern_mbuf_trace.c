@@ -49,7 +49,7 @@ static MALLOC_DEFINE(M_MTRACE, "mbuf_trace", "mbuf_trace(4) emitter");
  * at, then the record buffer with its records and arena.  m_tag_copy()
  * copies everything after the header byte for byte, so the buffer holds
  * no pointers into itself (sys/sys/mbuf_trace_buf.h), and a copy takes
- * its own references on the units (mtrace_units_hold()).
+ * its own references on the units (mtrace_units_ref()).
  */
 #define	MTRACE_UNITS		4
 struct mtrace_tag {
@@ -304,27 +304,21 @@ mtrace_new_id(void)
 	return (id);
 }
 
-/* A copy of a trace holds what its original held. */
+/*
+ * A copy of a trace holds the units its original held (hold), and a
+ * trace's end lets them go.
+ */
 static void
-mtrace_units_hold(struct mtrace_tag *mt)
+mtrace_units_ref(struct mtrace_tag *mt, bool hold)
 {
+	u_int delta;
 	uint8_t i;
 
+	delta = hold ? 1 : (u_int)-1;
 	for (i = 0; i < mt->mt_nunits; i++)
-		atomic_add_int(mt->mt_units[i], 1);
+		atomic_add_int(mt->mt_units[i], delta);
 	if (mt->mt_units_overflow)
-		atomic_add_int(&mtrace_units_overflow, 1);
-}
-
-static void
-mtrace_units_drop(struct mtrace_tag *mt)
-{
-	uint8_t i;
-
-	for (i = 0; i < mt->mt_nunits; i++)
-		atomic_subtract_int(mt->mt_units[i], 1);
-	if (mt->mt_units_overflow)
-		atomic_subtract_int(&mtrace_units_overflow, 1);
+		atomic_add_int(&mtrace_units_overflow, delta);
 }
 
 static struct mtrace_tag *
@@ -345,7 +339,7 @@ mtrace_tag_of(struct mbuf *m)
 	if (__predict_false(t->m_tag_free != mtrace_tag_free)) {
 		t->m_tag_free = mtrace_tag_free;
 		atomic_add_int(&mtrace_live, 1);
-		mtrace_units_hold(mt);
+		mtrace_units_ref(mt, true);
 		mt->mt_buf.mb_parent_id = mt->mt_buf.mb_id;
 		mt->mt_buf.mb_id = mtrace_new_id();
 		mt->mt_buf.mb_nrec = 0;
@@ -731,7 +725,7 @@ mtrace_tag_copied(struct m_tag *from, struct m_tag *to)
 	child = (struct mtrace_tag *)to;
 	to->m_tag_free = mtrace_tag_free;
 	atomic_add_int(&mtrace_live, 1);
-	mtrace_units_hold(child);
+	mtrace_units_ref(child, true);
 	nanotime(&ts);
 	mtrace_buf_fork(&parent->mt_buf, &child->mt_buf, mtrace_new_id(),
 	    (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec, mtrace_now(),
@@ -746,7 +740,7 @@ mtrace_tag_copied(struct m_tag *from, struct m_tag *to)
 static void
 mtrace_tag_release(struct m_tag *t)
 {
-	mtrace_units_drop((struct mtrace_tag *)t);
+	mtrace_units_ref((struct mtrace_tag *)t, false);
 	m_tag_free_default(t);
 	atomic_subtract_int(&mtrace_live, 1);
 }
