@@ -20,7 +20,7 @@
 
 struct paths_opts {
 	const char *file, *match;
-	bool by_length, brief, latency;
+	bool by_length, brief, latency, taps;
 	size_t limit; /* paths shown; 0 = all */
 	struct latency *lat; /* --latency: the step times, else NULL */
 };
@@ -28,7 +28,7 @@ struct paths_opts {
 static const char paths_usage[] =
     "usage: mbuftrace paths [-j|--json] [--match FILTER] [--sort "
     "count|length]\n"
-    "                       [--brief] [--limit N] [--latency] FILE|-\n"
+    "                       [--brief] [--limit N] [--latency] [--taps] FILE|-\n"
     "\n"
     "The distinct paths the traced packets in FILE took, with how many\n"
     "packets took each.  A path's identity keeps its steps (source points,\n"
@@ -45,12 +45,14 @@ static const char paths_usage[] =
     "  --latency            per step the time from the step before, and\n"
     "                       the named waits (qdisc, neighbour, backlog,\n"
     "                       socket): count, p50, p90, p99, max\n"
+    "  --taps               in text, count the copies packet captures\n"
+    "                       (tcpdump's AF_PACKET) took: left out by default\n"
     "  -h, --help           this text\n";
 
 static int
 parse_paths_opts(int argc, char **argv, struct paths_opts *opt)
 {
-	enum { O_MATCH = 256, O_SORT, O_BRIEF, O_LIMIT, O_LATENCY };
+	enum { O_MATCH = 256, O_SORT, O_BRIEF, O_LIMIT, O_LATENCY, O_TAPS };
 	static const struct option longopts[] = {
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
@@ -59,6 +61,7 @@ parse_paths_opts(int argc, char **argv, struct paths_opts *opt)
 	    {"brief", no_argument, NULL, O_BRIEF},
 	    {"limit", required_argument, NULL, O_LIMIT},
 	    {"latency", no_argument, NULL, O_LATENCY},
+	    {"taps", no_argument, NULL, O_TAPS},
 	    {NULL, 0, NULL, 0},
 	};
 	char *end;
@@ -72,6 +75,7 @@ parse_paths_opts(int argc, char **argv, struct paths_opts *opt)
 		case O_MATCH: opt->match = optarg; break;
 		case O_BRIEF: opt->brief = true; break;
 		case O_LATENCY: opt->latency = true; break;
+		case O_TAPS: opt->taps = true; break;
 		case O_SORT:
 			if (strcmp(optarg, "count") != 0 &&
 			    strcmp(optarg, "length") != 0) {
@@ -464,6 +468,7 @@ do_paths(int argc, char **argv)
 	mbt_path_set_init(&set);
 	if (opt.latency)
 		opt.lat = &lat;
+	st.hide_taps = !cli_json && !opt.taps;
 	rc = paths_load(opt.file, m, &set, &st,
 	    opt.latency ? latency_collect : NULL, &lat);
 	if (rc == 0)

@@ -9,6 +9,8 @@
 
 struct load_stats {
 	uint64_t packets, selected, malformed, truncated;
+	bool hide_taps;	     /* in: leave out packet captures' own copies */
+	uint64_t taps_hidden; /* out: how many were */
 };
 
 /*
@@ -26,7 +28,8 @@ typedef int load_fn(void *arg, const struct mbt_packet *pkt,
 int paths_load(const char *file, struct mbt_match *m, struct mbt_path_set *set,
     struct load_stats *st, load_fn *fn, void *arg);
 
-/* "mbuftrace X: 2 of 6 traces malformed..." on stderr when there were any. */
+/* "mbuftrace X: 2 of 6 traces malformed..." on stderr when there were any,
+ * and how many captures' copies were hidden. */
 void paths_note_broken(const struct load_stats *st);
 
 /* The step's line for people: "r1:eth0  net/ipv4/ip_input.c:565: ip_rcv enter". */

@@ -42,6 +42,10 @@ paths_load(const char *file, struct mbt_match *m, struct mbt_path_set *set,
 		st->truncated += t.error.kind == MBT_ERR_TRUNCATED;
 		if (m != NULL && !mbt_match_trace(m, &t))
 			continue;
+		if (st->hide_taps && mbt_trace_is_tap(&t)) {
+			st->taps_hidden++;
+			continue;
+		}
 		st->selected++;
 		if (mbt_path_build(&t, &p) != 0)
 			goto nomem;
@@ -70,6 +74,11 @@ nomem:
 void
 paths_note_broken(const struct load_stats *st)
 {
+	if (st->taps_hidden > 0)
+		cli_note("%llu cop%s that packet captures took (tcpdump's "
+			 "AF_PACKET) left out: --taps keeps them",
+		    (unsigned long long)st->taps_hidden,
+		    st->taps_hidden == 1 ? "y" : "ies");
 	if (st->malformed + st->truncated > 0)
 		cli_note("%llu of %llu traces malformed, %llu truncated by the "
 			 "capture (their paths end at the fault)",

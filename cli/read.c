@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "journey.h"
 #include "outfile.h"
+#include "mbuftrace/path.h"
 #include "read.h"
 
 struct read_opts {
@@ -22,16 +23,19 @@ struct read_opts {
 	/* Filters: a packet is shown when its trace has a record matching
 	 * each one that is given. */
 	const char *func, *file, *ns, *iface;
+	bool taps; /* show packet captures' own copies in text too */
 };
 
 struct read_stats {
 	uint64_t packets, shown, malformed, truncated;
 	uint64_t not_in_pcapng; /* traces without a packet snapshot */
+	uint64_t taps_hidden;
 };
 
 static const char read_usage[] =
     "usage: mbuftrace read [-j|--json] [--write-pcapng OUT] [--func TEXT]\n"
-    "                      [--file TEXT] [--ns NAME] [--iface NAME] FILE|-\n"
+    "                      [--file TEXT] [--ns NAME] [--iface NAME] [--taps]\n"
+    "                      FILE|-\n"
     "\n"
     "Print the traces in FILE (pcap or pcapng of link type DLT_USER0, as\n"
     "`tcpdump -i mbuf_trace -w FILE` writes), oldest record first.\n"
@@ -44,6 +48,8 @@ static const char read_usage[] =
     "  --ns NAME            only traces that passed network stack instance\n"
     "                       NAME (a namespace or VNET name, or its id)\n"
     "  --iface NAME         only traces that passed interface NAME\n"
+    "  --taps               in text, also the copies packet captures\n"
+    "                       (tcpdump's AF_PACKET) took: hidden by default\n"
     "  -h, --help           this text\n";
 
 static bool
@@ -106,7 +112,7 @@ trace_selected(const struct read_opts *opt, const struct mbt_trace *t)
 static int
 parse_read_opts(int argc, char **argv, struct read_opts *opt)
 {
-	enum { O_PCAPNG = 256, O_FUNC, O_FILE, O_NS, O_IFACE };
+	enum { O_PCAPNG = 256, O_FUNC, O_FILE, O_NS, O_IFACE, O_TAPS };
 	static const struct option longopts[] = {
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
@@ -115,6 +121,7 @@ parse_read_opts(int argc, char **argv, struct read_opts *opt)
 	    {"file", required_argument, NULL, O_FILE},
 	    {"ns", required_argument, NULL, O_NS},
 	    {"iface", required_argument, NULL, O_IFACE},
+	    {"taps", no_argument, NULL, O_TAPS},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -129,6 +136,7 @@ parse_read_opts(int argc, char **argv, struct read_opts *opt)
 		case O_FILE: opt->file = optarg; break;
 		case O_NS: opt->ns = optarg; break;
 		case O_IFACE: opt->iface = optarg; break;
+		case O_TAPS: opt->taps = true; break;
 		default: return cli_bad_option(argv);
 		}
 	}
@@ -167,6 +175,10 @@ read_capture(const struct read_opts *opt, struct mbt_capture *cap,
 		st->truncated += t.error.kind == MBT_ERR_TRUNCATED;
 		if (!trace_selected(opt, &t))
 			continue;
+		if (!cli_json && !opt->taps && mbt_trace_is_tap(&t)) {
+			st->taps_hidden++;
+			continue;
+		}
 		st->shown++;
 		if (cli_json)
 			json_trace(&o, &p, &t);
@@ -241,6 +253,11 @@ do_read(int argc, char **argv)
 		    (unsigned long long)st.not_in_pcapng,
 		    st.not_in_pcapng == 1 ? "" : "s",
 		    st.not_in_pcapng == 1 ? "is" : "are", opt.pcapng_path);
+	if (st.taps_hidden > 0)
+		cli_note("%llu cop%s that packet captures took (tcpdump's "
+			 "AF_PACKET) not shown: --taps shows them",
+		    (unsigned long long)st.taps_hidden,
+		    st.taps_hidden == 1 ? "y" : "ies");
 	if (st.malformed + st.truncated > 0)
 		cli_note("%llu of %llu traces malformed, %llu truncated by the "
 			 "capture",

@@ -2,9 +2,12 @@
 /*
  * Names for what the kernel gives as numbers: drop reasons from the running
  * kernel's BTF (enum skb_drop_reason), function names from /proc/kallsyms,
- * source lines from a debug vmlinux where one is installed, and `ip netns`
- * names of namespaces from the inodes of /run/netns/\*.
+ * source lines from a debug vmlinux where one is installed, and names of
+ * namespaces: `ip netns` names from the inodes of /run/netns/\*, else the
+ * container a runtime made it for (podman, docker, containerd: from the
+ * cgroups of the processes in it), else its first process ("[nginx 1234]").
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -92,6 +95,181 @@ load_drop_reasons(struct mbt_lx_namer *n)
 	btf__free(btf);
 }
 
+/* Is inode already named? */
+static bool
+ns_known(const struct mbt_lx_namer *n, uint64_t inode)
+{
+	for (size_t i = 0; i < n->nns; i++) {
+		if (n->ns[i].inode == inode)
+			return true;
+	}
+	return false;
+}
+
+static void
+ns_add(struct mbt_lx_namer *n, uint64_t inode, const char *name)
+{
+	if (n->nns < MBT_LX_MAX_NETNS &&
+	    (n->ns[n->nns].name = strdup(name)) != NULL)
+		n->ns[n->nns++].inode = inode;
+}
+
+/* A process's words go into traces: printable ASCII only. */
+static void
+printable(char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (!isprint((unsigned char)*s))
+			*s = '?';
+	}
+}
+
+/* The first line of a small file, without its newline; false if none. */
+static bool
+read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	bool ok = f != NULL && fgets(buf, (int)size, f) != NULL;
+
+	if (f != NULL)
+		fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ok;
+}
+
+/*
+ * The container runtimes' cgroup names, and where each keeps a container's
+ * name by its id: "libpod-ID.scope" (podman), "docker-ID.scope" or
+ * "/docker/ID" (docker), "cri-containerd-ID.scope" (containerd).
+ */
+static const struct runtime {
+	const char *name, *marker, *config, *key;
+} runtimes[] = {
+    {"podman", "libpod-",
+	"/var/lib/containers/storage/overlay-containers/containers.json",
+	"\"names\":[\""},
+    {"docker", "docker-", "/var/lib/docker/containers/%s/config.v2.json",
+	"\"Name\":\"/"},
+    {"docker", "/docker/", "/var/lib/docker/containers/%s/config.v2.json",
+	"\"Name\":\"/"},
+    {"containerd", "cri-containerd-", NULL, NULL},
+};
+
+/* The container's name from the runtime's own file; false if not found. */
+static bool
+container_name(const struct runtime *rt, const char *id, char *out, size_t size)
+{
+	char path[512], *text, *at, *end;
+	FILE *f;
+	long len;
+
+	if (rt->config == NULL)
+		return false;
+	snprintf(path, sizeof(path), rt->config, id);
+	if ((f = fopen(path, "r")) == NULL)
+		return false;
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	text = len > 0 && len < (16 << 20) ? malloc((size_t)len + 1) : NULL;
+	if (text == NULL || fread(text, 1, (size_t)len, f) != (size_t)len) {
+		free(text);
+		fclose(f);
+		return false;
+	}
+	fclose(f);
+	text[len] = '\0';
+	/* podman keeps every container in one file: start at its id. */
+	at = strstr(text, id);
+	at = at != NULL ? strstr(at, rt->key) : NULL;
+	if (at != NULL) {
+		at += strlen(rt->key);
+		end = strchr(at, '"');
+		if (end != NULL && end > at) {
+			snprintf(out, size, "%.*s", (int)(end - at), at);
+			printable(out);
+		}
+	}
+	free(text);
+	return at != NULL && end != NULL && end > at;
+}
+
+/* "podman:web", or "podman:3f2a1b0c9d8e" without its name; false if pid
+ * is in no container's cgroup. */
+static bool
+container_of(const char *pid, char *out, size_t size)
+{
+	char path[64], line[1024];
+	FILE *f;
+	bool found = false;
+
+	snprintf(path, sizeof(path), "/proc/%.20s/cgroup", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		for (size_t r = 0; r < sizeof(runtimes) / sizeof(runtimes[0]);
+		     r++) {
+			const char *m = strstr(line, runtimes[r].marker);
+			char id[65], name[128];
+			size_t k = 0;
+
+			if (m == NULL)
+				continue;
+			m += strlen(runtimes[r].marker);
+			while (k < 64 && isxdigit((unsigned char)m[k])) {
+				id[k] = m[k];
+				k++;
+			}
+			id[k] = '\0';
+			if (k < 12)
+				continue;
+			if (!container_name(&runtimes[r], id, name, sizeof(name)))
+				snprintf(name, sizeof(name), "%.12s", id);
+			snprintf(out, size, "%s:%s", runtimes[r].name, name);
+			found = true;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * Name the namespaces no `ip netns` name covers from their processes: a
+ * container's name where a runtime made it, else "[comm pid]" of its first
+ * (lowest) process.  /proc lists processes in increasing pid order.
+ */
+static void
+load_netns_of_processes(struct mbt_lx_namer *n)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	while (d != NULL && (de = readdir(d)) != NULL &&
+	       n->nns < MBT_LX_MAX_NETNS) {
+		char path[300], comm[64], name[200];
+		struct stat st;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
+		if (stat(path, &st) != 0 || st.st_ino == n->self_netns ||
+		    ns_known(n, st.st_ino))
+			continue;
+		if (!container_of(de->d_name, name, sizeof(name))) {
+			snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+			if (!read_line(path, comm, sizeof(comm)))
+				continue;
+			printable(comm);
+			snprintf(name, sizeof(name), "[%.63s %.20s]", comm, de->d_name);
+		}
+		ns_add(n, st.st_ino, name);
+	}
+	if (d != NULL)
+		closedir(d);
+}
+
 /* (Re)read /run/netns: names are added while we run. */
 static void
 load_netns(struct mbt_lx_namer *n)
@@ -105,19 +283,18 @@ load_netns(struct mbt_lx_namer *n)
 		free(n->ns[i].name);
 	n->nns = 0;
 	n->ns_loaded = time(NULL);
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL && n->nns < MBT_LX_MAX_NETNS) {
+	while (d != NULL && (de = readdir(d)) != NULL &&
+	       n->nns < MBT_LX_MAX_NETNS) {
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/run/netns/%s", de->d_name);
 		if (stat(path, &st) != 0)
 			continue;
-		n->ns[n->nns].inode = st.st_ino;
-		if ((n->ns[n->nns].name = strdup(de->d_name)) != NULL)
-			n->nns++;
+		ns_add(n, st.st_ino, de->d_name);
 	}
-	closedir(d);
+	if (d != NULL)
+		closedir(d);
+	load_netns_of_processes(n);
 }
 
 static const char *

@@ -67,6 +67,13 @@ const char *mbt_path_end_name(const struct mbt_path *p);
 size_t mbt_path_end_where(const struct mbt_path *p, char *buf, size_t size);
 
 /*
+ * Is t a packet capture's own copy (tcpdump's AF_PACKET clone), a child
+ * trace with a record in AF_PACKET's receive functions?  Tools hide them
+ * from people unless asked.
+ */
+bool mbt_trace_is_tap(const struct mbt_trace *t);
+
+/*
  * A named wait: the packet sat in a queue from step `start` to step `end`
  * (name: "qdisc", "neighbour", "backlog" (Linux backlog, FreeBSD netisr
  * and epair queues) or "socket" (until a reader took it)).
