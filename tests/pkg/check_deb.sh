@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 for tool in dpkg-buildpackage dh lintian; do
 	command -v $tool >/dev/null ||
-		{ not_ok "$tool is installed (apt-get install debhelper lintian devscripts)"; }
+		{ not_ok "$tool is installed (apt-get install debhelper lintian)"; }
 done
 [ "$failed" -eq 0 ] || { echo "$passed passed, $failed failed"; exit 1; }
 
