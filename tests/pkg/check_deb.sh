@@ -26,7 +26,8 @@ git ls-files -co --exclude-standard -z | grep -zv '^build' |
 if (cd "$src" && dpkg-buildpackage -us -uc -b) >"$TMP/build.log" 2>&1; then
 	ok "dpkg-buildpackage -us -uc -b"
 else
-	not_ok "dpkg-buildpackage -us -uc -b" <(tail -n 30 "$TMP/build.log")
+	tail -n 30 "$TMP/build.log" >"$TMP/build.tail"
+	not_ok "dpkg-buildpackage -us -uc -b" "$TMP/build.tail"
 	echo "$passed passed, $failed failed"
 	exit 1
 fi
