@@ -39,7 +39,7 @@ for p in mbuftrace libmbuftrace0 libmbuftrace-dev; do
 	debs+=("$f")
 done
 
-lintian --no-tag-display-limit "$TMP"/mbuftrace_"${version}"_"$arch".changes \
+lintian --tag-display-limit 0 "$TMP"/mbuftrace_"${version}"_"$arch".changes \
 	>"$TMP/lintian.out" 2>&1
 grep '^E: ' "$TMP/lintian.out" >"$TMP/lintian.err"
 check "lintian: no errors" test ! -s "$TMP/lintian.err"
