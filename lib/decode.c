@@ -29,11 +29,13 @@ mbt_trace_reset(struct mbt_trace *t)
 	struct mbt_record *records = t->records;
 	size_t cap = t->cap;
 	struct mbt_str *strings = t->strings;
+	size_t strings_cap = t->strings_cap;
 
 	memset(t, 0, sizeof(*t));
 	t->records = records;
 	t->cap = cap;
 	t->strings = strings;
+	t->strings_cap = strings_cap;
 	t->tail_linktype = MBT_LINKTYPE_NONE;
 }
 

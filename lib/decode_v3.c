@@ -14,10 +14,15 @@
 /* Readers support string ids below this; docs/format.md says so. */
 #define V3_MAX_STRING_ID 4096
 
-/* The string table of one trace; entries above hiwater are not yet valid. */
+/*
+ * The string table of one trace: t->strings, which lives with the trace
+ * and is reused like its records, growing to the largest id seen (no
+ * static state: two threads decode with two traces).  Entries above
+ * hiwater are not yet valid in this trace.
+ */
 struct strtab {
 	unsigned hiwater;
-	struct mbt_str *s; /* V3_MAX_STRING_ID of them, the trace's */
+	struct mbt_str *s; /* == t->strings */
 };
 
 struct v3 {
@@ -61,6 +66,20 @@ v3_define_string(struct v3 *d, size_t off, const uint8_t *v, uint16_t len)
 		    V3_MAX_STRING_ID - 1);
 	if (memchr(v + 2, '\0', len - 2U) != NULL)
 		return v3_bad(d, off, "STRING id %u holds a NUL byte", id);
+	if (id >= d->t->strings_cap) {
+		size_t cap = d->t->strings_cap ? d->t->strings_cap : 64;
+		struct mbt_str *n;
+
+		while (cap <= id)
+			cap *= 2;
+		if (cap > V3_MAX_STRING_ID)
+			cap = V3_MAX_STRING_ID;
+		n = realloc(d->t->strings, cap * sizeof(*n));
+		if (n == NULL)
+			return -ENOMEM;
+		d->t->strings = d->strings.s = n;
+		d->t->strings_cap = cap;
+	}
 	while (d->strings.hiwater < id) {
 		d->strings.hiwater++;
 		d->strings.s[d->strings.hiwater].ptr = NULL;
@@ -349,16 +368,6 @@ mbt_decode_v3(
 	size_t pos = 0, limit;
 	int rc;
 
-	/*
-	 * The string table (64 KiB) lives with the trace, allocated once
-	 * and reused like its records: no static state, so two threads
-	 * decode with two traces.  Only ids up to hiwater are ever read.
-	 */
-	if (t->strings == NULL) {
-		t->strings = malloc(V3_MAX_STRING_ID * sizeof(*t->strings));
-		if (t->strings == NULL)
-			return -ENOMEM;
-	}
 	d.strings.s = t->strings;
 
 	d.buf = buf;

@@ -121,6 +121,7 @@ struct mbt_trace {
 	size_t cap; /* allocated records; internal */
 	/* The v3 decoder's string table, kept for reuse; internal. */
 	struct mbt_str *strings;
+	size_t strings_cap;
 
 	/* The packet after the trace (v1 and v3 tails), if any. */
 	uint16_t tail_linktype;

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 for tool in dpkg-buildpackage dh lintian; do
 	command -v $tool >/dev/null ||
-		{ not_ok "$tool is installed (apt-get install debhelper lintian devscripts)"; }
+		{ not_ok "$tool is installed (apt-get install debhelper lintian)"; }
 done
 [ "$failed" -eq 0 ] || { echo "$passed passed, $failed failed"; exit 1; }
 
@@ -26,7 +26,8 @@ git ls-files -co --exclude-standard -z | grep -zv '^build' |
 if (cd "$src" && dpkg-buildpackage -us -uc -b) >"$TMP/build.log" 2>&1; then
 	ok "dpkg-buildpackage -us -uc -b"
 else
-	not_ok "dpkg-buildpackage -us -uc -b" <(tail -n 30 "$TMP/build.log")
+	tail -n 30 "$TMP/build.log" >"$TMP/build.tail"
+	not_ok "dpkg-buildpackage -us -uc -b" "$TMP/build.tail"
 	echo "$passed passed, $failed failed"
 	exit 1
 fi
@@ -38,7 +39,7 @@ for p in mbuftrace libmbuftrace0 libmbuftrace-dev; do
 	debs+=("$f")
 done
 
-lintian --no-tag-display-limit "$TMP"/mbuftrace_"${version}"_"$arch".changes \
+lintian --tag-display-limit 0 "$TMP"/mbuftrace_"${version}"_"$arch".changes \
 	>"$TMP/lintian.out" 2>&1
 grep '^E: ' "$TMP/lintian.out" >"$TMP/lintian.err"
 check "lintian: no errors" test ! -s "$TMP/lintian.err"

@@ -22,7 +22,8 @@ build() {
 		>"$TMP/$name.build" 2>&1; then
 		ok "$name: builds"
 	else
-		not_ok "$name: builds" <(tail -n 30 "$TMP/$name.build")
+		tail -n 30 "$TMP/$name.build" >"$TMP/$name.tail"
+		not_ok "$name: builds" "$TMP/$name.tail"
 		return 1
 	fi
 }
@@ -54,7 +55,8 @@ suites() {
 		if grep -qE '^[1-9][0-9]* passed, 0 failed$' "$TMP/suite.out"; then
 			ok "$name: $s ($(tail -n 1 "$TMP/suite.out"))"
 		else
-			not_ok "$name: $s" <(grep -E '^not ok|passed,' "$TMP/suite.out")
+			grep -E '^not ok|passed,' "$TMP/suite.out" >"$TMP/suite.tail"
+			not_ok "$name: $s" "$TMP/suite.tail"
 		fi
 	done
 }
