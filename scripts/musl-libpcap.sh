@@ -9,6 +9,7 @@
 # system's apt configuration is left alone).  Only reading and compiling
 # filters is needed, so libpcap is built without capture (--with-pcap=null).
 set -eu
+here=$(cd "$(dirname "$0")" && pwd)
 dir=$(mkdir -p "$1" && cd "$1" && pwd)
 root=$dir/root
 [ -f "$root/lib/libpcap.a" ] && [ -f "$root/include/pcap/pcap.h" ] && exit 0
@@ -19,9 +20,10 @@ if [ -z "$src" ]; then
 	apt=$dir/apt
 	mkdir -p "$apt/parts" "$apt/lists/partial" "$apt/cache/archives/partial"
 	suite=$(. /etc/os-release && echo "${VERSION_CODENAME:?}")
+	mirror=$("$here/debian-mirror.sh")
 	cat >"$apt/parts/src.sources" <<-SRC
 	Types: deb-src
-	URIs: http://deb.debian.org/debian
+	URIs: $mirror
 	Suites: $suite
 	Components: main
 	Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
