@@ -145,6 +145,21 @@ else
 	not_ok "read: a line over 1024 bytes cut on a character, marked [...]" "$TMP/read.txt"
 fi
 
+# --- 4: a capture that shrinks while it is read (log rotation) ---
+# The reader blocks on a full pipe within its first window of the file;
+# the file is cut short meanwhile; then the pipe drains.
+"$MKPATHS" distinct 3000 "$TMP/many.pcap"
+cp "$TMP/many.pcap" "$TMP/shrink.pcap"
+"$MBT" read "$TMP/shrink.pcap" 2>"$TMP/shrink.err" |
+	{ sleep 1; truncate -s 500000 "$TMP/shrink.pcap"; cat >/dev/null; }
+rc=${PIPESTATUS[0]}
+if [ "$rc" -eq 1 ] && grep -q "the file shrank to 500000 bytes" "$TMP/shrink.err"; then
+	ok "read: a capture that shrinks is an error, not SIGBUS"
+else
+	echo "exit $rc" >>"$TMP/shrink.err"
+	not_ok "read: a capture that shrinks is an error, not SIGBUS" "$TMP/shrink.err"
+fi
+
 # --- 5: the output is never the input ---
 cp "$TMP/ring.pcap" "$TMP/in.pcap"
 for cmd in "read --write-pcapng" "graph -o"; do
@@ -205,7 +220,6 @@ if [ "$rc" -eq 1 ] && grep -q "standard output: No space left on device" "$TMP/f
 else
 	not_ok "read --json > /dev/full: exit 1, says why on stderr" "$TMP/full.err"
 fi
-"$MKPATHS" distinct 3000 "$TMP/many.pcap"
 if [ "$(id -u)" = 0 ] && mkdir "$TMP/full" &&
 	mount -t tmpfs -o size=64k tmpfs "$TMP/full" 2>/dev/null; then
 	for cmd in "read --write-pcapng $TMP/full/o.pcapng" "graph -o $TMP/full/g.html" \
