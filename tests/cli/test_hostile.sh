@@ -160,6 +160,47 @@ else
 	not_ok "read: a capture that shrinks is an error, not SIGBUS" "$TMP/shrink.err"
 fi
 
+# --- 6: pcapng with several link types (tshark -i eth0 -i mbuf_trace) ---
+# Each trace of the lab on interface 1 (DLT_USER0), an Ethernet frame on
+# interface 0 before it; nanosecond timestamps on interface 1.
+"$MKPATHS" lab "$TMP/lab.pcap"
+python3 - "$TMP/lab.pcap" "$TMP/mixed.pcapng" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+def block(t, body):
+    body += b"\0" * (-len(body) % 4)
+    n = len(body) + 12
+    return struct.pack("<II", t, n) + body + struct.pack("<I", n)
+out = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+out += block(1, struct.pack("<HHI", 1, 0, 262144))
+out += block(1, struct.pack("<HHI", 147, 0, 262144) +
+             struct.pack("<HHB3x", 9, 1, 9) + struct.pack("<HH", 0, 0))
+o = 24
+while o + 16 <= len(d):
+    sec, usec, cl, wl = struct.unpack("<IIII", d[o:o + 16])
+    data = d[o + 16:o + 16 + cl]
+    o += 16 + cl
+    eth = b"\xff" * 12 + b"\x08\x06" + b"\0" * 28
+    out += block(6, struct.pack("<IIIII", 0, 0, 0, len(eth), len(eth)) + eth)
+    ns = (sec * 1000000 + usec) * 1000
+    out += block(6, struct.pack("<IIIII", 1, ns >> 32, ns & 0xffffffff, cl, wl) + data)
+open(sys.argv[2], "wb").write(out)
+PY
+"$MBT" read "$TMP/lab.pcap" >"$TMP/lab.txt" 2>&1
+"$MBT" read "$TMP/mixed.pcapng" >"$TMP/mixed.txt" 2>&1
+if diff -u "$TMP/lab.txt" "$TMP/mixed.txt" >"$TMP/mixed.diff"; then
+	ok "read: pcapng with two link types shows the DLT_USER0 traces alone"
+else
+	not_ok "read: pcapng with two link types shows the DLT_USER0 traces alone" "$TMP/mixed.diff"
+fi
+"$MBT" paths "$TMP/lab.pcap" >"$TMP/lab.txt" 2>&1
+"$MBT" paths "$TMP/mixed.pcapng" >"$TMP/mixed.txt" 2>&1
+if diff -u "$TMP/lab.txt" "$TMP/mixed.txt" >"$TMP/mixed.diff"; then
+	ok "paths: the same from the mixed pcapng"
+else
+	not_ok "paths: the same from the mixed pcapng" "$TMP/mixed.diff"
+fi
+
 # --- 5: the output is never the input ---
 cp "$TMP/ring.pcap" "$TMP/in.pcap"
 for cmd in "read --write-pcapng" "graph -o"; do
