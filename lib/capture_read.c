@@ -126,21 +126,11 @@ mbt_capture_next(
 	const u_char *data;
 	int rc;
 
-	if (c->map != NULL) {
+	if (c->map != NULL || c->png != NULL) {
 		char why[256];
 
-		rc = mbt_pcap_map_next(c->map, p, why, sizeof(why));
-		if (rc < 0)
-			snprintf(err, errlen, "after frame %llu: %s",
-			    (unsigned long long)c->frame, why);
-		else if (rc == 1)
-			p->frame = ++c->frame;
-		return rc;
-	}
-	if (c->png != NULL) {
-		char why[256];
-
-		rc = mbt_pcapng_reader_next(c->png, p, why, sizeof(why));
+		rc = c->map ? mbt_pcap_map_next(c->map, p, why, sizeof(why))
+			    : mbt_pcapng_reader_next(c->png, p, why, sizeof(why));
 		if (rc < 0)
 			snprintf(err, errlen, "after frame %llu: %s",
 			    (unsigned long long)c->frame, why);

@@ -186,20 +186,15 @@ while o + 16 <= len(d):
     out += block(6, struct.pack("<IIIII", 1, ns >> 32, ns & 0xffffffff, cl, wl) + data)
 open(sys.argv[2], "wb").write(out)
 PY
-"$MBT" read "$TMP/lab.pcap" >"$TMP/lab.txt" 2>&1
-"$MBT" read "$TMP/mixed.pcapng" >"$TMP/mixed.txt" 2>&1
-if diff -u "$TMP/lab.txt" "$TMP/mixed.txt" >"$TMP/mixed.diff"; then
-	ok "read: pcapng with two link types shows the DLT_USER0 traces alone"
-else
-	not_ok "read: pcapng with two link types shows the DLT_USER0 traces alone" "$TMP/mixed.diff"
-fi
-"$MBT" paths "$TMP/lab.pcap" >"$TMP/lab.txt" 2>&1
-"$MBT" paths "$TMP/mixed.pcapng" >"$TMP/mixed.txt" 2>&1
-if diff -u "$TMP/lab.txt" "$TMP/mixed.txt" >"$TMP/mixed.diff"; then
-	ok "paths: the same from the mixed pcapng"
-else
-	not_ok "paths: the same from the mixed pcapng" "$TMP/mixed.diff"
-fi
+for cmd in read paths; do
+	"$MBT" $cmd "$TMP/lab.pcap" >"$TMP/lab.txt" 2>&1
+	"$MBT" $cmd "$TMP/mixed.pcapng" >"$TMP/mixed.txt" 2>&1
+	if diff -u "$TMP/lab.txt" "$TMP/mixed.txt" >"$TMP/mixed.diff"; then
+		ok "$cmd: pcapng with two link types: its DLT_USER0 traces alone"
+	else
+		not_ok "$cmd: pcapng with two link types: its DLT_USER0 traces alone" "$TMP/mixed.diff"
+	fi
+done
 
 # --- 5: the output is never the input ---
 cp "$TMP/ring.pcap" "$TMP/in.pcap"
