@@ -101,7 +101,10 @@ FUZZ_LINK := $(LIB_SRC) cli/out.c $(wildcard cli/read_*.c)
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LINK) $(HDRS) $(wildcard tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZCC) $(STD) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
-		-o $@ $< $(FUZZ_LINK) $(LDLIBS)
+		-o $@ $< $(FUZZ_LINK) $(FUZZ_EXTRA) $(LDLIBS)
+# The graph's model and renderers (fuzz_graph brings its own cli_error).
+build/fuzz/fuzz_graph: FUZZ_EXTRA = $(wildcard cli/graph_*.c) cli/paths_load.c
+build/fuzz/fuzz_graph: $(wildcard cli/graph_*.c) cli/paths_load.c
 
 fuzz-build: $(FUZZERS)
 

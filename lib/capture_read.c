@@ -11,10 +11,12 @@
 #include "mbuftrace/capture.h"
 #include "mbuftrace/format.h"
 #include "pcap_map.h"
+#include "pcapng_read.h"
 
 struct mbt_capture {
 	pcap_t *pcap; /* or */
-	struct mbt_pcap_map *map;
+	struct mbt_pcap_map *map; /* or */
+	struct mbt_pcapng_reader *png; /* pcapng with several link types */
 	uint64_t frame;
 };
 
@@ -47,11 +49,47 @@ capture_new(const char *path, struct mbt_pcap_map *map, pcap_t *p, int lt,
 	return c;
 }
 
+/* Returned by open_mixed for an error it reported. */
+static struct mbt_capture none;
+
+/*
+ * A pcapng file whose interfaces have several link types, which libpcap
+ * refuses whole: read here, its DLT_USER0 interfaces' packets only.  NULL
+ * for any other file (libpcap reads it, or says why not).
+ */
+static struct mbt_capture *
+open_mixed(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	struct mbt_pcapng_reader *r = NULL;
+	struct mbt_capture *c;
+	int lt;
+
+	if (f == NULL)
+		return NULL;
+	if (mbt_pcapng_reader_open(f, &r) != 1 ||
+	    mbt_pcapng_reader_scan(r, &lt) != 1) {
+		if (r != NULL)
+			mbt_pcapng_reader_close(r); /* closes f */
+		else
+			fclose(f);
+		return NULL;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		mbt_pcapng_reader_close(r);
+		return &none;
+	}
+	c->png = r;
+	return c;
+}
+
 struct mbt_capture *
 mbt_capture_open(const char *path, char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	struct mbt_pcap_map *map;
+	struct mbt_capture *c;
 	pcap_t *p;
 
 	if (strcmp(path, "-") != 0) {
@@ -63,6 +101,8 @@ mbt_capture_open(const char *path, char *err, size_t errlen)
 		default: break; /* not a regular classic pcap file */
 		}
 	}
+	if (strcmp(path, "-") != 0 && (c = open_mixed(path, err, errlen)) != NULL)
+		return c == &none ? NULL : c;
 	if (strcmp(path, "-") == 0)
 		p = pcap_fopen_offline(stdin, perr);
 	else
@@ -86,10 +126,11 @@ mbt_capture_next(
 	const u_char *data;
 	int rc;
 
-	if (c->map != NULL) {
+	if (c->map != NULL || c->png != NULL) {
 		char why[256];
 
-		rc = mbt_pcap_map_next(c->map, p, why, sizeof(why));
+		rc = c->map ? mbt_pcap_map_next(c->map, p, why, sizeof(why))
+			    : mbt_pcapng_reader_next(c->png, p, why, sizeof(why));
 		if (rc < 0)
 			snprintf(err, errlen, "after frame %llu: %s",
 			    (unsigned long long)c->frame, why);
@@ -118,8 +159,9 @@ mbt_capture_next(
 int
 mbt_capture_linktype(const struct mbt_capture *c)
 {
-	return c->map ? (int)mbt_pcap_map_linktype(c->map)
-		      : pcap_datalink(c->pcap);
+	return c->map	? (int)mbt_pcap_map_linktype(c->map)
+	       : c->png ? MBT_DLT_USER0
+			: pcap_datalink(c->pcap);
 }
 
 void
@@ -129,6 +171,8 @@ mbt_capture_close(struct mbt_capture *c)
 		return;
 	if (c->map != NULL)
 		mbt_pcap_map_close(c->map);
+	else if (c->png != NULL)
+		mbt_pcapng_reader_close(c->png);
 	else
 		pcap_close(c->pcap);
 	free(c);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Classic pcap files read through a sliding memory map.  Reading a large
- * capture through stdio copies every byte from the page cache and calls
- * fread twice per packet, a tenth of `mbuftrace read`'s time; a map avoids
- * both.  The window slides so that memory stays flat however large the file.
+ * Classic pcap files read through a sliding window.  Reading a large
+ * capture through stdio calls fread twice per packet, a tenth of
+ * `mbuftrace read`'s time; one pread per 1 MiB window avoids that (it once
+ * was a memory map: see map_window).  The window slides so that memory
+ * stays flat however large the file.
  */
 #include "pcap_map.h"
 
@@ -12,11 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define WINDOW (8u << 20) /* bytes mapped at a time */
+#define WINDOW (1u << 20) /* bytes read at a time */
 /* libpcap's own limit for DLT_USER0: a larger record is a corrupt file. */
 #define MAX_CAPLEN 262144u
 
@@ -26,7 +26,9 @@ struct mbt_pcap_map {
 	uint64_t pos;	  /* next record's offset in the file */
 	uint64_t win_off; /* the window's offset in the file, page aligned */
 	size_t win_len;
-	uint8_t *win;
+	uint8_t *win;	  /* WINDOW bytes, win_len of them read */
+	bool shrank;	  /* it got shorter while it was read, */
+	uint64_t now;	  /* to this size */
 	struct mbt_pcap_hdr hdr;
 };
 
@@ -100,27 +102,42 @@ mbt_pcap_parse_record(const struct mbt_pcap_hdr *h, const uint8_t *buf,
 	return (long)(MBT_PCAP_REC_HDR_LEN + caplen);
 }
 
-/* Map the window that starts at the page holding file offset off. */
+/*
+ * Read the window that starts at file offset off.  Read, not mapped: a
+ * capture can shrink while it is read (log rotation, tcpdump -C/-W), and a
+ * mapped page past the new end kills the reader with SIGBUS.  One copy per
+ * 1 MiB window costs little; pread per packet is what cost.
+ */
 static int
 map_window(struct mbt_pcap_map *m, uint64_t off)
 {
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t start = off - off % page;
-	uint64_t len = m->size - start < WINDOW ? m->size - start : WINDOW;
+	uint64_t len = m->size - off < WINDOW ? m->size - off : WINDOW;
+	size_t got = 0;
 
-	if (m->win != NULL)
-		munmap(m->win, m->win_len);
-	m->win = NULL;
-	if (len == 0)
-		return 0;
-	m->win = mmap(NULL, len, PROT_READ, MAP_PRIVATE, m->fd, (off_t)start);
-	if (m->win == MAP_FAILED) {
-		m->win = NULL;
-		return -errno;
+	m->win_off = off;
+	m->win_len = 0;
+	if (m->win == NULL && (m->win = malloc(WINDOW)) == NULL)
+		return -ENOMEM;
+	while (got < len) {
+		ssize_t n = pread(m->fd, m->win + got, (size_t)(len - got),
+		    (off_t)(off + got));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0) { /* the file shrank: its end is here now */
+			struct stat st;
+
+			m->size = off + got;
+			m->shrank = true;
+			m->now = fstat(m->fd, &st) == 0 ? (uint64_t)st.st_size
+							: m->size;
+			break;
+		}
+		got += (size_t)n;
 	}
-	posix_madvise(m->win, len, POSIX_MADV_SEQUENTIAL);
-	m->win_off = start;
-	m->win_len = len;
+	m->win_len = got;
 	return 0;
 }
 
@@ -150,7 +167,7 @@ mbt_pcap_map_open(
 	m->pos = MBT_PCAP_FILE_HDR_LEN;
 	rc = map_window(m, m->pos);
 	if (rc != 0) {
-		snprintf(err, errlen, "%s: mmap: %s", path, strerror(-rc));
+		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
 		mbt_pcap_map_close(m);
 		return -1;
 	}
@@ -173,13 +190,21 @@ mbt_pcap_map_next(
 		int rc = map_window(m, m->pos);
 
 		if (rc != 0) {
-			snprintf(err, errlen, "mmap: %s", strerror(-rc));
+			snprintf(err, errlen, "%s", strerror(-rc));
 			return -1;
 		}
 		in_win = m->win_off + m->win_len - m->pos;
+		left = m->size - m->pos;
 	}
 	n = mbt_pcap_parse_record(&m->hdr, m->win + (m->pos - m->win_off),
 	    (size_t)in_win, p, err, errlen);
+	if (n <= 0 && m->shrank) {
+		snprintf(err, errlen,
+		    "the file shrank to %llu bytes while it was read (at "
+		    "byte %llu)",
+		    (unsigned long long)m->now, (unsigned long long)m->pos);
+		return -1;
+	}
 	if (n <= 0)
 		return n == 0 ? 0 : -1;
 	m->pos += (uint64_t)n;
@@ -197,8 +222,7 @@ mbt_pcap_map_close(struct mbt_pcap_map *m)
 {
 	if (m == NULL)
 		return;
-	if (m->win != NULL)
-		munmap(m->win, m->win_len);
+	free(m->win);
 	close(m->fd);
 	free(m);
 }

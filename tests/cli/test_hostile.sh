@@ -145,6 +145,57 @@ else
 	not_ok "read: a line over 1024 bytes cut on a character, marked [...]" "$TMP/read.txt"
 fi
 
+# --- 4: a capture that shrinks while it is read (log rotation) ---
+# The reader blocks on a full pipe within its first window of the file;
+# the file is cut short meanwhile; then the pipe drains.
+"$MKPATHS" distinct 3000 "$TMP/many.pcap"
+cp "$TMP/many.pcap" "$TMP/shrink.pcap"
+"$MBT" read "$TMP/shrink.pcap" 2>"$TMP/shrink.err" |
+	{ sleep 1; truncate -s 500000 "$TMP/shrink.pcap"; cat >/dev/null; }
+rc=${PIPESTATUS[0]}
+if [ "$rc" -eq 1 ] && grep -q "the file shrank to 500000 bytes" "$TMP/shrink.err"; then
+	ok "read: a capture that shrinks is an error, not SIGBUS"
+else
+	echo "exit $rc" >>"$TMP/shrink.err"
+	not_ok "read: a capture that shrinks is an error, not SIGBUS" "$TMP/shrink.err"
+fi
+
+# --- 6: pcapng with several link types (tshark -i eth0 -i mbuf_trace) ---
+# Each trace of the lab on interface 1 (DLT_USER0), an Ethernet frame on
+# interface 0 before it; nanosecond timestamps on interface 1.
+"$MKPATHS" lab "$TMP/lab.pcap"
+python3 - "$TMP/lab.pcap" "$TMP/mixed.pcapng" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+def block(t, body):
+    body += b"\0" * (-len(body) % 4)
+    n = len(body) + 12
+    return struct.pack("<II", t, n) + body + struct.pack("<I", n)
+out = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+out += block(1, struct.pack("<HHI", 1, 0, 262144))
+out += block(1, struct.pack("<HHI", 147, 0, 262144) +
+             struct.pack("<HHB3x", 9, 1, 9) + struct.pack("<HH", 0, 0))
+o = 24
+while o + 16 <= len(d):
+    sec, usec, cl, wl = struct.unpack("<IIII", d[o:o + 16])
+    data = d[o + 16:o + 16 + cl]
+    o += 16 + cl
+    eth = b"\xff" * 12 + b"\x08\x06" + b"\0" * 28
+    out += block(6, struct.pack("<IIIII", 0, 0, 0, len(eth), len(eth)) + eth)
+    ns = (sec * 1000000 + usec) * 1000
+    out += block(6, struct.pack("<IIIII", 1, ns >> 32, ns & 0xffffffff, cl, wl) + data)
+open(sys.argv[2], "wb").write(out)
+PY
+for cmd in read paths; do
+	"$MBT" $cmd "$TMP/lab.pcap" >"$TMP/lab.txt" 2>&1
+	"$MBT" $cmd "$TMP/mixed.pcapng" >"$TMP/mixed.txt" 2>&1
+	if diff -u "$TMP/lab.txt" "$TMP/mixed.txt" >"$TMP/mixed.diff"; then
+		ok "$cmd: pcapng with two link types: its DLT_USER0 traces alone"
+	else
+		not_ok "$cmd: pcapng with two link types: its DLT_USER0 traces alone" "$TMP/mixed.diff"
+	fi
+done
+
 # --- 5: the output is never the input ---
 cp "$TMP/ring.pcap" "$TMP/in.pcap"
 for cmd in "read --write-pcapng" "graph -o"; do
@@ -205,7 +256,6 @@ if [ "$rc" -eq 1 ] && grep -q "standard output: No space left on device" "$TMP/f
 else
 	not_ok "read --json > /dev/full: exit 1, says why on stderr" "$TMP/full.err"
 fi
-"$MKPATHS" distinct 3000 "$TMP/many.pcap"
 if [ "$(id -u)" = 0 ] && mkdir "$TMP/full" &&
 	mount -t tmpfs -o size=64k tmpfs "$TMP/full" 2>/dev/null; then
 	for cmd in "read --write-pcapng $TMP/full/o.pcapng" "graph -o $TMP/full/g.html" \
