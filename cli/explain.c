@@ -131,20 +131,6 @@ static const char explain_usage[] =
     "  -j, --json           one JSON object a line\n"
     "  -h, --help           this text\n";
 
-/*
- * Text from a capture goes to a terminal: control bytes become '?'.
- * (The one escaper here, until out.c has one for text.)
- */
-static void
-out_text_safe(struct out *o, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		out_char(o, c < 0x20 || c == 0x7f ? '?' : (char)c);
-	}
-}
-
 static bool
 str_is(struct mbt_str s, const char *want)
 {
@@ -328,10 +314,10 @@ text_trace(struct out *o, const struct mbt_packet *pkt,
 	    (unsigned long long)pkt->frame);
 	out_str(o, buf);
 	n = group_summary(&g, buf, sizeof(buf));
-	out_text_safe(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	out_text(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
 	out_str(o, "\n  ");
 	what_happened(t, c, buf, sizeof(buf));
-	out_text_safe(o, buf, strlen(buf));
+	out_text(o, buf, strlen(buf));
 	out_str(o, "\n  Evidence:");
 	for (size_t i = 0; i < t->nrecords; i++) {
 		const struct mbt_record *r = &t->records[i];
@@ -344,11 +330,11 @@ text_trace(struct out *o, const struct mbt_packet *pkt,
 		out_str(o, buf);
 		w = where_of(r, where, sizeof(where));
 		if (w > 0) {
-			out_text_safe(o, where, w < sizeof(where) ? w : sizeof(where) - 1);
+			out_text(o, where, w < sizeof(where) ? w : sizeof(where) - 1);
 			out_str(o, "  ");
 		}
 		n = mbt_record_text(r, buf, sizeof(buf));
-		out_text_safe(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		out_text(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
 	}
 	if (c != NULL) {
 		out_str(o, "\n  Check: ");

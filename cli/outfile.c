@@ -83,10 +83,12 @@ outfile_open(
 		mode_t mask = umask(0);
 
 		umask(mask);
-		if (asprintf(&of->tmp, "%s/.mbuftrace-XXXXXX", dir) < 0) {
-			of->tmp = NULL;
+		/* asprintf() is not POSIX: the portable build has none. */
+		size_t len = strlen(dir) + sizeof("/.mbuftrace-XXXXXX");
+
+		if ((of->tmp = malloc(len)) == NULL)
 			goto fail;
-		}
+		snprintf(of->tmp, len, "%s/.mbuftrace-XXXXXX", dir);
 		/* mkstemp's file is the user's alone; give it what a new
 		 * file would get. */
 		if ((fd = mkstemp(of->tmp)) < 0 ||
