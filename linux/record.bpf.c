@@ -504,6 +504,26 @@ end_current(struct tracked *t)
 }
 
 /*
+ * End trace t, of the skb at key, at point with end and value, reading
+ * nothing of the skb: it may be freed, or another packet's (the
+ * assembler gives the event the place of the hop before).
+ */
+static __always_inline void
+end_unread(struct scratch *s, struct tracked *t, __u64 key, __u8 point,
+    __u8 end, __s32 value)
+{
+	fill_head(s, point, t->trace_id);
+	s->ev.flags = MBT_LX_F_END;
+	s->ev.end = end;
+	s->ev.value = value;
+	end_current(t);
+	submit(s, t);
+	/* Its data, if still there, is no longer its. */
+	disown(t->head, t->trace_id);
+	forget(key);
+}
+
+/*
  * The skb at key, of trace t, holds another packet now (same_packet()):
  * t's packet was freed where no hook saw it.  Its trace ends so, rather
  * than carry on with the other packet; the other packet is not joined
@@ -512,14 +532,7 @@ end_current(struct tracked *t)
 static __always_inline void
 lost_sight(struct scratch *s, struct tracked *t, __u64 key, __u8 point)
 {
-	fill_head(s, MBT_LX_P_UNSEEN_FREE, t->trace_id);
-	s->ev.flags = MBT_LX_F_END;
-	s->ev.end = MBT_END_FREED;
-	s->ev.value = point;
-	end_current(t);
-	submit(s, t);
-	disown(t->head, t->trace_id);
-	forget(key);
+	end_unread(s, t, key, MBT_LX_P_UNSEEN_FREE, MBT_END_FREED, point);
 }
 
 /*
@@ -1190,17 +1203,8 @@ BPF_PROG(napi_gro_receive_exit, int ret)
 	if ((ret != GRO_MERGED && ret != GRO_MERGED_FREE) ||
 	    !(t = bpf_map_lookup_elem(&tracked, &key)) || !(s = get_scratch()))
 		return 0;
-	/* Nothing of the skb is read: it may be freed (the assembler gives
-	 * the event the place of the hop before). */
-	fill_head(s, MBT_LX_P_GRO_RECEIVE, t->trace_id);
-	s->ev.flags = MBT_LX_F_END;
-	s->ev.end = MBT_END_CONSUMED;
-	s->ev.value = ret;
-	end_current(t);
-	submit(s, NULL);
 	/* Its data, if still there, is the merged packet's. */
-	disown(t->head, t->trace_id);
-	forget(key);
+	end_unread(s, t, key, MBT_LX_P_GRO_RECEIVE, MBT_END_CONSUMED, ret);
 	return 0;
 }
 
