@@ -50,6 +50,7 @@ const volatile __u32 self_pid;
 
 /* A traced skb, by address; LRU because an end can be missed. */
 #include "shared_maps.bpf.h"
+/* (After the maps: it reads struct tracked.) */
 #include "identity.bpf.h"
 
 /*
@@ -79,7 +80,7 @@ struct {
 
 /* Per CPU: the event being built, and the interpreter's state. */
 struct scratch {
-	struct mbt_lx_event ev; /* first: submit() sends ev and snap */
+	struct mbt_lx_event ev;		/* first: submit() sends ev and snap */
 	__u8 snap[2 * MBT_LX_SNAP_MAX]; /* half of it is room: copy_packet() */
 	struct mbt_cbpf_vm vm;
 	struct tracked nt; /* a trace's entry, before it is in the map */
@@ -427,9 +428,9 @@ set_current(struct sk_buff *skb, struct scratch *s, struct tracked *t)
 		c->ochildren = 0;
 		bpf_probe_read_kernel(&c->ports, 4, head + nh + ip.ihl * 4);
 		/* Only a GSO packet is cut into segments. */
-		c->ogso = BPF_CORE_READ(
-			      (struct skb_shared_info *)(head + skb->end),
-			      gso_size) != 0;
+		c->ogso =
+		    BPF_CORE_READ((struct skb_shared_info *)(head + skb->end),
+			gso_size) != 0;
 		/* TCP: the bytes its segments may carry (seq, length). */
 		c->oseq = c->olen = 0;
 		if (ip.protocol == 6) {
@@ -748,7 +749,8 @@ made_from(struct sk_buff *skb, struct net_device *dev)
 		    bpf_ntohl(seq) - c->oseq >= c->olen)
 			return 0;
 	} else if (ip.protocol != 17 ||
-		   (__u16)(bpf_ntohs(ip.id) - bpf_ntohs(c->id)) >= MAX_CHILDREN) {
+		   (__u16)(bpf_ntohs(ip.id) - bpf_ntohs(c->id)) >=
+		       MAX_CHILDREN) {
 		return 0;
 	}
 	c->ochildren++;
@@ -1044,8 +1046,8 @@ delivered_unseen(struct sk_buff *skb, const struct sock *sk, __u64 parent)
 		return 0;
 	s->where_netns = sk->__sk_common.skc_net.net->ns.inum;
 	s->where_ifindex = skb->skb_iif;
-	begin(skb, NULL, MBT_LX_P_SK_DATA_READY, MBT_END_DELIVERED,
-	    sk_kind(sk), 0, 0, parent, 0);
+	begin(skb, NULL, MBT_LX_P_SK_DATA_READY, MBT_END_DELIVERED, sk_kind(sk),
+	    0, 0, parent, 0);
 	s->where_netns = 0;
 	s->where_ifindex = 0;
 	return 0;
