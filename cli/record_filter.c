@@ -54,7 +54,8 @@ needs_link(const char *expr)
 		while (isalnum((unsigned char)p[n]))
 			n++;
 		for (int i = 0; words[i] != NULL && n > 0; i++)
-			if (strlen(words[i]) == n && strncmp(p, words[i], n) == 0)
+			if (strlen(words[i]) == n &&
+			    strncmp(p, words[i], n) == 0)
 				return true;
 		p += n;
 	}
@@ -70,9 +71,9 @@ record_filter_compile(
 	int rc;
 
 	memset(f, 0, sizeof(*f));
-	rc = needs_link(expr) ? -EINVAL
-			      : compile_for(DLT_RAW, expr, &prog, raw_err,
-				    sizeof(raw_err));
+	rc = needs_link(expr)
+		 ? -EINVAL
+		 : compile_for(DLT_RAW, expr, &prog, raw_err, sizeof(raw_err));
 	if (rc == -EINVAL) {
 		rc = compile_for(DLT_EN10MB, expr, &prog, err, errlen);
 		f->link = rc == 0;

@@ -256,7 +256,7 @@ point_text(const struct mbt_lx_event *ev, char *text, size_t size)
 	case MBT_LX_P_SOCK_RCVQUEUE_FULL:
 		snprintf(text, size, "socket receive queue full");
 		break;
-	case MBT_LX_P_SK_DATA_READY: /* value: family << 8 | SOCK_* type */
+	case MBT_LX_P_SK_DATA_READY:	  /* value: family << 8 | SOCK_* type */
 		if (ev->value >> 8 == 17) /* AF_PACKET */
 			snprintf(text, size,
 			    "copied to a packet socket (a capture tap)");
@@ -572,8 +572,8 @@ emit_trace(struct mbt_lx_asm *a, struct mbt_lx_open_trace *t, bool ended)
 		    ev->point == MBT_LX_P_FIB6_TABLE_LOOKUP)
 			where_before(a, &r, t, i);
 		if (ev->point == MBT_LX_P_UNSEEN_FREE)
-			unseen_free(a, &r, t, i, first->time_ns, text,
-			    sizeof(text));
+			unseen_free(
+			    a, &r, t, i, first->time_ns, text, sizeof(text));
 		mbt_enc_event(&e, &r);
 		/* And where it changed, and at its end. */
 		if (ev->snap_len > 0 && !(ev->flags & MBT_LX_F_START)) {

@@ -39,6 +39,7 @@ const volatile __u64 skbmem_free_ip, partial_free_ip;
 
 /* The fds of these are record.bpf.c's when both are loaded. */
 #include "shared_maps.bpf.h"
+/* (After the maps: it reads struct tracked.) */
 #include "identity.bpf.h"
 
 /*

@@ -21,9 +21,9 @@
 #ifndef MBT_LINUX_IDENTITY_BPF_H
 #define MBT_LINUX_IDENTITY_BPF_H
 
-#define ID_ETH_P_IP_BE 0x0008	 /* htons(0x0800) */
+#define ID_ETH_P_IP_BE 0x0008	/* htons(0x0800) */
 #define ID_ETH_P_IPV6_BE 0xdd86 /* htons(0x86dd) */
-#define ID_ETH_P_ARP_BE 0x0608	 /* htons(0x0806) */
+#define ID_ETH_P_ARP_BE 0x0608	/* htons(0x0806) */
 
 /*
  * The bytes the functions below read: in a map, not on the stack, which
@@ -69,12 +69,11 @@ id_transport(const unsigned char *th, __u8 proto)
 	switch (proto) {
 	case 6: /* TCP: seq, ack_seq, flags SYN RST ACK URG */
 		return id_mix(id_mix(w[1], w[2]), w[3] & bpf_htonl(0x00360000));
-	case 17: /* UDP: its length */
-		return w[1] & bpf_htonl(0xffff0000);
+	case 17: /* UDP: its length */ return w[1] & bpf_htonl(0xffff0000);
 	case 1:	 /* ICMP */
 	case 58: /* ICMPv6: type, code, an echo's sequence */
-		return id_mix(w[0] & bpf_htonl(0xffff0000),
-		    w[1] & bpf_htonl(0x0000ffff));
+		return id_mix(
+		    w[0] & bpf_htonl(0xffff0000), w[1] & bpf_htonl(0x0000ffff));
 	}
 	return 0;
 }

@@ -50,6 +50,7 @@ const volatile __u32 self_pid;
 
 /* A traced skb, by address; LRU because an end can be missed. */
 #include "shared_maps.bpf.h"
+/* (After the maps: it reads struct tracked.) */
 #include "identity.bpf.h"
 
 /*
@@ -79,7 +80,7 @@ struct {
 
 /* Per CPU: the event being built, and the interpreter's state. */
 struct scratch {
-	struct mbt_lx_event ev; /* first: submit() sends ev and snap */
+	struct mbt_lx_event ev;		/* first: submit() sends ev and snap */
 	__u8 snap[2 * MBT_LX_SNAP_MAX]; /* half of it is room: copy_packet() */
 	struct mbt_cbpf_vm vm;
 	struct tracked nt; /* a trace's entry, before it is in the map */
@@ -427,9 +428,9 @@ set_current(struct sk_buff *skb, struct scratch *s, struct tracked *t)
 		c->ochildren = 0;
 		bpf_probe_read_kernel(&c->ports, 4, head + nh + ip.ihl * 4);
 		/* Only a GSO packet is cut into segments. */
-		c->ogso = BPF_CORE_READ(
-			      (struct skb_shared_info *)(head + skb->end),
-			      gso_size) != 0;
+		c->ogso =
+		    BPF_CORE_READ((struct skb_shared_info *)(head + skb->end),
+			gso_size) != 0;
 		/* TCP: the bytes its segments may carry (seq, length). */
 		c->oseq = c->olen = 0;
 		if (ip.protocol == 6) {
@@ -504,6 +505,26 @@ end_current(struct tracked *t)
 }
 
 /*
+ * End trace t, of the skb at key, at point with end and value, reading
+ * nothing of the skb: it may be freed, or another packet's (the
+ * assembler gives the event the place of the hop before).
+ */
+static __always_inline void
+end_unread(struct scratch *s, struct tracked *t, __u64 key, __u8 point,
+    __u8 end, __s32 value)
+{
+	fill_head(s, point, t->trace_id);
+	s->ev.flags = MBT_LX_F_END;
+	s->ev.end = end;
+	s->ev.value = value;
+	end_current(t);
+	submit(s, t);
+	/* Its data, if still there, is no longer its. */
+	disown(t->head, t->trace_id);
+	forget(key);
+}
+
+/*
  * The skb at key, of trace t, holds another packet now (same_packet()):
  * t's packet was freed where no hook saw it.  Its trace ends so, rather
  * than carry on with the other packet; the other packet is not joined
@@ -512,14 +533,7 @@ end_current(struct tracked *t)
 static __always_inline void
 lost_sight(struct scratch *s, struct tracked *t, __u64 key, __u8 point)
 {
-	fill_head(s, MBT_LX_P_UNSEEN_FREE, t->trace_id);
-	s->ev.flags = MBT_LX_F_END;
-	s->ev.end = MBT_END_FREED;
-	s->ev.value = point;
-	end_current(t);
-	submit(s, t);
-	disown(t->head, t->trace_id);
-	forget(key);
+	end_unread(s, t, key, MBT_LX_P_UNSEEN_FREE, MBT_END_FREED, point);
 }
 
 /*
@@ -735,7 +749,8 @@ made_from(struct sk_buff *skb, struct net_device *dev)
 		    bpf_ntohl(seq) - c->oseq >= c->olen)
 			return 0;
 	} else if (ip.protocol != 17 ||
-		   (__u16)(bpf_ntohs(ip.id) - bpf_ntohs(c->id)) >= MAX_CHILDREN) {
+		   (__u16)(bpf_ntohs(ip.id) - bpf_ntohs(c->id)) >=
+		       MAX_CHILDREN) {
 		return 0;
 	}
 	c->ochildren++;
@@ -1031,8 +1046,8 @@ delivered_unseen(struct sk_buff *skb, const struct sock *sk, __u64 parent)
 		return 0;
 	s->where_netns = sk->__sk_common.skc_net.net->ns.inum;
 	s->where_ifindex = skb->skb_iif;
-	begin(skb, NULL, MBT_LX_P_SK_DATA_READY, MBT_END_DELIVERED,
-	    sk_kind(sk), 0, 0, parent, 0);
+	begin(skb, NULL, MBT_LX_P_SK_DATA_READY, MBT_END_DELIVERED, sk_kind(sk),
+	    0, 0, parent, 0);
 	s->where_netns = 0;
 	s->where_ifindex = 0;
 	return 0;
@@ -1190,17 +1205,8 @@ BPF_PROG(napi_gro_receive_exit, int ret)
 	if ((ret != GRO_MERGED && ret != GRO_MERGED_FREE) ||
 	    !(t = bpf_map_lookup_elem(&tracked, &key)) || !(s = get_scratch()))
 		return 0;
-	/* Nothing of the skb is read: it may be freed (the assembler gives
-	 * the event the place of the hop before). */
-	fill_head(s, MBT_LX_P_GRO_RECEIVE, t->trace_id);
-	s->ev.flags = MBT_LX_F_END;
-	s->ev.end = MBT_END_CONSUMED;
-	s->ev.value = ret;
-	end_current(t);
-	submit(s, NULL);
 	/* Its data, if still there, is the merged packet's. */
-	disown(t->head, t->trace_id);
-	forget(key);
+	end_unread(s, t, key, MBT_LX_P_GRO_RECEIVE, MBT_END_CONSUMED, ret);
 	return 0;
 }
 

@@ -9,13 +9,13 @@
 /* What is known of a traced skb, keyed by its address. */
 struct tracked {
 	__u64 trace_id;
-	__u16 lost;   /* events not delivered since the last one that was */
-	__u16 flags;  /* TRACKED_* */
-	__u32 digest; /* of the headers in the last snapshot; 0 = none */
-	__u64 head;   /* skb->head when last seen: its data's address */
-	__u64 dev;    /* the net_device a hook last saw it on */
-	__u32 ident;  /* what stays of the packet: identity.bpf.h; 0 = none */
-	__u16 nh;     /* its network header's offset then */
+	__u16 lost;	/* events not delivered since the last one that was */
+	__u16 flags;	/* TRACKED_* */
+	__u32 digest;	/* of the headers in the last snapshot; 0 = none */
+	__u64 head;	/* skb->head when last seen: its data's address */
+	__u64 dev;	/* the net_device a hook last saw it on */
+	__u32 ident;	/* what stays of the packet: identity.bpf.h; 0 = none */
+	__u16 nh;	/* its network header's offset then */
 	__u16 children; /* child traces started from it */
 	__u32 frag;	/* an IPv4 fragment's id and protocol: frag_key_at() */
 	__u32 pad;
@@ -64,8 +64,8 @@ struct current {
 	__u16 id;
 	__u8 proto, ofrag; /* ofrag: it is a fragment itself */
 	__u32 oseq, olen;  /* TCP: its sequence number and payload length */
-	__u32 ochildren; /* fragments and segments made from it */
-	__u32 ogso;	 /* it is a GSO packet: it has segments */
+	__u32 ochildren;   /* fragments and segments made from it */
+	__u32 ogso;	   /* it is a GSO packet: it has segments */
 	/* The last traced packet consumed, for its rebuilds (rebuilt_from()). */
 	__u64 gone_id, gone_time_ns, gone_netns;
 	__u32 gone_digest, pad3;

@@ -27,22 +27,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-skip_all() {
-	echo "SKIP: $1"
-	echo "0 passed, 0 failed, 1 skipped"
-	exit 0
-}
-
-[ "$(id -u)" -eq 0 ] || skip_all "record needs root (CAP_BPF, CAP_PERFMON)"
-[ -r /sys/kernel/btf/vmlinux ] || skip_all "the kernel has no BTF"
-command -v ip >/dev/null || skip_all "no iproute2"
-command -v busybox >/dev/null || skip_all "no busybox (for ping)"
-RECORD_ARGS=${MBT_RECORD_ARGS:-}
-probe=$("$MBT" record $RECORD_ARGS --duration 0.1 2>&1 >/dev/null)
-case $probe in
-*"hooks attached"*) ;;
-*) skip_all "this kernel refuses the eBPF programs: $probe" ;;
-esac
+. linux/tests/record_lib.sh
+record_can_run
 
 {
 	ip netns add "$A" && ip netns add "$B" && ip netns add "$C" &&

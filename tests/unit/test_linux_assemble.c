@@ -681,8 +681,8 @@ test_unseen_free(void)
 	b.ev.table = 255;
 	b.ev.value = -EAGAIN;
 	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
-	n = make_event(&b, 9, MBT_LX_P_UNSEEN_FREE, 900, MBT_LX_F_END,
-	    MBT_END_FREED, 0);
+	n = make_event(
+	    &b, 9, MBT_LX_P_UNSEEN_FREE, 900, MBT_LX_F_END, MBT_END_FREED, 0);
 	b.ev.netns = 0;
 	b.ev.ifindex = 0;
 	b.ev.value = MBT_LX_P_NET_DEV_QUEUE;
@@ -704,7 +704,8 @@ test_unseen_free(void)
 		/* The lookup where it was made: r1's eth1. */
 		CHECK(route->has_ns && route->ns_id == NS_R1 &&
 		      route->has_iface && route->ifindex == 5);
-		CHECK(end->kind == MBT_KIND_END && end->detail == MBT_END_FREED);
+		CHECK(
+		    end->kind == MBT_KIND_END && end->detail == MBT_END_FREED);
 		CHECK(end->has_ns && end->ns_id == NS_R1 && end->ifindex == 5);
 		CHECK(end->time_ns == 15); /* when it was last seen */
 	}
