@@ -27,6 +27,13 @@ mbt_path_free(struct mbt_path *p)
 }
 
 /* Snapshots and v3 free text differ between packets of one path. */
+/* Equal strings; an empty one may have no pointer (memcmp must not see it). */
+static bool
+same_str(struct mbt_str a, struct mbt_str b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
 static bool
 is_step(const struct mbt_record *r)
 {
@@ -194,16 +201,13 @@ mbt_path_build(const struct mbt_trace *t, struct mbt_path *p)
 		/* Where the packet is: a new machine forgets the stack
 		 * instance and interface of the old one, a new stack instance
 		 * the interface, unless the record names them. */
-		if (r->has_host && (here.host.len != r->host.len ||
-				       memcmp(here.host.ptr, r->host.ptr,
-					   r->host.len) != 0)) {
+		if (r->has_host && !same_str(here.host, r->host)) {
 			here.has_ns = here.has_iface = false;
 			here.host = r->host;
 		}
 		if (r->has_ns) {
 			if (!here.has_ns || here.ns_id != r->ns_id ||
-			    here.ns.len != r->ns_name.len ||
-			    memcmp(here.ns.ptr, r->ns_name.ptr, r->ns_name.len))
+			    !same_str(here.ns, r->ns_name))
 				here.has_iface = false;
 			here.has_ns = true;
 			here.ns = r->ns_name;

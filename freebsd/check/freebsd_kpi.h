@@ -761,8 +761,8 @@ struct pf_pdesc {
 };
 uint16_t	pf_tagname_lookup(const char *);	/* u_int16_t there */
 
-/* For options MBUF_TRACE_ALL (sys/sys/mbuf_trace_all.h). */
-/* sys/sys/cdefs.h [M] */
+/* UNVERIFIED */
+/* sys/sys/cdefs.h [M]: for options MBUF_TRACE_ALL (sys/mbuf_trace_all.h). */
 #define	__DECONST(type, var)	((type)(uintptr_t)(const void *)(var))
 
 #endif /* !_FREEBSD_KPI_H_ */

@@ -47,7 +47,13 @@ esac
 "$MBT" record --no-functions -w "/tmp/$role.pcap" --duration 150 icmp \
 	2>"$out/$role.record.log" &
 rec=$!
-sleep 3 # attached: tracepoints take well under this, even emulated
+# Ready once the hooks are attached: loading takes seconds when emulated,
+# more on a loaded machine.
+for _ in $(seq 1200); do
+	grep -q "hooks attached" "$out/$role.record.log" 2>/dev/null && break
+	kill -0 "$rec" 2>/dev/null || break
+	sleep 0.1
+done
 : >"$out/$role.ready"
 if [ "$role" = h1 ]; then
 	wait_for "$out/h2.ready" 90 && wait_for "$out/h3.ready" 90
