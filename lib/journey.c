@@ -191,7 +191,11 @@ candidates(const struct mbt_journeys *j, size_t h, bool leaving, size_t *out,
 		const struct mbt_hop *b = &j->hops[i];
 		const struct mbt_hop *from = leaving ? a : b, *to = leaving ? b : a;
 
-		if (b->host == a->host || b->t.error.kind != MBT_OK)
+		/* A copy made on its host (a raw socket's, a capture tap's)
+		 * did not cross the wire: its original did, and is the one
+		 * to join.  Taking both would make every arrival ambiguous. */
+		if (b->host == a->host || b->t.error.kind != MBT_OK ||
+		    b->t.parent_id != 0)
 			continue;
 		if (!from->has_out || !to->has_in || !left_host(from))
 			continue;
@@ -340,7 +344,7 @@ mbt_journeys_solve(struct mbt_journeys *j)
 	for (size_t h = 0; h < j->nhops; h++) {
 		size_t n, back;
 
-		if (j->hops[h].t.error.kind != MBT_OK)
+		if (j->hops[h].t.error.kind != MBT_OK || j->hops[h].t.parent_id != 0)
 			continue;
 		n = candidates(j, h, true, cand, MBT_REFUSAL_SHOWN);
 		if (n == 0)

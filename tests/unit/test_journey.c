@@ -60,12 +60,14 @@ test_wire_id(void)
 	CHECK(!mbt_wire_id_get(MBT_LINKTYPE_RAW, a, 10, 44, &y));
 }
 
-/* A v3 trace of one snapshot and an end, started at start_ns. */
+/* A v3 trace of one snapshot and an end, started at start_ns; a copy of
+ * trace parent when that is not 0. */
 static size_t
-trace(uint8_t *buf, uint64_t id, uint64_t start_ns, const uint8_t *pkt,
-    size_t len, uint8_t end)
+trace(uint8_t *buf, uint64_t id, uint64_t parent, uint64_t start_ns,
+    const uint8_t *pkt, size_t len, uint8_t end)
 {
 	struct mbt_v3_info info = {.trace_id = id,
+	    .parent_id = parent,
 	    .start_ns = start_ns,
 	    .origin = MBT_ORIGIN_LINUX,
 	    .tail_linktype = MBT_LINKTYPE_NONE};
@@ -88,14 +90,21 @@ trace(uint8_t *buf, uint64_t id, uint64_t start_ns, const uint8_t *pkt,
 }
 
 static void
-add(struct mbt_journeys *j, size_t host, uint64_t frame, uint64_t start,
-    const uint8_t *pkt, uint8_t end)
+add_trace(struct mbt_journeys *j, size_t host, uint64_t frame, uint64_t parent,
+    uint64_t start, const uint8_t *pkt, uint8_t end)
 {
 	uint8_t buf[1024];
-	size_t n = trace(buf, 100 * host + frame, start, pkt, 44, end);
+	size_t n = trace(buf, 100 * host + frame, parent, start, pkt, 44, end);
 
 	CHECK(mbt_journeys_add(
 		  j, host, frame, 0, buf, (uint32_t)n, (uint32_t)n) == 0);
+}
+
+static void
+add(struct mbt_journeys *j, size_t host, uint64_t frame, uint64_t start,
+    const uint8_t *pkt, uint8_t end)
+{
+	add_trace(j, host, frame, 0, start, pkt, end);
 }
 
 /* b's clock is 5 s ahead of a's; requests take 100 us, replies 300 us. */
@@ -160,6 +169,18 @@ test_refused(void)
 	add(&j, 0, 1, 1000, req, MBT_END_DROPPED);
 	add(&j, 1, 1, 2000, req, MBT_END_DELIVERED);
 	CHECK(mbt_journeys_solve(&j) == 0 && j.pairs == 0);
+	mbt_journeys_free(&j);
+	/* A copy made where it arrived (a raw socket's, a capture tap's)
+	 * looks the same but did not cross the wire: the original is
+	 * joined, nothing refused. */
+	mbt_journeys_init(&j);
+	mbt_journeys_host(&j, "a");
+	mbt_journeys_host(&j, "b");
+	add(&j, 0, 1, 1000, req, MBT_END_SENT);
+	add(&j, 1, 1, 2000, req, MBT_END_DROPPED);
+	add_trace(&j, 1, 2, 101, 2500, req, MBT_END_DELIVERED);
+	CHECK(mbt_journeys_solve(&j) == 0);
+	CHECK(j.pairs == 1 && j.nrefusals == 0 && j.hops[0].next == 1);
 	mbt_journeys_free(&j);
 }
 
