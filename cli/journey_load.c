@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "journey.h"
+#include "out.h"
 #include "mbuftrace/capture.h"
 
 /* "dir/h1.pcap" -> "h1"; control bytes become '?' (names get printed). */
@@ -218,6 +219,18 @@ put_ns(FILE *f, uint64_t ns)
 	    (unsigned long long)(ns % 1000000000u));
 }
 
+/* A host's name (a file name or --host's word) escaped for the terminal. */
+static void
+put_host(FILE *f, const char *name)
+{
+	struct out o;
+
+	fflush(f);
+	out_init(&o, f);
+	out_tstr(&o, name);
+	out_flush(&o);
+}
+
 static void
 report_refusal(const struct mbt_journeys *j, const struct mbt_refusal *r,
     FILE *f)
@@ -226,15 +239,18 @@ report_refusal(const struct mbt_journeys *j, const struct mbt_refusal *r,
 	char id[160];
 
 	mbt_wire_id_text(r->leaving ? &h->out : &h->in, id, sizeof(id));
-	fprintf(f, "refused: %s frame %llu %s as %s, and %zu packets %s look "
-		   "the same:",
-	    j->hosts[h->host].name, (unsigned long long)h->frame,
-	    r->leaving ? "left" : "arrived", id, r->nothers,
+	fputs("refused: ", f);
+	put_host(f, j->hosts[h->host].name);
+	fprintf(f, " frame %llu %s as %s, and %zu packets %s look the same:",
+	    (unsigned long long)h->frame, r->leaving ? "left" : "arrived", id,
+	    r->nothers,
 	    r->leaving ? "arriving elsewhere" : "leaving elsewhere");
-	for (size_t i = 0; i < r->nothers && i < MBT_REFUSAL_SHOWN; i++)
-		fprintf(f, "%s %s frame %llu", i > 0 ? "," : "",
-		    j->hosts[j->hops[r->others[i]].host].name,
+	for (size_t i = 0; i < r->nothers && i < MBT_REFUSAL_SHOWN; i++) {
+		fputs(i > 0 ? ", " : " ", f);
+		put_host(f, j->hosts[j->hops[r->others[i]].host].name);
+		fprintf(f, " frame %llu",
 		    (unsigned long long)j->hops[r->others[i]].frame);
+	}
 	fprintf(f, "%s; not joined\n", r->nothers > MBT_REFUSAL_SHOWN ? "..." : "");
 }
 
@@ -254,15 +270,18 @@ journey_report(const struct mbt_journeys *j, FILE *f)
 	for (size_t i = 0; i < j->nhosts; i++) {
 		const struct mbt_host *h = &j->hosts[i];
 
+		fputs("clock of ", f);
+		put_host(f, h->name);
 		if (h->ref == i) {
-			fprintf(f, "clock of %s: the reference\n", h->name);
+			fputs(": the reference\n", f);
 			continue;
 		}
-		fprintf(f, "clock of %s: %s", h->name,
-		    h->offset_ns < 0 ? "-" : "+");
+		fputs(h->offset_ns < 0 ? ": -" : ": +", f);
 		put_ns(f, h->offset_ns < 0 ? 0 - (uint64_t)h->offset_ns
 					   : (uint64_t)h->offset_ns);
-		fprintf(f, " s to %s's", j->hosts[h->ref].name);
+		fputs(" s to ", f);
+		put_host(f, j->hosts[h->ref].name);
+		fputs("'s", f);
 		if (h->error_ns == MBT_CLOCK_UNBOUNDED) {
 			fprintf(f, ", bounded one way only (packets crossed "
 				   "one way)");

@@ -143,4 +143,16 @@ else
 	not_ok "merge: a missing capture is named" "$TMP/err.txt"
 fi
 
+# A host named by its file: a C1 control (CSI) in the name reaches the
+# terminal escaped, as every other string does.
+cp "$TMP/h2.pcap" "$TMP/h$(printf '\302\233')2J.pcap"
+"$MBT" merge "$TMP/h1.pcap" "$TMP/h$(printf '\302\233')2J.pcap" "$TMP/h3.pcap" \
+	-w "$TMP/c1.pcap" 2>"$TMP/c1.err"
+if grep -qF 'clock of h\u009b2J:' "$TMP/c1.err" &&
+	! grep -q "$(printf '\302\233')" "$TMP/c1.err"; then
+	ok "merge: a host name's control characters are escaped in the report"
+else
+	not_ok "merge: a host name's control characters are escaped in the report" "$TMP/c1.err"
+fi
+
 finish
