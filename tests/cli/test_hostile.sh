@@ -298,7 +298,7 @@ record_usage "record --functions with a bad regex: exit 2" \
 	"not a regular expression" --functions '(tcp_'
 record_usage "record -i lo@/etc/passwd: not a namespace" \
 	"is not a network namespace" -i lo@/etc/passwd
-record_usage "record -i lo@../../etc: not a namespace" \
-	"is not a network namespace" -i lo@../../etc
+record_usage "record -i lo@../..: a directory is not a namespace" \
+	"is not a network namespace" -i lo@../..
 
 finish
