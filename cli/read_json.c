@@ -106,6 +106,25 @@ json_route(struct out *o, const struct mbt_record *r)
 	    inet_ntop(r->route_family == 4 ? AF_INET : AF_INET6, r->route_gw,
 		gw, sizeof(gw)) != NULL)
 		key_cstr(o, "route_gw", gw);
+	if (r->detail == MBT_ROUTE_FIB)
+		key_u64(o, "route_fib", r->route_table);
+}
+
+/* A firewall state's key (STATE records). */
+static void
+json_flow(struct out *o, const struct mbt_flow *f)
+{
+	char a[INET6_ADDRSTRLEN];
+	int af = f->family == 4 ? AF_INET : AF_INET6;
+
+	key_code(o, "flow_dir", mbt_dir_name(f->dir), f->dir, MBT_DIR_OUT);
+	key_u64(o, "flow_proto", f->proto);
+	if (inet_ntop(af, f->src, a, sizeof(a)) != NULL)
+		key_cstr(o, "flow_src", a);
+	key_u64(o, "flow_sport", f->sport);
+	if (inet_ntop(af, f->dst, a, sizeof(a)) != NULL)
+		key_cstr(o, "flow_dst", a);
+	key_u64(o, "flow_dport", f->dport);
 }
 
 /* The kind-specific meaning of the detail byte, under its own key. */
@@ -126,6 +145,10 @@ json_detail(struct out *o, const struct mbt_record *r)
 	case MBT_KIND_END:
 		key_code(
 		    o, "end", mbt_end_name(r->detail), r->detail, MBT_END_MAX);
+		break;
+	case MBT_KIND_STATE:
+		key_code(o, "state", mbt_state_name(r->detail), r->detail,
+		    MBT_STATE_MAX);
 		break;
 	default: break;
 	}
@@ -203,6 +226,8 @@ json_record(struct out *o, const struct mbt_record *r, struct snapshot *prev)
 	}
 	if (r->has_route)
 		json_route(o, r);
+	if (r->has_flow)
+		json_flow(o, &r->flow);
 	/* A COPY names its child; where a journey's host part starts, the
 	 * trace that host recorded. */
 	if (r->has_related)

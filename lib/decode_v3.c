@@ -126,6 +126,30 @@ v3_attr_route(struct v3 *d, struct mbt_record *r, size_t off, const uint8_t *v,
 	return 0;
 }
 
+/* FLOW: the head, then two addresses of the family's size, no more. */
+static int
+v3_attr_flow(struct v3 *d, struct mbt_record *r, size_t off, const uint8_t *v,
+    uint16_t len)
+{
+	size_t alen = v[0] == 4 ? 4 : 16;
+
+	if (v[0] != 4 && v[0] != 6)
+		return v3_bad(d, off, "FLOW family %u is not 4 or 6", v[0]);
+	if (len != MBT_ATTR_FLOW_HEAD_LEN + 2 * alen)
+		return v3_bad(d, off,
+		    "FLOW of family %u has %u bytes, not %zu", v[0], len,
+		    MBT_ATTR_FLOW_HEAD_LEN + 2 * alen);
+	r->flow.family = v[0];
+	r->flow.proto = v[1];
+	r->flow.dir = v[2];
+	r->flow.sport = mbt_be16(v + 4);
+	r->flow.dport = mbt_be16(v + 6);
+	memcpy(r->flow.src, v + MBT_ATTR_FLOW_HEAD_LEN, alen);
+	memcpy(r->flow.dst, v + MBT_ATTR_FLOW_HEAD_LEN + alen, alen);
+	r->has_flow = true;
+	return 0;
+}
+
 /* The fixed part each known attribute needs; 0 for unknown types. */
 static uint16_t
 v3_attr_min_len(uint16_t type)
@@ -141,6 +165,7 @@ v3_attr_min_len(uint16_t type)
 	case MBT_ATTR_ROUTE: return MBT_ATTR_ROUTE_HEAD_LEN;
 	case MBT_ATTR_TRACE: return MBT_ATTR_TRACE_LEN;
 	case MBT_ATTR_HOST: return MBT_ATTR_HOST_LEN;
+	case MBT_ATTR_FLOW: return MBT_ATTR_FLOW_HEAD_LEN;
 	default: return 0;
 	}
 }
@@ -201,6 +226,7 @@ v3_attr(struct v3 *d, struct mbt_record *r, uint16_t type, size_t off,
 		r->has_reason = true;
 		return 0;
 	case MBT_ATTR_ROUTE: return v3_attr_route(d, r, off, v, len);
+	case MBT_ATTR_FLOW: return v3_attr_flow(d, r, off, v, len);
 	case MBT_ATTR_TRACE:
 		r->related_id = mbt_be64(v);
 		if (r->related_id == 0)

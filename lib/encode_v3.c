@@ -128,6 +128,12 @@ route_gw_len(const struct mbt_record *r)
 }
 
 static size_t
+flow_len(const struct mbt_record *r)
+{
+	return MBT_ATTR_FLOW_HEAD_LEN + (r->flow.family == 4 ? 8 : 32);
+}
+
+static size_t
 host_len(const struct mbt_record *r)
 {
 	return r->has_clock ? MBT_ATTR_HOST_CLOCK_LEN : MBT_ATTR_HOST_LEN;
@@ -149,6 +155,7 @@ event_len(const struct mbt_record *r)
 	n += r->has_route ? a + MBT_ATTR_ROUTE_HEAD_LEN + route_gw_len(r) : 0;
 	n += r->has_related ? a + MBT_ATTR_TRACE_LEN : 0;
 	n += r->has_host ? a + host_len(r) : 0;
+	n += r->has_flow ? a + flow_len(r) : 0;
 	return n;
 }
 
@@ -219,6 +226,19 @@ enc_attrs(struct mbt_encoder *e, const struct mbt_record *r,
 			mbt_put_be64(v + 10, r->clock_error_ns);
 		}
 	}
+	if (r->has_flow) {
+		size_t alen = r->flow.family == 4 ? 4 : 16;
+
+		v = enc_tlv(e, MBT_ATTR_FLOW, flow_len(r));
+		v[0] = r->flow.family;
+		v[1] = r->flow.proto;
+		v[2] = r->flow.dir;
+		v[3] = 0;
+		mbt_put_be16(v + 4, r->flow.sport);
+		mbt_put_be16(v + 6, r->flow.dport);
+		memcpy(v + MBT_ATTR_FLOW_HEAD_LEN, r->flow.src, alen);
+		memcpy(v + MBT_ATTR_FLOW_HEAD_LEN + alen, r->flow.dst, alen);
+	}
 }
 
 int
@@ -231,6 +251,8 @@ mbt_enc_event(struct mbt_encoder *e, const struct mbt_record *r)
 	if (e->error != 0)
 		return e->error;
 	if (r->has_packet && r->pkt_len > r->orig_len)
+		return enc_error(e, -EINVAL);
+	if (r->has_flow && r->flow.family != 4 && r->flow.family != 6)
 		return enc_error(e, -EINVAL);
 	if (len > UINT16_MAX || r->text.len > UINT16_MAX - MBT_V3_TLV_HDR_LEN)
 		return enc_error(e, -ENOSPC);

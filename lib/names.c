@@ -29,10 +29,32 @@ mbt_layout_name(enum mbt_format f)
 const char *
 mbt_kind_name(uint8_t kind)
 {
-	static const char *const names[] = {"unknown", "point", "text",
-	    "packet", "rule", "verdict", "iface", "end", "route", "copy"};
+	static const char *const names[MBT_KIND_MAX + 1] = {"unknown", "point",
+	    "text", "packet", "rule", "verdict", "iface", "end", "route",
+	    "copy", [MBT_KIND_STATE] = "state"};
 
-	return kind <= MBT_KIND_MAX ? names[kind] : "unknown";
+	return kind <= MBT_KIND_MAX && names[kind] != NULL ? names[kind]
+							    : "unknown";
+}
+
+const char *
+mbt_state_name(uint8_t detail)
+{
+	switch (detail) {
+	case MBT_STATE_CREATED: return "created";
+	case MBT_STATE_MATCHED: return "matched";
+	default: return "unknown";
+	}
+}
+
+const char *
+mbt_dir_name(uint8_t dir)
+{
+	switch (dir) {
+	case MBT_DIR_IN: return "in";
+	case MBT_DIR_OUT: return "out";
+	default: return "unknown";
+	}
 }
 
 const char *

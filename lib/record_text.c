@@ -129,7 +129,7 @@ put_route(struct mbt_textbuf *b, const struct mbt_record *r)
 						 : r->route_error);
 		return;
 	}
-	mbt_tb_str(b, " table ");
+	mbt_tb_str(b, r->detail == MBT_ROUTE_FIB ? " fib " : " table ");
 	mbt_tb_u64(b, r->route_table);
 	if (r->route_family != 0 &&
 	    inet_ntop(r->route_family == 4 ? AF_INET : AF_INET6, r->route_gw,
@@ -139,6 +139,58 @@ put_route(struct mbt_textbuf *b, const struct mbt_record *r)
 	}
 	mbt_tb_str(b, " oif ");
 	mbt_tb_u64(b, r->route_oif);
+}
+
+/* One end of a flow: "192.0.2.1:80", "[2001:db8::1]:80", or no port. */
+static void
+put_endpoint(struct mbt_textbuf *b, const struct mbt_flow *f,
+    const uint8_t *addr, uint16_t port, bool ports)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(f->family == 4 ? AF_INET : AF_INET6, addr, a,
+		sizeof(a)) == NULL)
+		a[0] = '\0';
+	if (ports && f->family == 6)
+		mbt_tb_str(b, "[");
+	mbt_tb_str(b, a);
+	if (!ports)
+		return;
+	mbt_tb_str(b, f->family == 6 ? "]:" : ":");
+	mbt_tb_u64(b, port);
+}
+
+/* "in tcp 192.0.2.1:40000 > 192.0.2.2:80"; ICMP ids are not ports. */
+static void
+put_flow(struct mbt_textbuf *b, const struct mbt_flow *f)
+{
+	static const struct {
+		uint8_t proto;
+		const char *name;
+	} protos[] = {{1, "icmp"}, {6, "tcp"}, {17, "udp"}, {58, "icmp6"},
+	    {132, "sctp"}};
+	const char *name = NULL;
+	size_t i;
+	bool ports = f->proto == 6 || f->proto == 17 || f->proto == 132;
+
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (protos[i].proto == f->proto)
+			name = protos[i].name;
+	if (f->dir != MBT_DIR_UNKNOWN) {
+		mbt_tb_str(b, " ");
+		put_code(b, mbt_dir_name(f->dir), f->dir, MBT_DIR_OUT);
+	}
+	mbt_tb_str(b, " ");
+	if (name != NULL) {
+		mbt_tb_str(b, name);
+	} else {
+		mbt_tb_str(b, "proto ");
+		mbt_tb_u64(b, f->proto);
+	}
+	mbt_tb_str(b, " ");
+	put_endpoint(b, f, f->src, f->sport, ports);
+	mbt_tb_str(b, " > ");
+	put_endpoint(b, f, f->dst, f->dport, ports);
 }
 
 /* The words for what happened, without the source location. */
@@ -216,6 +268,20 @@ put_body(struct mbt_textbuf *b, const struct mbt_record *r)
 	case MBT_KIND_ROUTE:
 		put_sep(b);
 		put_route(b, r);
+		break;
+	case MBT_KIND_STATE:
+		put_sep(b);
+		mbt_tb_str(b, "state ");
+		put_code(b, mbt_state_name(r->detail), r->detail,
+		    MBT_STATE_MAX);
+		if (r->has_rule) {
+			mbt_tb_str(b, " ");
+			put_code(b, mbt_fw_name(r->fw), r->fw, MBT_FW_MAX);
+			mbt_tb_str(b, " rule ");
+			mbt_tb_u64(b, r->rule_number);
+		}
+		if (r->has_flow)
+			put_flow(b, &r->flow);
 		break;
 	case MBT_KIND_COPY:
 		put_sep(b);

@@ -92,7 +92,7 @@
 #define MBT_KIND_END 7	   /* end of life; detail: MBT_END_* */
 #define MBT_KIND_ROUTE 8   /* a route lookup and its result */
 #define MBT_KIND_COPY 9	   /* the packet was copied; the copy is a child */
-#define MBT_KIND_MAX 9
+#define MBT_KIND_MAX 16 /* 10 to 15: none here; 16 is MBT_KIND_STATE */
 
 #define MBT_POINT_PLAIN 0
 #define MBT_POINT_ENTER 1
@@ -158,5 +158,28 @@
 #define MBT_LINKTYPE_IPV4 228
 #define MBT_LINKTYPE_IPV6 229
 #define MBT_LINKTYPE_NONE 0xffff /* no tail */
+
+/*
+ * FreeBSD firewall state and FIBs (issue 15).  Numbered from 16, apart
+ * from the Linux connection-tracking codes added in the same round, so
+ * the two sets never collide.
+ *
+ * A STATE event: a firewall created or matched a connection's state (pf's
+ * state, ipfw's dynamic rule); a RULE attribute names the engine and the
+ * rule that made the state, a FLOW attribute holds its key.
+ */
+#define MBT_KIND_STATE 16 /* detail: MBT_STATE_* */
+#define MBT_STATE_CREATED 1 /* this packet made the state */
+#define MBT_STATE_MATCHED 2 /* this packet belongs to an existing state */
+#define MBT_STATE_MAX 2
+#define MBT_ATTR_FLOW \
+	16 /* u8 family, u8 proto, u8 dir, u8 0, u16 sport, u16 dport, src, dst */
+#define MBT_ATTR_FLOW_HEAD_LEN 8 /* then 4+4 (family 4) or 16+16 (6) */
+#define MBT_DIR_UNKNOWN 0
+#define MBT_DIR_IN 1  /* the state was made by an inbound packet */
+#define MBT_DIR_OUT 2 /* ... by an outbound one */
+/* ROUTE's detail byte: what its table number is. */
+#define MBT_ROUTE_TABLE 0 /* a routing table id (Linux), or not said */
+#define MBT_ROUTE_FIB 1	  /* a FreeBSD FIB number (setfib(1)) */
 
 #endif /* MBUFTRACE_FORMAT_H */

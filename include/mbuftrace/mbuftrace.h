@@ -37,6 +37,15 @@ struct mbt_str {
  * carry are zero and their has_ flag is false.  Pointers point into the
  * buffer given to mbt_decode() and live as long as it does.
  */
+/* A FLOW attribute: a connection's key, addresses in network order. */
+struct mbt_flow {
+	uint8_t family; /* 4 or 6 */
+	uint8_t proto;	/* IPPROTO_* */
+	uint8_t dir;	/* MBT_DIR_* */
+	uint16_t sport, dport;
+	uint8_t src[16], dst[16]; /* 4 bytes used for family 4 */
+};
+
 struct mbt_record {
 	uint8_t kind;	/* MBT_KIND_* */
 	uint8_t detail; /* MBT_POINT_*, MBT_VERDICT_*, MBT_END_* by kind */
@@ -82,6 +91,10 @@ struct mbt_record {
 	 * (MBT_CLOCK_UNBOUNDED when one side is not bounded). */
 	int64_t clock_offset_ns;
 	uint64_t clock_error_ns;
+
+	/* has_flow: a connection's key, as a firewall keeps its state. */
+	bool has_flow;
+	struct mbt_flow flow;
 
 	uint32_t offset; /* where the record starts in the trace, in bytes */
 };
@@ -163,6 +176,8 @@ const char *mbt_point_name(uint8_t detail);
 const char *mbt_verdict_name(uint8_t verdict);
 const char *mbt_end_name(uint8_t how);
 const char *mbt_fw_name(uint8_t fw);
+const char *mbt_state_name(uint8_t detail); /* STATE: created, matched */
+const char *mbt_dir_name(uint8_t dir);	    /* FLOW: in, out */
 const char *mbt_linktype_name(uint16_t linktype); /* "linktype" if unknown */
 bool mbt_linktype_known(uint16_t linktype);
 

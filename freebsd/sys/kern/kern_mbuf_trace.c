@@ -685,7 +685,7 @@ mtrace_route_at(struct mbuf *m, u_int fib, struct ifnet *oifp, int error,
 	struct mtrace_buf *b;
 	struct mtrace_rec *r;
 
-	r = mtrace_rec(m, MBT_KIND_ROUTE, 0, file, line, func, &b);
+	r = mtrace_rec(m, MBT_KIND_ROUTE, MBT_ROUTE_FIB, file, line, func, &b);
 	if (r == NULL)
 		return;
 	r->mr_u32 = fib;
@@ -695,6 +695,38 @@ mtrace_route_at(struct mbuf *m, u_int fib, struct ifnet *oifp, int error,
 		r->mr_small = family;
 		(void)mtrace_buf_dyn_copy(b, r, gw, family == 4 ? 4 : 16);
 	}
+}
+
+/*
+ * A firewall state: the rule that made it, and its key, copied into the
+ * arena as the library's struct mbt_flow so the record stays
+ * self-contained.
+ */
+void
+mtrace_state_at(struct mbuf *m, int engine, int how, uint64_t rule,
+    const struct mtrace_flow *mf, const char *file, int line,
+    const char *func)
+{
+	struct mtrace_buf *b;
+	struct mtrace_rec *r;
+	struct mbt_flow f;
+
+	r = mtrace_rec(m, MBT_KIND_STATE, how, file, line, func, &b);
+	if (r == NULL)
+		return;
+	r->mr_small = engine;
+	r->mr_u64 = rule;
+	if (mf == NULL || (mf->mf_family != 4 && mf->mf_family != 6))
+		return;
+	memset(&f, 0, sizeof(f));
+	f.family = mf->mf_family;
+	f.proto = mf->mf_proto;
+	f.dir = mf->mf_dir;
+	f.sport = mf->mf_sport;
+	f.dport = mf->mf_dport;
+	memcpy(f.src, mf->mf_src, sizeof(f.src));
+	memcpy(f.dst, mf->mf_dst, sizeof(f.dst));
+	(void)mtrace_buf_dyn_copy(b, r, &f, sizeof(f));
 }
 
 void
@@ -918,9 +950,9 @@ SYSINIT(mtrace_init, SI_SUB_PROTO_FIREWALL, SI_ORDER_ANY, mtrace_init, NULL);
 MODULE_VERSION(mbuf_trace, 1);
 
 #ifdef DDB
-static const char *const db_mtrace_kinds[] = {
+static const char *const db_mtrace_kinds[MBT_KIND_MAX + 1] = {
 	"?", "point", "text", "packet", "rule", "verdict", "iface", "end",
-	"route", "copy",
+	"route", "copy", [MBT_KIND_STATE] = "state",
 };
 
 static void
@@ -937,7 +969,8 @@ db_mtrace_print(const struct mtrace_buf *b)
 	for (i = 0; i < b->mb_nrec && !db_pager_quit; i++) {
 		r = &mtrace_buf_crecs(b)[i];
 		db_printf("%3u +%ju cpu%u %s/%u", i, (uintmax_t)r->mr_time,
-		    r->mr_cpu, r->mr_kind <= MBT_KIND_MAX ?
+		    r->mr_cpu, r->mr_kind <= MBT_KIND_MAX &&
+		    db_mtrace_kinds[r->mr_kind] != NULL ?
 		    db_mtrace_kinds[r->mr_kind] : "?", r->mr_detail);
 		if (r->mr_file != NULL)
 			db_printf(" %s:%u %s", r->mr_file, r->mr_line,

@@ -241,6 +241,16 @@ mtrace_buf_to_record(const struct mtrace_buf *b, const struct mtrace_rec *r,
 		out->has_related = 1;
 		out->related_id = r->mr_u64;
 		break;
+	case MBT_KIND_STATE:
+		out->has_rule = 1;
+		out->fw = r->mr_small;
+		out->rule_number = r->mr_u64;
+		if (span(b, r, 0).len == sizeof(out->flow)) {
+			memcpy(&out->flow, span(b, r, 0).ptr,
+			    sizeof(out->flow));
+			out->has_flow = 1;
+		}
+		break;
 	default:
 		/* TEXT, POINT, VERDICT and END carry dynamic text. */
 		if (r->mr_text == NULL)

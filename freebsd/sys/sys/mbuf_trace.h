@@ -40,6 +40,24 @@
 #define	MTRACE_END_DROPPED	4
 #define	MTRACE_END_CONSUMED	5
 
+/*
+ * A firewall's connection state (pf's state, ipfw's dynamic rule): made by
+ * this packet or matched by it, and its key as the firewall keeps it.
+ */
+#define	MTRACE_STATE_CREATED	1
+#define	MTRACE_STATE_MATCHED	2
+#define	MTRACE_DIR_IN		1	/* made by an inbound packet */
+#define	MTRACE_DIR_OUT		2
+struct mtrace_flow {
+	uint8_t		mf_family;	/* 4 or 6 */
+	uint8_t		mf_proto;	/* IPPROTO_* */
+	uint8_t		mf_dir;		/* MTRACE_DIR_*, 0 = not known */
+	uint16_t	mf_sport;	/* host byte order */
+	uint16_t	mf_dport;
+	uint8_t		mf_src[16];	/* network order; 4 bytes for IPv4 */
+	uint8_t		mf_dst[16];
+};
+
 /* pf's tag names are this long (PF_TAG_NAME_SIZE in net/pfvar.h). */
 #define	MTRACE_PF_TAG_SIZE	64
 
@@ -87,6 +105,8 @@ void	mtrace_route_at(struct mbuf *, u_int, struct ifnet *, int, int,
 	    const void *, MTRACE_SITE_ARGS);
 void	mtrace_end_at(struct mbuf *, int, u_int, const char *,
 	    MTRACE_SITE_ARGS);
+void	mtrace_state_at(struct mbuf *, int, int, uint64_t,
+	    const struct mtrace_flow *, MTRACE_SITE_ARGS);
 void	mtrace_tag_copied(struct m_tag *, struct m_tag *);
 void	mtrace_unit_ref(struct mbuf *, u_int *);
 
@@ -192,6 +212,11 @@ mtrace_start_noted(struct mbuf *m, int error)
 	MTRACE_IF_ACTIVE(m)						\
 		mtrace_end_at((m), (how), (code), (why), MTRACE_SITE);	\
 } while (0)
+#define	mtrace_state(m, engine, how, rule, flow) do {			\
+	MTRACE_IF_ACTIVE(m)						\
+		mtrace_state_at((m), (engine), (how), (rule), (flow),	\
+		    MTRACE_SITE);					\
+} while (0)
 #define	mtrace_drop(m, why)						\
 	mtrace_end((m), MTRACE_END_DROPPED, 0, (why))
 #define	mtrace_delivered(m)						\
@@ -227,6 +252,7 @@ mtrace_start_noted(struct mbuf *m, int error)
 #define	mtrace_verdict(m, v, why)	MTRACE_NOTHING(m, v, why)
 #define	mtrace_route(m, f, o, e, fam, gw) MTRACE_NOTHING(m, f, o, e, fam, gw)
 #define	mtrace_end(m, how, code, why)	MTRACE_NOTHING(m, how, code, why)
+#define	mtrace_state(m, e, how, r, f)	MTRACE_NOTHING(m, e, how, r, f)
 #define	mtrace_drop(m, why)		MTRACE_NOTHING(m, why)
 #define	mtrace_delivered(m)		MTRACE_NOTHING(m)
 #define	mtrace_sent(m)			MTRACE_NOTHING(m)

@@ -821,6 +821,25 @@ sim_route(struct mbuf *m, unsigned fib, struct ifnet *oifp, int error,
 	mtrace_route(m, fib, oifp, error, gw4 != NULL ? 4 : 0, gw4);
 }
 
+/* What patches 16 and 26 record of a pf state or an ipfw dynamic rule. */
+void
+sim_fw_state(struct mbuf *m, int engine, int how, uint64_t rule, int dir,
+    int proto, const uint8_t *src4, uint16_t sport, const uint8_t *dst4,
+    uint16_t dport)
+{
+	struct mtrace_flow f;
+
+	memset(&f, 0, sizeof(f));
+	f.mf_family = 4;
+	f.mf_proto = proto;
+	f.mf_dir = dir;
+	f.mf_sport = sport;
+	f.mf_dport = dport;
+	memcpy(f.mf_src, src4, 4);
+	memcpy(f.mf_dst, dst4, 4);
+	mtrace_state(m, engine, how, rule, &f);
+}
+
 void
 sim_ipfw_verdict(struct mbuf *m, int pass)
 {

@@ -245,6 +245,49 @@ test_budget_and_drop(void)
 	mbt_trace_free(&t);
 }
 
+/*
+ * A firewall state and a route lookup as the patches record them: the
+ * state's key, the rule that made it, created or matched; the route's
+ * table named as a FIB.
+ */
+static void
+test_state_and_fib(void)
+{
+	static const uint8_t a[4] = { 192, 0, 2, 1 }, b[4] = { 192, 0, 2, 2 };
+	struct mbuf *m = sim_mbuf(frame, sizeof(frame));
+	const struct mbt_record *r;
+	struct mbt_trace t;
+
+	sim_enter_vnet(&vnet_b);
+	CHECK(sim_start_point(m) == 0);
+	sim_fw_state(m, MBT_FW_PF, MBT_STATE_CREATED, 3, MBT_DIR_IN,
+	    6, a, 40000, b, 80);
+	sim_fw_state(m, MBT_FW_IPFW, MBT_STATE_MATCHED, 200, 0, 17, b,
+	    53, a, 5353);
+	sim_route(m, 2, epair0b, 0, a);
+	CHECK(end_and_read(m, &t) == 0);
+	CHECK(t.nrecords >= 4);
+	if (t.nrecords < 4)
+		return;
+	r = &t.records[t.nrecords - 4];
+	CHECK(r->kind == MBT_KIND_STATE && r->detail == MBT_STATE_CREATED &&
+	    r->has_rule && r->fw == MBT_FW_PF && r->rule_number == 3 &&
+	    r->has_flow && r->flow.family == 4 && r->flow.proto == 6 &&
+	    r->flow.dir == MBT_DIR_IN && memcmp(r->flow.src, a, 4) == 0 &&
+	    memcmp(r->flow.dst, b, 4) == 0 && r->flow.sport == 40000 &&
+	    r->flow.dport == 80 && str_is(r->func, "sim_fw_state"));
+	r++;
+	CHECK(r->kind == MBT_KIND_STATE && r->detail == MBT_STATE_MATCHED &&
+	    r->fw == MBT_FW_IPFW && r->rule_number == 200 && r->has_flow &&
+	    r->flow.dir == MBT_DIR_UNKNOWN && r->flow.proto == 17 &&
+	    r->flow.sport == 53 && r->flow.dport == 5353);
+	r++;
+	CHECK(r->kind == MBT_KIND_ROUTE && r->detail == MBT_ROUTE_FIB &&
+	    r->has_route && r->route_table == 2 &&
+	    r->route_oif == 3 && r->route_family == 4);
+	mbt_trace_free(&t);
+}
+
 /* A full emit queue drops traces and counts them. */
 static void
 test_emit_queue(void)
@@ -594,6 +637,7 @@ main(void)
 	test_ping_two_vnets();
 	test_copies();
 	test_budget_and_drop();
+	test_state_and_fib();
 	test_emit_queue();
 	test_no_vnet();
 	test_free_in_any_context();
