@@ -2,7 +2,8 @@
 /*
  * Writes a pcap of traces built by the kernel's record buffer the way
  * kern_mbuf_trace.c fills it for a ping between vnet jails a and b, a
- * packet ipfw drops, and a copied packet, so that freebsd/tests/
+ * packet ipfw drops, a copied packet, and a TCP connection's first two
+ * packets through pf's and ipfw's states, so that freebsd/tests/
  * test_core.sh can check what mbuftrace(8) shows of FreeBSD traces.
  * The records are simulated here; their bytes are the kernel's encoding.
  */
@@ -145,11 +146,67 @@ denied(void)
 	return (b);
 }
 
+/* What mtrace_state_at() records: the state's rule and key. */
+static void
+state(struct mtrace_buf *b, uint8_t how, uint8_t engine, uint64_t rule,
+    const struct mbt_flow *f, const char *file, uint32_t line,
+    const char *func)
+{
+	struct mtrace_rec *r = rec(b, MBT_KIND_STATE, how, file, line, func);
+
+	r->mr_small = engine;
+	r->mr_u64 = rule;
+	mtrace_buf_dyn_copy(b, r, f, sizeof(*f));
+}
+
+/*
+ * A TCP connection from a to b through pf and ipfw in b.  The SYN makes
+ * pf's state ("pass in proto tcp", rule 3) and ipfw's dynamic rule
+ * ("keep-state", rule 200); the SYN-ACK matches both, and each record
+ * shows the state's key as the connection's first packet had it.  Both
+ * are routed in FIB 1.
+ */
+static struct mtrace_buf *
+stateful(uint64_t id, int reply)
+{
+	static const char pf[] = "sys/netpfil/pf/pf.c";
+	static const char fw2[] = "sys/netpfil/ipfw/ip_fw2.c";
+	static const struct mbt_flow syn = { 4, 6, MBT_DIR_IN, 40000, 80,
+	    { 192, 0, 2, 1 }, { 192, 0, 2, 2 } };
+	static const uint8_t gw[4] = { 192, 0, 2, 254 };
+	struct mtrace_buf *b = buf_new(id);
+	struct mtrace_rec *r;
+
+	iface(b, 3, "epair0b", 2, "b");
+	if (!reply) {
+		state(b, MBT_STATE_CREATED, MBT_FW_PF, 3, &syn, pf, 6320,
+		    "pf_create_state");
+		state(b, MBT_STATE_CREATED, MBT_FW_IPFW, 200, &syn, fw2, 3170,
+		    "ipfw_chk");
+		rec(b, MBT_KIND_END, MBT_END_DELIVERED,
+		    "sys/netinet/tcp_input.c", 1380, "tcp_input_with_port");
+		return (b);
+	}
+	state(b, MBT_STATE_MATCHED, MBT_FW_PF, 3, &syn, pf, 1843,
+	    "pf_find_state");
+	state(b, MBT_STATE_MATCHED, MBT_FW_IPFW, 200, &syn, fw2, 3040,
+	    "ipfw_chk");
+	r = rec(b, MBT_KIND_ROUTE, MBT_ROUTE_FIB, "sys/netinet/ip_output.c",
+	    510, "ip_output");
+	r->mr_u32 = 1;
+	r->mr_u32b = 3;
+	r->mr_small = 4;
+	mtrace_buf_dyn_copy(b, r, gw, sizeof(gw));
+	rec(b, MBT_KIND_END, MBT_END_SENT, "sys/net/if_ethersubr.c", 506,
+	    "ether_output_frame");
+	return (b);
+}
+
 int
 main(int argc, char **argv)
 {
 	size_t size = MTRACE_BUF_SIZE(MAXREC, ARENA);
-	struct mtrace_buf *p, *d, *parent, *child;
+	struct mtrace_buf *p, *d, *parent, *child, *syn, *synack;
 	FILE *f;
 	int error;
 
@@ -163,6 +220,8 @@ main(int argc, char **argv)
 	}
 	p = ping();
 	d = denied();
+	syn = stateful(0x400, 0);
+	synack = stateful(0x401, 1);
 	/* A broadcast copied to two sockets: m_tag_copy(), then the fork. */
 	parent = buf_new(0x300);
 	iface(parent, 3, "epair0b", 2, "b");
@@ -185,6 +244,10 @@ main(int argc, char **argv)
 		error = emit(f, parent, 3);
 	if (error == 0)
 		error = emit(f, child, 3);
+	if (error == 0)
+		error = emit(f, syn, 4);
+	if (error == 0)
+		error = emit(f, synack, 4);
 	if (fclose(f) != 0 && error == 0)
 		error = -errno;
 	if (error != 0) {
@@ -195,5 +258,7 @@ main(int argc, char **argv)
 	free(d);
 	free(parent);
 	free(child);
+	free(syn);
+	free(synack);
 	return (0);
 }
