@@ -123,6 +123,13 @@ local F = {
 	route_error = ProtoField.int32("mbuf_trace.route.error", "Route error"),
 	route_family = ProtoField.uint8("mbuf_trace.route.family", "Route family"),
 	route_gw = ProtoField.string("mbuf_trace.route.gw", "Route gateway"),
+	flow_proto = ProtoField.uint8("mbuf_trace.flow.proto", "State protocol"),
+	flow_dir = ProtoField.uint8("mbuf_trace.flow.dir", "State direction", base.DEC,
+		{ [0] = "unknown", [1] = "in", [2] = "out" }),
+	flow_src = ProtoField.string("mbuf_trace.flow.src", "State source"),
+	flow_sport = ProtoField.uint16("mbuf_trace.flow.sport", "State source port"),
+	flow_dst = ProtoField.string("mbuf_trace.flow.dst", "State destination"),
+	flow_dport = ProtoField.uint16("mbuf_trace.flow.dport", "State destination port"),
 	skipped = ProtoField.bytes("mbuf_trace.skipped", "Skipped TLV"),
 }
 local field_list = {}
@@ -146,13 +153,18 @@ proto.experts = { E.malformed, E.truncated, E.skipped, E.snapshot }
 -- ---------------------------------------------------------------------------
 local K_POINT, K_TEXT, K_PACKET, K_RULE, K_VERDICT, K_IFACE, K_END, K_ROUTE,
 	K_COPY = 1, 2, 3, 4, 5, 6, 7, 8, 9
+-- FreeBSD's firewall states (format.h's block numbered from 16).
+local K_STATE = 16
+local STATE = { "created", "matched" }
+local DIR = { [0] = "unknown", "in", "out" }
+local ROUTE_FIB = 1 -- ROUTE's detail: its table is a FreeBSD FIB
 
 -- v2 record types, of the later and of the early layout.
 local V2_TYPE_PACKET, V2_TYPE_STRING = 0, 1
 local V2_EARLY_TYPE_PACKET, V2_EARLY_TYPE_STRING, V2_EARLY_TYPE_STRING2 = 1, 2, 3
 
 local KIND = { "point", "text", "packet", "rule", "verdict", "iface", "end",
-	"route", "copy" }
+	"route", "copy", [16] = "state" }
 local VERDICT = { [0] = "none", "pass", "drop", "reject", "continue", "queue" }
 local HOW = { "freed", "delivered", "sent", "dropped", "consumed" }
 local FW = { [0] = "other", "ipfw", "pf", "nftables", "iptables", "netgraph" }
@@ -502,7 +514,7 @@ end
 
 -- Each attribute parser returns an error message or nil.  v is the offset of
 -- the value, len its length (already known to be >= the fixed part).
-local ATTR_MIN = { 8, 0, 6, 10, 6, 12, 6, 13, 8, 2 }
+local ATTR_MIN = { 8, 0, 6, 10, 6, 12, 6, 13, 8, 2, [16] = 8 }
 local ATTR = {}
 
 ATTR[1] = function(d, r, v) -- SRC
@@ -574,6 +586,18 @@ ATTR[10] = function(d, r, v, len) -- HOST (a journey's host; optionally its cloc
 	local name = lookup(d, u16(d.tvb, v))
 	if not name then return "refers to an undefined string" end
 	r.host = { name = name, off = v, clock = len >= 18 }
+end
+
+ATTR[16] = function(d, r, v, len) -- FLOW
+	local family = u8(d.tvb, v)
+	local alen = family == 4 and 4 or family == 6 and 16 or 0
+	if alen == 0 then return "FLOW family " .. family .. " is not 4 or 6" end
+	if len ~= 8 + 2 * alen then
+		return string.format("FLOW of family %d has %d bytes, not %d", family, len, 8 + 2 * alen)
+	end
+	r.flow = { family = family, proto = u8(d.tvb, v + 1), dir = u8(d.tvb, v + 2),
+		sport = u16(d.tvb, v + 4), dport = u16(d.tvb, v + 6),
+		src = raw(d.tvb, v + 8, alen), dst = raw(d.tvb, v + 8 + alen, alen), off = v }
 end
 
 -- One EVENT record at off (TLV header) with value length len.
@@ -851,10 +875,30 @@ BODY[K_ROUTE] = function(r)
 	local rt = r.route
 	if not rt then return "route" end
 	if rt.error ~= 0 then return "route error " .. rt.error end
-	local s = "route table " .. rt.table
+	local s = (r.detail == ROUTE_FIB and "route fib " or "route table ") .. rt.table
 	local gw = gateway_text(rt)
 	if gw then s = s .. " via " .. gw end
 	return s .. " oif " .. rt.oif
+end
+local PROTO = { [1] = "icmp", [6] = "tcp", [17] = "udp", [58] = "icmp6", [132] = "sctp" }
+local function endpoint_text(f, addr, port, ports)
+	local a = gateway_text({ family = f.family, gw = addr }) or ""
+	if not ports then return a end
+	if f.family == 6 then return "[" .. a .. "]:" .. port end
+	return a .. ":" .. port
+end
+BODY[K_STATE] = function(r)
+	local s = "state " .. (STATE[r.detail] or tostring(r.detail))
+	if r.rule then s = s .. " " .. fw_name(r.rule.fw) .. " rule " .. u64_text(r.rule.number) end
+	local f = r.flow
+	if f then
+		local ports = f.proto == 6 or f.proto == 17 or f.proto == 132
+		if f.dir ~= 0 then s = s .. " " .. (DIR[f.dir] or tostring(f.dir)) end
+		s = s .. " " .. (PROTO[f.proto] or ("proto " .. f.proto)) .. " " ..
+			endpoint_text(f, f.src, f.sport, ports) .. " > " ..
+			endpoint_text(f, f.dst, f.dport, ports)
+	end
+	return s
 end
 BODY[K_COPY] = function(r)
 	return "copy to trace " .. u64_hex(r.related and r.related.id)
@@ -989,6 +1033,15 @@ local function add_attrs(tree, tvb, r)
 		add_be(tree, F.route_family, tvb, o + 12, 1)
 		local gw = gateway_text(r.route)
 		if gw then tree:add(F.route_gw, tvb(o + 13, #r.route.gw), gw) end
+	end
+	if r.flow then
+		local f, o, alen = r.flow, r.flow.off, #r.flow.src
+		add_be(tree, F.flow_proto, tvb, o + 1, 1)
+		add_be(tree, F.flow_dir, tvb, o + 2, 1)
+		tree:add(F.flow_src, tvb(o + 8, alen), gateway_text({ family = f.family, gw = f.src }))
+		add_be(tree, F.flow_sport, tvb, o + 4, 2)
+		tree:add(F.flow_dst, tvb(o + 8 + alen, alen), gateway_text({ family = f.family, gw = f.dst }))
+		add_be(tree, F.flow_dport, tvb, o + 6, 2)
 	end
 	if r.related then add_be(tree, F.related_id, tvb, r.related.off, 8) end
 	if r.host then

@@ -166,7 +166,8 @@ def main():
     # Name tables: the same numbers as format.h, the library's names.
     tables = [("KIND", "MBT_KIND_", "kind"), ("POINT", "MBT_POINT_", "point"),
               ("VERDICT", "MBT_VERDICT_", "verdict"), ("HOW", "MBT_END_", "end"),
-              ("FW", "MBT_FW_", "fw"), ("LINKTYPE", "MBT_LINKTYPE_", "linktype")]
+              ("FW", "MBT_FW_", "fw"), ("LINKTYPE", "MBT_LINKTYPE_", "linktype"),
+              ("STATE", "MBT_STATE_", "state"), ("DIR", "MBT_DIR_", "dir")]
     for tname, prefix, fn in tables:
         errs = []
         t = lua_table(code, tname)

@@ -174,6 +174,30 @@ for s in $SAMPLES; do
 	golden "$s" "$TMP/$s.pcap"
 done
 
+# FreeBSD's firewall states and FIBs (build/bin/mtrace-sample): every
+# record's words as the library writes them, and the state's fields.
+SAMPLE=${MTRACE_SAMPLE:-$ROOT/build/bin/mtrace-sample}
+if [ -x "$SAMPLE" ] && "$SAMPLE" "$TMP/freebsd.pcap" >/dev/null 2>&1; then
+	"$MBT" read "$TMP/freebsd.pcap" |
+		sed -En 's/^ *\+[0-9.]+ cpu[0-9]+ [^ ]+ +//p' >"$TMP/fb.c"
+	ws "$TMP/freebsd.pcap" -V &&
+		sed -n 's/^    Record: //p' "$TMP/out" >"$TMP/fb.lua"
+	check "freebsd: Lua words every record as mbuftrace read does" \
+		diff -u "$TMP/fb.c" "$TMP/fb.lua"
+	check "freebsd: Lua shows the state's words and the FIB" \
+		sh -c "grep -q 'state created pf rule 3 in tcp 192.0.2.1:40000 > 192.0.2.2:80\$' '$TMP/fb.lua' &&
+		grep -q 'route fib 1 via 192.0.2.254 oif 3\$' '$TMP/fb.lua'"
+	n=$(field "$TMP/freebsd.pcap" mbuf_trace.flow.dport -Y 'mbuf_trace.kind == "state"' |
+		tr ',' '\n' | grep -c '^80$')
+	if [ "$n" -eq 4 ]; then
+		ok "freebsd: mbuf_trace.flow.dport is 80 in the 4 state records"
+	else
+		not_ok "freebsd: mbuf_trace.flow.dport is 80 in the 4 state records (got $n)"
+	fi
+else
+	echo "SKIP: freebsd sample: $SAMPLE not built"
+fi
+
 # Both byte orders of v1 decode to the same records.
 if [ -f "$TMP/v1-le.pcap" ] && [ -f "$TMP/v1-be.pcap" ]; then
 	ws "$TMP/v1-le.pcap" -T fields "${FIELDS[@]}" && cp "$TMP/out" "$TMP/le"

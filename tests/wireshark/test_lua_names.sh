@@ -22,7 +22,7 @@ fi
 	echo '#include <stdio.h>'
 	echo '#include "mbuftrace/mbuftrace.h"'
 	echo 'int main(void) {'
-	sed -nE 's/^#define (MBT_(KIND|POINT|VERDICT|END|FW|LINKTYPE)_[A-Z0-9_]+)[ \t].*/\2 \1/p' \
+	sed -nE 's/^#define (MBT_(KIND|POINT|VERDICT|END|FW|LINKTYPE|STATE|DIR)_[A-Z0-9_]+)[ \t].*/\2 \1/p' \
 		"$FORMAT_H" | grep -v '_MAX$' |
 		while read -r fam macro; do
 			fn=$(echo "$fam" | tr '[:upper:]' '[:lower:]')
