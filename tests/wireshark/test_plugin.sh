@@ -16,7 +16,10 @@ cd "$(dirname "$0")/../.." || exit 1
 SAMPLES="v1-le v1-be v2 v2-early v3 malformed"
 TUSER=${MBT_WS_USER:-mbtwstest}
 FIELDS="-e mbuf_trace.format -e mbuf_trace.layout -e mbuf_trace.text -e mbuf_trace.func
-	-e mbuf_trace.file -e mbuf_trace.line -e mbuf_trace.ns -e mbuf_trace.ifname"
+	-e mbuf_trace.file -e mbuf_trace.line -e mbuf_trace.ns -e mbuf_trace.ifname
+	-e mbuf_trace.kind -e mbuf_trace.flow.proto -e mbuf_trace.flow.dir
+	-e mbuf_trace.flow.src -e mbuf_trace.flow.sport -e mbuf_trace.flow.dst
+	-e mbuf_trace.flow.dport"
 
 # done_: the closing line, and the exit status that goes with it.
 done_() {
@@ -132,6 +135,13 @@ for s in $SAMPLES; do
 		not_ok "mktrace $s" "$TMP/mk.log"
 	fi
 done
+# FreeBSD's traces, with firewall states (freebsd/tests/mtrace_sample.c).
+if [ -x build/bin/mtrace-sample ] &&
+	build/bin/mtrace-sample "$TMP/caps/freebsd.pcap" >/dev/null 2>&1; then
+	CAPS="$CAPS freebsd"
+else
+	skip "freebsd sample: build/bin/mtrace-sample not built"
+fi
 chmod 0644 "$TMP"/caps/*.pcap 2>/dev/null
 
 for c in $CAPS; do

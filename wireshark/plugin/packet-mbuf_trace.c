@@ -90,6 +90,12 @@ static int hf_route_oif = -1;
 static int hf_route_error = -1;
 static int hf_route_family = -1;
 static int hf_route_gw = -1;
+static int hf_flow_proto = -1;
+static int hf_flow_dir = -1;
+static int hf_flow_src = -1;
+static int hf_flow_sport = -1;
+static int hf_flow_dst = -1;
+static int hf_flow_dport = -1;
 /* C plugin only: the clickable link to a record's source line. */
 static int hf_src_url = -1;
 
@@ -103,6 +109,13 @@ static expert_field ei_malformed = EI_INIT;
 static expert_field ei_truncated = EI_INIT;
 static expert_field ei_snapshot = EI_INIT;
 static expert_field ei_skipped = EI_INIT;
+
+static const value_string flow_dir_vals[] = {
+    {MBT_DIR_UNKNOWN, "unknown"},
+    {MBT_DIR_IN, "in"},
+    {MBT_DIR_OUT, "out"},
+    {0, NULL},
+};
 
 static const value_string origin_vals[] = {
     {MBT_ORIGIN_UNKNOWN, "unknown"},
@@ -469,6 +482,24 @@ static void add_attributes(struct ctx *c, proto_tree *rt,
 			proto_tree_add_string(
 			    rt, hf_route_gw, c->tvb, off, len, gw);
 	}
+	if (r->has_flow) {
+		int af = r->flow.family == 4 ? AF_INET : AF_INET6;
+
+		proto_tree_add_uint(
+		    rt, hf_flow_proto, c->tvb, off, len, r->flow.proto);
+		proto_tree_add_uint(
+		    rt, hf_flow_dir, c->tvb, off, len, r->flow.dir);
+		if (inet_ntop(af, r->flow.src, gw, sizeof(gw)) != NULL)
+			proto_tree_add_string(
+			    rt, hf_flow_src, c->tvb, off, len, gw);
+		proto_tree_add_uint(
+		    rt, hf_flow_sport, c->tvb, off, len, r->flow.sport);
+		if (inet_ntop(af, r->flow.dst, gw, sizeof(gw)) != NULL)
+			proto_tree_add_string(
+			    rt, hf_flow_dst, c->tvb, off, len, gw);
+		proto_tree_add_uint(
+		    rt, hf_flow_dport, c->tvb, off, len, r->flow.dport);
+	}
 	if (r->has_related)
 		proto_tree_add_uint64(
 		    rt, hf_related_id, c->tvb, off, len, r->related_id);
@@ -509,6 +540,9 @@ static bool dissect_mbt_record(struct ctx *c, proto_tree *tree, size_t i)
 	else if (v3 && r->kind == MBT_KIND_END)
 		proto_tree_add_string(
 		    rt, hf_detail, c->tvb, off, len, mbt_end_name(r->detail));
+	else if (v3 && r->kind == MBT_KIND_STATE)
+		proto_tree_add_string(rt, hf_detail, c->tvb, off, len,
+		    mbt_state_name(r->detail));
 
 	if (r->has_cpu)
 		proto_tree_add_uint(rt, hf_cpu, c->tvb, off, len, r->cpu);
@@ -771,6 +805,18 @@ static void proto_register_mbuf_trace(void)
 		BASE_DEC, NULL, NULL),
 	    F(hf_route_gw, "Route gateway", "route.gw", FT_STRING, BASE_NONE,
 		NULL, NULL),
+	    F(hf_flow_proto, "State protocol", "flow.proto", FT_UINT8,
+		BASE_DEC, NULL, NULL),
+	    F(hf_flow_dir, "State direction", "flow.dir", FT_UINT8, BASE_DEC,
+		VALS(flow_dir_vals), NULL),
+	    F(hf_flow_src, "State source", "flow.src", FT_STRING, BASE_NONE,
+		NULL, NULL),
+	    F(hf_flow_sport, "State source port", "flow.sport", FT_UINT16,
+		BASE_DEC, NULL, NULL),
+	    F(hf_flow_dst, "State destination", "flow.dst", FT_STRING,
+		BASE_NONE, NULL, NULL),
+	    F(hf_flow_dport, "State destination port", "flow.dport",
+		FT_UINT16, BASE_DEC, NULL, NULL),
 	    F(hf_src_url, "Source link", "src_url", FT_STRING, BASE_NONE, NULL,
 		"file:// link to the source line (preference source_root)"),
 	};
