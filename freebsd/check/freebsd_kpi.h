@@ -761,6 +761,60 @@ struct pf_pdesc {
 };
 uint16_t	pf_tagname_lookup(const char *);	/* u_int16_t there */
 
+/* VERIFIED sys/netpfil/pf/pf.c (2025, the fork spmzt/freebsd-src)
+ *   @b6e0e155f21e3dac35203feafb6aca4255ba133e */
+/*
+ * What patch 16's pf_mtrace_state() reads of a state.  pf.c at that commit
+ * [R] reads s->key[PF_SK_WIRE], sk->af, sk->proto, sk->port[],
+ * sk->addr[], s->direction == PF_IN and takes r = s->rule as a pointer;
+ * the layouts are a 2025 sys/net/pfvar.h's (struct pf_state_key, struct
+ * pf_kstate with "struct pf_krule *rule" and "struct pf_state_key
+ * *key[2]", pf_krule's u_int32_t nr; index content id 11871543899) and a
+ * 2023-25 sys/netpfil/pf/pf.h's (enum { PF_INOUT, PF_IN, PF_OUT },
+ * enum { PF_SK_WIRE, PF_SK_STACK, PF_SK_BOTH }, struct pf_addr's
+ * anonymous union; content id 4231125962); members not read by the patch
+ * are left out [S].  sys/sys/socket.h [M]: AF_INET 2, AF_INET6 28;
+ * ntohs [M].
+ */
+typedef uint8_t	sa_family_t;
+#define	AF_INET		2
+#define	AF_INET6	28
+#define	ntohs(x)	__builtin_bswap16(x)
+struct in_addr {
+	uint32_t	s_addr;
+};
+struct in6_addr {
+	uint8_t		s6_addr[16];
+};
+struct pf_addr {
+	union {
+		struct in_addr	v4;
+		struct in6_addr	v6;
+		uint8_t		addr8[16];
+		uint16_t	addr16[8];
+		uint32_t	addr32[4];
+	};
+};
+enum	{ PF_INOUT, PF_IN, PF_OUT };
+enum	{ PF_SK_WIRE, PF_SK_STACK, PF_SK_BOTH };
+struct pf_state_key {
+	struct pf_addr	 addr[2];
+	uint16_t	 port[2];
+	sa_family_t	 af;
+	uint8_t		 proto;
+	uint8_t		 pad[2];
+};
+struct pf_krule {
+	uint32_t	 nr;
+};
+struct pf_kstate {
+	uint64_t		 id;
+	uint32_t		 creatorid;
+	uint8_t			 direction;
+	struct pf_krule		*rule;
+	struct pf_state_key	*key[2];
+};
+
 /* UNVERIFIED */
 /* sys/sys/cdefs.h [M]: for options MBUF_TRACE_ALL (sys/mbuf_trace_all.h). */
 #define	__DECONST(type, var)	((type)(uintptr_t)(const void *)(var))

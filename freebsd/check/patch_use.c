@@ -21,6 +21,7 @@ int	(*const patch_use_procctl[])(struct thread *, struct proc *,
 int	patch_use_ip_output(struct mbuf *, struct inpcb *);
 int	patch_use_ip6_output(struct mbuf *, struct inpcb *);
 int	patch_use_pf_tag_packet(struct pf_pdesc *, int);
+void	patch_use_pf_state(struct pf_pdesc *, struct pf_kstate *);
 
 /* Patch 04: the socket and process start points in ip_output(). */
 int
@@ -44,4 +45,16 @@ patch_use_pf_tag_packet(struct pf_pdesc *pd, int tag)
 {
 #include "patch_pf_tag.inc"
 	return (0);
+}
+
+/* Patch 16: pf's state, made (pf_create_state()) or matched. */
+#include "patch_pf_state.inc"
+
+void
+patch_use_pf_state(struct pf_pdesc *pd, struct pf_kstate *s)
+{
+	(void)pd;
+	(void)s;
+	pf_mtrace_state(pd, s, MTRACE_STATE_CREATED);
+	pf_mtrace_state(pd, s, MTRACE_STATE_MATCHED);
 }

@@ -148,11 +148,12 @@ fi
 
 # The code the patches add, out of the patches and compiled: patch 14's
 # constants and procctl(2) handlers, the start-point tests of patches 04,
-# 15 and 16 (each the first #ifdef MBUF_TRACE block its patch adds).
-added_block() {	# PATCH FIRST-LINE-PATTERN LAST-LINE-PATTERN
-	awk -v a="$2" -v b="$3" 'substr($0, 1, 1) == "+" {
+# 15 and 16 (each the first #ifdef MBUF_TRACE block its patch adds; 16's
+# second, after its first, pf's state record).
+added_block() {	# PATCH FIRST-LINE-PATTERN LAST-LINE-PATTERN [NTH]
+	awk -v a="$2" -v b="$3" -v n="${4:-1}" 'substr($0, 1, 1) == "+" {
 	  l = substr($0, 2)
-	  if (!on && l ~ a) on = 1
+	  if (!on && l ~ a && ++seen == n) on = 1
 	  if (on) print l
 	  if (on && l ~ b) exit }' "$1"
 }
@@ -166,8 +167,10 @@ added_block $P/04-*.patch '^#ifdef MBUF_TRACE' '^#endif' \
     >"$STUB/patch_ip_output.inc"
 added_block $P/15-*.patch '^#ifdef MBUF_TRACE' '^#endif' \
     >"$STUB/patch_ip6_output.inc"
-added_block $P/16-*.patch '^#ifdef MBUF_TRACE' '^#endif' \
+added_block $P/16-*.patch '^#ifdef MBUF_TRACE' '^#endif' 2 \
     >"$STUB/patch_pf_tag.inc"
+added_block $P/16-*.patch '^#ifdef MBUF_TRACE' '^#endif' 1 \
+    >"$STUB/patch_pf_state.inc"
 for inc in "$STUB"/patch_*.inc; do
 	[ -s "$inc" ] || echo "empty: $inc"
 done >"$TMP/inc.out"
