@@ -816,6 +816,38 @@ struct pf_kstate {
 };
 
 /* UNVERIFIED */
+/*
+ * What ip_fw_mtrace_state.h (patch 26) reads.  sys/netinet/ip_fw.h:
+ * struct ipfw_flow_id [R: its layout, unchanged since 2009, in a copy of
+ * ip_fw.h (index content id 995683356, not main's); addresses and ports
+ * in host byte order, as main's ip_fw2.c @f3d4758f (llfw fork) writes
+ * htonl(id->dst_ip) and htons(id->dst_port)];
+ * sys/netpfil/ipfw/ip_fw_private.h: MATCH_REVERSE ... MATCH_UNKNOWN [R:
+ * an ip_fw_private.h of 2018 or later, content id 624494876]; struct
+ * ip_fw's rulenum [M: uint32_t on main, where rule numbers are 32-bit];
+ * htonl [M].
+ */
+struct ipfw_flow_id {
+	uint32_t	dst_ip;
+	uint32_t	src_ip;
+	uint16_t	dst_port;
+	uint16_t	src_port;
+	uint8_t		fib;
+	uint8_t		proto;
+	uint8_t		_flags;
+	uint8_t		addr_type;
+	struct in6_addr	dst_ip6;
+	struct in6_addr	src_ip6;
+	uint32_t	flow_id6;
+	uint32_t	extra;
+};
+enum { MATCH_REVERSE = 0, MATCH_FORWARD, MATCH_NONE, MATCH_UNKNOWN };
+struct ip_fw {
+	uint32_t	rulenum;
+};
+#define	htonl(x)	__builtin_bswap32(x)
+
+/* UNVERIFIED */
 /* sys/sys/cdefs.h [M]: for options MBUF_TRACE_ALL (sys/mbuf_trace_all.h). */
 #define	__DECONST(type, var)	((type)(uintptr_t)(const void *)(var))
 

@@ -22,6 +22,8 @@ int	patch_use_ip_output(struct mbuf *, struct inpcb *);
 int	patch_use_ip6_output(struct mbuf *, struct inpcb *);
 int	patch_use_pf_tag_packet(struct pf_pdesc *, int);
 void	patch_use_pf_state(struct pf_pdesc *, struct pf_kstate *);
+void	patch_use_ipfw_state(struct mbuf *, struct ipfw_flow_id *,
+	    struct ip_fw *);
 
 /* Patch 04: the socket and process start points in ip_output(). */
 int
@@ -57,4 +59,18 @@ patch_use_pf_state(struct pf_pdesc *pd, struct pf_kstate *s)
 	(void)s;
 	pf_mtrace_state(pd, s, MTRACE_STATE_CREATED);
 	pf_mtrace_state(pd, s, MTRACE_STATE_MATCHED);
+}
+
+/* Patch 26: ipfw's dynamic rules, made and matched (its new header). */
+#include <netpfil/ipfw/ip_fw_mtrace_state.h>
+
+void
+patch_use_ipfw_state(struct mbuf *m, struct ipfw_flow_id *id,
+    struct ip_fw *f)
+{
+	(void)m;
+	(void)id;
+	(void)f;
+	ipfw_mtrace_state(m, id, f, MTRACE_STATE_CREATED, MATCH_FORWARD);
+	ipfw_mtrace_state(m, id, f, MTRACE_STATE_MATCHED, MATCH_REVERSE);
 }
