@@ -11,6 +11,7 @@
 #include "../../sys/kern/kern_mbuf_trace.c"
 
 #include "kern_sim.h"
+#include <netpfil/ipfw/ip_fw_mtrace_state.h>
 
 struct ifnet {
 	char		 if_xname[IFNAMSIZ];
@@ -838,6 +839,31 @@ sim_fw_state(struct mbuf *m, int engine, int how, uint64_t rule, int dir,
 	memcpy(f.mf_src, src4, 4);
 	memcpy(f.mf_dst, dst4, 4);
 	mtrace_state(m, engine, how, rule, &f);
+}
+
+/*
+ * Patch 26's call in ipfw_chk(), on the flow id ipfw keeps for the packet
+ * (host byte order); reverse: the packet matched its state in reverse.
+ */
+void
+sim_ipfw_state(struct mbuf *m, int how, int reverse, const uint8_t *src4,
+    uint16_t sport, const uint8_t *dst4, uint16_t dport, uint32_t rulenum)
+{
+	struct ipfw_flow_id id;
+	struct ip_fw f;
+
+	memset(&id, 0, sizeof(id));
+	id.addr_type = 4;
+	id.proto = 6;
+	id.src_ip = (uint32_t)src4[0] << 24 | src4[1] << 16 | src4[2] << 8 |
+	    src4[3];
+	id.dst_ip = (uint32_t)dst4[0] << 24 | dst4[1] << 16 | dst4[2] << 8 |
+	    dst4[3];
+	id.src_port = sport;
+	id.dst_port = dport;
+	f.rulenum = rulenum;
+	ipfw_mtrace_state(m, &id, &f, how,
+	    reverse ? MATCH_REVERSE : MATCH_FORWARD);
 }
 
 void

@@ -59,6 +59,9 @@ void	 sim_delivered(struct mbuf *m);
 void	 sim_route(struct mbuf *m, unsigned fib, struct ifnet *oifp, int error,
 	    const uint8_t *gw4);
 void	 sim_ipfw_verdict(struct mbuf *m, int pass);
+void	 sim_ipfw_state(struct mbuf *m, int how, int reverse,
+	    const uint8_t *src4, uint16_t sport, const uint8_t *dst4,
+	    uint16_t dport, uint32_t rulenum);
 void	 sim_fw_state(struct mbuf *m, int engine, int how, uint64_t rule,
 	    int dir, int proto, const uint8_t *src4, uint16_t sport,
 	    const uint8_t *dst4, uint16_t dport);

@@ -286,6 +286,42 @@ test_state_and_fib(void)
 	    r->has_route && r->route_table == 2 &&
 	    r->route_oif == 3 && r->route_family == 4);
 	mbt_trace_free(&t);
+	sim_clear_captures();	/* the simulated tap keeps 16 */
+}
+
+/*
+ * ipfw's dynamic rule (patch 26's header): the SYN makes it, the SYN-ACK
+ * matches it in reverse, and both records show the key the SYN had, with
+ * no direction (ipfw keeps none).
+ */
+static void
+test_ipfw_state(void)
+{
+	static const uint8_t a[4] = { 192, 0, 2, 1 }, b[4] = { 192, 0, 2, 2 };
+	struct mbuf *m = sim_mbuf(frame, sizeof(frame));
+	const struct mbt_record *r;
+	struct mbt_trace t;
+	int i;
+
+	sim_enter_vnet(&vnet_b);
+	CHECK(sim_start_point(m) == 0);
+	sim_ipfw_state(m, MBT_STATE_CREATED, 0, a, 40000, b, 80, 200);
+	sim_ipfw_state(m, MBT_STATE_MATCHED, 1, b, 80, a, 40000, 200);
+	CHECK(end_and_read(m, &t) == 0);
+	CHECK(t.nrecords >= 3);
+	for (i = 0; t.nrecords >= 3 && i < 2; i++) {
+		r = &t.records[t.nrecords - 3 + i];
+		CHECK(r->kind == MBT_KIND_STATE && r->detail ==
+		    (i == 0 ? MBT_STATE_CREATED : MBT_STATE_MATCHED) &&
+		    r->fw == MBT_FW_IPFW && r->rule_number == 200 &&
+		    r->has_flow && r->flow.family == 4 && r->flow.proto == 6 &&
+		    r->flow.dir == MBT_DIR_UNKNOWN &&
+		    memcmp(r->flow.src, a, 4) == 0 &&
+		    memcmp(r->flow.dst, b, 4) == 0 &&
+		    r->flow.sport == 40000 && r->flow.dport == 80);
+	}
+	mbt_trace_free(&t);
+	sim_clear_captures();	/* the simulated tap keeps 16 */
 }
 
 /* A full emit queue drops traces and counts them. */
@@ -638,6 +674,7 @@ main(void)
 	test_copies();
 	test_budget_and_drop();
 	test_state_and_fib();
+	test_ipfw_state();
 	test_emit_queue();
 	test_no_vnet();
 	test_free_in_any_context();
