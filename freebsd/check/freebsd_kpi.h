@@ -438,8 +438,15 @@ void	__kpi_vnet_list_runlock(void);
 	static int (*__CONCAT(vnet_sysuninit_, ident))(const void *)	\
 	    __unused = (func)
 
-/* UNVERIFIED */
-/* sys/sys/epoch.h [R: NET_EPOCH_ENTER/EXIT and net_epoch_preempt] */
+/* VERIFIED sys/sys/epoch.h (2020 or later, the fork fel1x-developer)
+ *   @2d614aa2fe3e037bd11d351b0b5cfda776e65814 */
+/*
+ * sys/sys/epoch.h [R at that commit, dated by NET_EPOCH_DRAIN_CALLBACKS():
+ * struct epoch_tracker, epoch_t, extern net_epoch_preempt,
+ * NET_EPOCH_ENTER/EXIT(et) as epoch_enter/exit_preempt(net_epoch_preempt,
+ * &(et)), which are macros there for _epoch_enter/exit_preempt(); S: the
+ * tracker's members]
+ */
 struct epoch_tracker {
 	void	*et_epoch;
 };
@@ -449,11 +456,15 @@ void	epoch_enter_preempt(epoch_t, struct epoch_tracker *);
 void	epoch_exit_preempt(epoch_t, struct epoch_tracker *);
 #define	NET_EPOCH_ENTER(et)	epoch_enter_preempt(net_epoch_preempt, &(et))
 #define	NET_EPOCH_EXIT(et)	epoch_exit_preempt(net_epoch_preempt, &(et))
-/* UNVERIFIED */
+/* VERIFIED sys/sys/epoch.h (2020 or later, the fork fel1x-developer)
+ *   @2d614aa2fe3e037bd11d351b0b5cfda776e65814 */
 /*
- * sys/sys/epoch.h [M: struct epoch_context of two pointers (ck_epoch's
- * entry), epoch_call(epoch, callback, ctx), NET_EPOCH_CALL(f, c) as
- * epoch_call(net_epoch_preempt, f, c); epoch_call(9) takes no lock]
+ * sys/sys/epoch.h [R at that commit, and the same in freebsd-src's
+ * stored 2019-20 copy @9f15b1f3: struct epoch_context { void *data[2]; },
+ * typedef void epoch_callback_t(epoch_context_t), void epoch_call(epoch_t,
+ * epoch_callback_t, epoch_context_t), NET_EPOCH_CALL(f, c) as
+ * epoch_call(net_epoch_preempt, (f), (c)); M: that epoch_call(9) takes no
+ * lock, so any context may call it]
  */
 struct epoch_context {
 	void	*data[2];

@@ -444,6 +444,57 @@ test_v3_faults(void)
 	mbt_trace_free(&t);
 }
 
+/*
+ * FreeBSD's STATE records: the FLOW key of an IPv6 state round-trips
+ * and is worded with bracketed addresses; a FLOW of another family, or
+ * whose length is not its family's, is malformed.
+ */
+static void
+test_v3_flow(void)
+{
+	struct mbt_v3_info info = {.trace_id = 5,
+	    .origin = MBT_ORIGIN_FREEBSD,
+	    .tail_linktype = MBT_LINKTYPE_NONE};
+	struct mbt_record r = {.kind = MBT_KIND_STATE,
+	    .detail = MBT_STATE_MATCHED,
+	    .has_rule = true,
+	    .fw = MBT_FW_PF,
+	    .rule_number = 7,
+	    .has_flow = true,
+	    .flow = {6, 17, MBT_DIR_OUT, 5353, 53,
+		{0x20, 0x01, 0x0d, 0xb8, [15] = 1},
+		{0x20, 0x01, 0x0d, 0xb8, [15] = 2}}};
+	struct mbt_encoder e;
+	struct mbt_trace t;
+	size_t at;
+	int n;
+
+	mbt_enc_begin(&e, buf, sizeof(buf), &info);
+	mbt_enc_event(&e, &r);
+	n = mbt_enc_finish(&e, 0, 0);
+	mbt_trace_init(&t);
+	CHECK(n > 0 && mbt_decode(buf, (size_t)n, (size_t)n, &t) == 0);
+	CHECK(t.nrecords == 1 && t.records[0].has_flow &&
+	      memcmp(&t.records[0].flow, &r.flow, sizeof(r.flow)) == 0);
+	CHECK_STR(text_of(&t.records[0]),
+	    "state matched pf rule 7 out udp [2001:db8::1]:5353 > "
+	    "[2001:db8::2]:53");
+	/* The FLOW attribute is the event's last: type 16, 40 bytes. */
+	at = (size_t)n - 40 - MBT_V3_TLV_HDR_LEN;
+	CHECK(buf[at] == 0 && buf[at + 1] == MBT_ATTR_FLOW && buf[at + 3] == 40);
+	buf[at + 4] = 5;
+	CHECK(mbt_decode(buf, (size_t)n, (size_t)n, &t) == -EINVAL &&
+	      t.error.kind == MBT_ERR_MALFORMED &&
+	      strstr(t.error.what, "FLOW family 5") != NULL);
+	buf[at + 4] = 4; /* an IPv4 key must be 16 bytes, not 40 */
+	CHECK(mbt_decode(buf, (size_t)n, (size_t)n, &t) == -EINVAL &&
+	      strstr(t.error.what, "not 16") != NULL);
+	r.flow.family = 9;
+	mbt_enc_begin(&e, buf, sizeof(buf), &info);
+	CHECK(mbt_enc_event(&e, &r) == -EINVAL);
+	mbt_trace_free(&t);
+}
+
 static void
 test_error_text(void)
 {
@@ -471,6 +522,7 @@ main(void)
 	test_encoder_space();
 	test_string_table_limit();
 	test_v3_faults();
+	test_v3_flow();
 	test_error_text();
 	return check_summary("test_decode");
 }
