@@ -88,6 +88,9 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
 
+# test_out includes the command's cli/out.c.
+$(B)/obj/tests/unit/test_out.o: cli/out.c
+
 # Two threads decode at once (the library keeps no mutable statics).
 $(B)/tests/test_threads: LDLIBS += -pthread
 

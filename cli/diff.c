@@ -264,16 +264,22 @@ text_pairs(
 	}
 }
 
-/* One side's text in exactly width columns: cut with "...", or padded. */
+/* One side's text in exactly width columns, as the terminal shows it
+ * (escaped): cut with "...", or padded. */
 static void
 out_cell(struct out *o, const char *text, size_t len, size_t width)
 {
-	if (len > width) { /* on a character boundary */
-		out_text(o, text, out_cut_len(text, len, width - 2));
+	size_t w = out_width(text, len);
+
+	if (w > width) { /* between characters, escapes left whole */
+		size_t k = out_fit(text, len, width - 3);
+
+		out_text(o, text, k);
 		out_str(o, "...");
+		out_spaces(o, width - 3 - out_width(text, k));
 	} else {
 		out_text(o, text, len);
-		out_spaces(o, width - len);
+		out_spaces(o, width - w);
 	}
 }
 
@@ -450,7 +456,7 @@ text_latency(
 		cell_dur(o, ka && kb, b - a, true);
 		out_str(o, "  ");
 		len = step_text(&sd->p.steps[i], buf, sizeof(buf));
-		out_put(o, buf, len < sizeof(buf) ? len : sizeof(buf) - 1);
+		out_text_cut(o, buf, len, sizeof(buf));
 		out_char(o, '\n');
 	}
 	for (int k = 0; k < 2; k++) {

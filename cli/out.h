@@ -94,6 +94,15 @@ enum out_dest {
 void out_escaped(struct out *o, enum out_dest d, const char *s, size_t n);
 size_t out_utf8_len(const unsigned char *s, size_t n, uint32_t *cp);
 
+/*
+ * Columns for text that is aligned, measured on what a terminal shows
+ * (the escaped form; wide characters take two columns, combining marks
+ * none): out_width() of s, and out_fit() how many bytes of s fit in cols
+ * (cut between characters and escapes, never inside one).
+ */
+size_t out_width(const char *s, size_t n);
+size_t out_fit(const char *s, size_t n, size_t cols);
+
 static inline void
 out_text(struct out *o, const char *s, size_t n)
 {

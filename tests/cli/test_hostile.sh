@@ -51,7 +51,7 @@ both "graph: unknown end details (html)" \
 	"$MBT" graph -o "$TMP/hostile.html" "$TMP/hostile.pcap"
 both "graph: unknown end details (dot)" \
 	"$MBT" graph -o "$TMP/hostile.dot" "$TMP/hostile.pcap"
-if [ "$(grep -o '"ends":{"unknown":1}' "$TMP/hostile.html" | wc -l)" -eq 11 ]; then
+if [ "$(grep -o '"ends":{"unknown":1}' "$TMP/hostile.html" | wc -l)" -eq 13 ]; then
 	ok "graph: each unknown end counted once, as unknown"
 else
 	not_ok "graph: each unknown end counted once, as unknown" "$TMP/hostile.html"
@@ -74,6 +74,33 @@ if grep -qF '\x1b]0;owned\x07:\x1b]0;owned\x07  rule nftables \x1b]0;owned\x07 4
 	ok "read: escapes are visible, a newline forges no record"
 else
 	not_ok "read: escapes are visible, a newline forges no record" "$TMP/read.txt"
+fi
+# Columns hold with escaped, wide and combining names: in each trace the
+# record text starts in one column, counted as a terminal shows it.
+if python3 - "$TMP/read.txt" <<'PY'
+import sys, unicodedata
+def cols(s):
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+starts = set()
+for line in open(sys.argv[1], encoding="utf-8"):
+    if line.startswith("#"):
+        if len(starts) > 1:
+            sys.exit("columns differ: %s" % sorted(starts))
+        starts = set()
+    for word in ("  packet ethernet", "  iface eth0 ns"):
+        if line.startswith("   +") and word in line:
+            starts.add(cols(line[:line.index(word)]))
+PY
+then
+	ok "read: columns align with escaped, wide and combining names"
+else
+	not_ok "read: columns align with escaped, wide and combining names" "$TMP/read.txt"
+fi
+if grep -qF ' \\x1b literal' "$TMP/read.txt"; then
+	ok "read: a literal backslash is doubled, so \xHH is always a byte"
+else
+	not_ok "read: a literal backslash is doubled, so \xHH is always a byte" "$TMP/read.txt"
 fi
 "$MBT" paths "$TMP/hostile.pcap" >"$TMP/paths.txt" 2>&1
 no_controls "paths: names escaped" "$TMP/paths.txt"
