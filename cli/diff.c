@@ -125,6 +125,7 @@ load_frames(const char *file, struct side *s)
 {
 	struct mbt_capture *cap;
 	struct mbt_packet pkt;
+	uint64_t skipped;
 	char err[512];
 	int rc;
 
@@ -150,6 +151,7 @@ load_frames(const char *file, struct side *s)
 		if (s[0].found && s[1].found)
 			break;
 	}
+	skipped = mbt_capture_skipped(cap)->packets;
 	mbt_capture_close(cap);
 	if (rc < 0) {
 		cli_error("%s: %s", file, err);
@@ -157,8 +159,12 @@ load_frames(const char *file, struct side *s)
 	}
 	for (int k = 0; k < 2; k++) {
 		if (!s[k].found) {
-			cli_error("%s has no frame %llu", file,
-			    (unsigned long long)s[k].frame);
+			/* A frame of another link type is there, not a trace. */
+			cli_error(skipped > 0 ? "%s has no trace at frame %llu "
+						"(it holds packets of other link "
+						"types)"
+					      : "%s has no frame %llu",
+			    file, (unsigned long long)s[k].frame);
 			return -ENOENT;
 		}
 	}

@@ -568,7 +568,7 @@ read_all(struct exporter *x, const char *file)
 	else if (rc == -2)
 		cli_error("out of memory");
 	mbt_trace_free(&t);
-	mbt_capture_close(cap);
+	cli_capture_close(cap, file);
 	return rc < 0 ? -EIO : 0;
 }
 

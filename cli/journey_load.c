@@ -82,7 +82,7 @@ journey_load(struct mbt_journeys *j, const char *spec)
 			pkt.caplen, pkt.wirelen) != 0)
 			goto nomem;
 	}
-	mbt_capture_close(cap);
+	cli_capture_close(cap, file);
 	if (rc == -1) {
 		cli_error("%s: %s", file, err);
 		return -EIO;

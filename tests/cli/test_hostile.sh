@@ -189,7 +189,8 @@ fi
 
 # --- 6: pcapng with several link types (tshark -i eth0 -i mbuf_trace) ---
 # Each trace of the lab on interface 1 (DLT_USER0), an Ethernet frame on
-# interface 0 before it; nanosecond timestamps on interface 1.
+# interface 0 before it; nanosecond timestamps on interface 1.  Interface
+# 0's if_name is hostile: the note that names it must escape it.
 "$MKPATHS" lab "$TMP/lab.pcap"
 python3 - "$TMP/lab.pcap" "$TMP/mixed.pcapng" <<'PY'
 import struct, sys
@@ -198,10 +199,13 @@ def block(t, body):
     body += b"\0" * (-len(body) % 4)
     n = len(body) + 12
     return struct.pack("<II", t, n) + body + struct.pack("<I", n)
+def opt(code, v):
+    return struct.pack("<HH", code, len(v)) + v + b"\0" * (-len(v) % 4)
+name = b"eth0\x1b]0;owned\x07"
 out = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
-out += block(1, struct.pack("<HHI", 1, 0, 262144))
-out += block(1, struct.pack("<HHI", 147, 0, 262144) +
-             struct.pack("<HHB3x", 9, 1, 9) + struct.pack("<HH", 0, 0))
+out += block(1, struct.pack("<HHI", 1, 0, 262144) + opt(2, name) + opt(0, b""))
+out += block(1, struct.pack("<HHI", 147, 0, 262144) + opt(9, b"\x09") +
+             opt(0, b""))
 o = 24
 while o + 16 <= len(d):
     sec, usec, cl, wl = struct.unpack("<IIII", d[o:o + 16])
@@ -213,15 +217,114 @@ while o + 16 <= len(d):
     out += block(6, struct.pack("<IIIII", 1, ns >> 32, ns & 0xffffffff, cl, wl) + data)
 open(sys.argv[2], "wb").write(out)
 PY
+# The traces are those of the lab, and keep the file's frame numbers (each
+# is frame 2k, after its Ethernet frame), as Wireshark numbers them.
+halve() {
+	python3 -c '
+import re, sys
+for line in sys.stdin:
+    if line.startswith("#"):
+        line = re.sub(r"^#(\d+)", lambda m: "#%d" % (int(m.group(1)) // 2), line)
+    elif re.match(r"\s+frames? ", line):
+        line = re.sub(r"\d+", lambda m: str(int(m.group()) // 2), line)
+    sys.stdout.write(line)'
+}
 for cmd in read paths; do
 	"$MBT" $cmd "$TMP/lab.pcap" >"$TMP/lab.txt" 2>&1
-	"$MBT" $cmd "$TMP/mixed.pcapng" >"$TMP/mixed.txt" 2>&1
+	"$MBT" $cmd "$TMP/mixed.pcapng" 2>"$TMP/mixed.err" | halve >"$TMP/mixed.txt"
 	if diff -u "$TMP/lab.txt" "$TMP/mixed.txt" >"$TMP/mixed.diff"; then
-		ok "$cmd: pcapng with two link types: its DLT_USER0 traces alone"
+		ok "$cmd: pcapng with two link types: its DLT_USER0 traces, the file's frame numbers"
 	else
-		not_ok "$cmd: pcapng with two link types: its DLT_USER0 traces alone" "$TMP/mixed.diff"
+		not_ok "$cmd: pcapng with two link types: its DLT_USER0 traces, the file's frame numbers" "$TMP/mixed.diff"
 	fi
 done
+if grep -qF "11 packets of other link types skipped (not traces), on 1 interface; the first: frame 1 on interface 0 'eth0\x1b]0;owned\x07', EN10MB" "$TMP/mixed.err"; then
+	ok "the skipped packets are counted, their interface named, escaped"
+else
+	not_ok "the skipped packets are counted, their interface named, escaped" "$TMP/mixed.err"
+fi
+no_controls "the note on skipped packets holds no control" "$TMP/mixed.err"
+if command -v tshark >/dev/null; then
+	tshark -r "$TMP/mixed.pcapng" -Y 'frame.interface_id == 1' \
+		-T fields -e frame.number 2>/dev/null | tr '\n' ' ' >"$TMP/ws.frames"
+	"$MBT" read --json "$TMP/mixed.pcapng" 2>/dev/null |
+		python3 -c 'import json, sys; print(" ".join(str(json.loads(l)["frame"]) for l in sys.stdin), end=" ")' \
+			>"$TMP/mbt.frames"
+	if [ -s "$TMP/ws.frames" ] && cmp -s "$TMP/ws.frames" "$TMP/mbt.frames"; then
+		ok "read --json: frame numbers are Wireshark's"
+	else
+		cat "$TMP/ws.frames" "$TMP/mbt.frames" >"$TMP/frames.diff"
+		not_ok "read --json: frame numbers are Wireshark's" "$TMP/frames.diff"
+	fi
+else
+	skip "tshark missing: frame numbers not compared with Wireshark's"
+fi
+
+# Standard input, a pipe and a process substitution are streams (never
+# seeked): every subcommand reads the mixed file from each as from the file.
+printf 'case any\n  match ip\n  ends consumed\n' >"$TMP/mixed.expect"
+stream_alike() {
+	local name=$1 rcf rcs rcp
+	shift
+	"$MBT" "$@" "$TMP/mixed.pcapng" >"$TMP/m-file.out" 2>&1
+	rcf=$?
+	"$MBT" "$@" - <"$TMP/mixed.pcapng" >"$TMP/m-stdin.out" 2>&1
+	rcs=$?
+	cat "$TMP/mixed.pcapng" | "$MBT" "$@" - >"$TMP/m-pipe.out" 2>&1
+	rcp=${PIPESTATUS[1]}
+	"$MBT" "$@" <(cat "$TMP/mixed.pcapng") >"$TMP/m-subst.out" 2>&1
+	sed -i "s#$TMP/mixed.pcapng#-#g" "$TMP/m-file.out"
+	sed -i "s#/dev/fd/[0-9]*#-#g" "$TMP/m-subst.out"
+	if [ "$rcf" -le 1 ] && [ "$rcf" = "$rcs" ] && [ "$rcf" = "$rcp" ] &&
+		grep -q "skipped (not traces)" "$TMP/m-file.out" &&
+		cmp -s "$TMP/m-file.out" "$TMP/m-stdin.out" &&
+		cmp -s "$TMP/m-file.out" "$TMP/m-pipe.out" &&
+		cmp -s "$TMP/m-file.out" "$TMP/m-subst.out"; then
+		ok "$name: a mixed pcapng from a file, stdin, a pipe, <(...) alike"
+	else
+		diff "$TMP/m-file.out" "$TMP/m-subst.out" >"$TMP/m.diff"
+		echo "exit $rcf $rcs $rcp" >>"$TMP/m.diff"
+		not_ok "$name: a mixed pcapng from a file, stdin, a pipe, <(...) alike" "$TMP/m.diff"
+	fi
+}
+stream_alike read read
+stream_alike "read --json" read --json
+stream_alike paths paths
+stream_alike expect expect -f "$TMP/mixed.expect"
+stream_alike explain explain
+stream_alike graph graph -o "$TMP/m.dot"
+"$MBT" diff - 2 4 <"$TMP/mixed.pcapng" >"$TMP/m-diff.out" 2>&1
+"$MBT" diff - 1 4 <"$TMP/mixed.pcapng" >"$TMP/m-diff1.out" 2>&1
+rc=$?
+if grep -q "^A: frame 2," "$TMP/m-diff.out" && [ "$rc" -ne 0 ] &&
+	grep -q "has no trace at frame 1 (it holds packets of other link types)" "$TMP/m-diff1.out"; then
+	ok "diff: frames are the file's; an Ethernet frame is said not to be a trace"
+else
+	cat "$TMP/m-diff.out" >>"$TMP/m-diff1.out"
+	not_ok "diff: frames are the file's; an Ethernet frame is said not to be a trace" "$TMP/m-diff1.out"
+fi
+# A classic pcap through a pipe; a stream cut short; one that is no capture.
+if "$MBT" read <(cat "$TMP/lab.pcap") >"$TMP/p.out" 2>&1 &&
+	"$MBT" read "$TMP/lab.pcap" | cmp -s - "$TMP/p.out"; then
+	ok "read <(cat x.pcap): a classic pcap from a pipe"
+else
+	not_ok "read <(cat x.pcap): a classic pcap from a pipe" "$TMP/p.out"
+fi
+head -c 100 "$TMP/lab.pcap" | "$MBT" read - >"$TMP/p.out" 2>&1
+rc=${PIPESTATUS[1]}
+echo "exit $rc" >>"$TMP/p.out"
+if [ "$rc" -eq 1 ] && grep -q "after frame 0: truncated dump file" "$TMP/p.out"; then
+	ok "read -: a pcap stream cut short is an error that says so"
+else
+	not_ok "read -: a pcap stream cut short is an error that says so" "$TMP/p.out"
+fi
+echo "not a capture" | "$MBT" read - >"$TMP/p.out" 2>&1
+rc=${PIPESTATUS[1]}
+if [ "$rc" -eq 1 ] && grep -q -- "-: not a pcap or pcapng capture" "$TMP/p.out"; then
+	ok "read -: a stream that is no capture is refused"
+else
+	not_ok "read -: a stream that is no capture is refused" "$TMP/p.out"
+fi
 
 # --- 5: the output is never the input ---
 cp "$TMP/ring.pcap" "$TMP/in.pcap"
