@@ -15,6 +15,11 @@ out_init(struct out *o, FILE *f)
 void
 out_flush(struct out *o)
 {
+	if (o->f == NULL) { /* gathering: the caller kept within buf */
+		o->error = o->len > 0 ? -ENOSPC : o->error;
+		o->len = 0;
+		return;
+	}
 	if (o->len > 0 && o->error == 0 &&
 	    fwrite(o->buf, 1, o->len, o->f) != o->len)
 		o->error = errno ? -errno : -EIO;
@@ -33,7 +38,9 @@ out_put_slow(struct out *o, const char *s, size_t n)
 		o->len += k;
 		s += k;
 		n -= k;
-		if (o->len == OUT_BUFSZ) {
+		if (o->len == OUT_BUFSZ && o->f == NULL) {
+			out_flush(o);
+		} else if (o->len == OUT_BUFSZ) {
 			if (o->error == 0 &&
 			    fwrite(o->buf, 1, o->len, o->f) != o->len)
 				o->error = errno ? -errno : -EIO;
@@ -379,6 +386,25 @@ out_json_str(struct out *o, const char *s, size_t n)
 	out_char(o, '"');
 	out_escaped(o, OUT_JSON, s, n);
 	out_char(o, '"');
+}
+
+size_t
+out_comment_end(struct out *o, size_t max, bool cut)
+{
+	static const char mark[] = "\n" OUT_CUT_MARK;
+
+	if (o->len > max) {
+		cut = true;
+		o->len = max - (sizeof(mark) - 1);
+	}
+	if (cut) {
+		while (o->len > 0 && o->buf[o->len - 1] != '\n')
+			o->len--; /* back to a whole line */
+		if (o->len > 0)
+			o->len--;
+		out_put(o, mark, sizeof(mark) - 1);
+	}
+	return o->len;
 }
 
 size_t
