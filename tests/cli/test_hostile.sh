@@ -143,6 +143,38 @@ else
 	not_ok "JSON names the bytes of invalid UTF-8"
 fi
 
+# pcapng comments (read --write-pcapng) are UTF-8 with no control but the
+# newlines between records: tshark prints them to terminals.
+"$MBT" read --write-pcapng "$TMP/h.pcapng" "$TMP/hostile.pcap" >/dev/null 2>&1
+if python3 - "$TMP/h.pcapng" >"$TMP/comments.txt" 2>&1 <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+o = n = 0
+while o + 12 <= len(d):
+    t, ln = struct.unpack("<II", d[o:o + 8])
+    if t == 6:
+        cl = struct.unpack("<I", d[o + 20:o + 24])[0]
+        p = o + 28 + ((cl + 3) & ~3)
+        while p + 4 <= o + ln - 4:
+            code, ol = struct.unpack("<HH", d[p:p + 4])
+            if code == 0:
+                break
+            if code == 1:
+                c = d[p + 4:p + 4 + ol].decode("utf-8")
+                print(c)
+                n += 1
+                assert not any((ord(ch) < 32 and ch != "\n") or 0x7f <= ord(ch) <= 0x9f
+                               or 0x202a <= ord(ch) <= 0x202e for ch in c), c
+            p += 4 + ((ol + 3) & ~3)
+    o += ln
+assert n == 12, n  # the long-name trace has no snapshot
+PY
+then
+	ok "read --write-pcapng: comments are UTF-8, names escaped"
+else
+	not_ok "read --write-pcapng: comments are UTF-8, names escaped" "$TMP/comments.txt"
+fi
+
 # --- 10: SVG and the HTML page stay well-formed ---
 if command -v dot >/dev/null && command -v xmllint >/dev/null; then
 	for v in "" "--sequence"; do
