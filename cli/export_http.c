@@ -142,10 +142,7 @@ read_status(int fd, const char *url)
 		return -1;
 	}
 	if (code < 200 || code > 299) {
-		/* The receiver's words, made safe for a terminal. */
-		for (char *c = buf; *c != '\0'; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				*c = '?';
+		/* The receiver's words: cli_error escapes them, as all it says. */
 		cli_error("%s: the receiver said '%.200s'", url, buf);
 		return -1;
 	}
