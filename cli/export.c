@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "export.h"
 #include "journey.h"
 #include "mbuftrace/capture.h"
@@ -629,6 +630,9 @@ do_export(int argc, char **argv)
 	}
 	if ((file = cli_captures(argc, argv)) == NULL)
 		return EXIT_USAGE;
+	for (int i = optind; i < argc; i++) /* the output is no input */
+		if (outfile_check_input(dest, argv[i]) != 0)
+			return EXIT_FAIL;
 	base_name(optind == argc - 1 ? argv[optind] : "unknown", host,
 	    sizeof(host));
 	x.default_host = host;

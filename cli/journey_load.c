@@ -190,7 +190,7 @@ encode_one(const struct mbt_journeys *j, size_t h, struct joined *out,
 }
 
 int
-journey_write(struct mbt_journeys *j, FILE *f)
+journey_write(struct mbt_journeys *j, FILE *f, const char *path)
 {
 	struct joined *all = calloc(j->nhops + 1, sizeof(*all));
 	uint8_t *buf = malloc(MBT_JOURNEY_BUF);
@@ -229,7 +229,7 @@ out:
 	if (rc == -ENOMEM)
 		cli_error("out of memory");
 	else if (rc != 0)
-		cli_error("cannot write the joined capture: %s", strerror(-rc));
+		cli_error("%s: %s", path, strerror(-rc));
 	/* all[n] too: what a failed encode_one() left there. */
 	for (size_t i = 0; all != NULL && i <= n; i++) {
 		free(all[i].bytes);
@@ -356,7 +356,7 @@ cli_captures(int argc, char **argv)
 	}
 	atexit(remove_tmp);
 	f = fdopen(fd, "wb");
-	rc = f != NULL ? journey_write(&j, f) : -errno;
+	rc = f != NULL ? journey_write(&j, f, journey_tmp) : -errno;
 	if (f != NULL && fclose(f) != 0 && rc == 0)
 		rc = -EIO;
 	if (rc == 0)

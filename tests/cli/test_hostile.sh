@@ -371,6 +371,30 @@ for cmd in "read --write-pcapng" "graph -o"; do
 		not_ok "$cmd X X: refused, the capture untouched" "$TMP/same.out"
 	fi
 done
+for cmd in "merge -w" "merge --write=" "export --otlp"; do
+	case $cmd in *=) args=(merge "--write=$TMP/in.pcap" "$TMP/in.pcap") ;;
+	*) args=($cmd "$TMP/in.pcap" "$TMP/in.pcap") ;;
+	esac
+	"$MBT" "${args[@]}" >"$TMP/same.out" 2>&1
+	rc=$?
+	if [ "$rc" -ne 0 ] && cmp -s "$TMP/in.pcap" "$TMP/ring.pcap" &&
+		grep -q "that is the input" "$TMP/same.out"; then
+		ok "$cmd X X: refused, the capture untouched"
+	else
+		not_ok "$cmd X X: refused, the capture untouched" "$TMP/same.out"
+	fi
+done
+for cmd in "read --write-pcapng" "graph -o"; do
+	# shellcheck disable=SC2086
+	"$MBT" $cmd "$TMP/in.pcap" - <"$TMP/in.pcap" >"$TMP/same.out" 2>&1
+	rc=$?
+	if [ "$rc" -ne 0 ] && cmp -s "$TMP/in.pcap" "$TMP/ring.pcap" &&
+		grep -q "that is the input (standard input)" "$TMP/same.out"; then
+		ok "$cmd X - < X: refused, the capture untouched"
+	else
+		not_ok "$cmd X - < X: refused, the capture untouched" "$TMP/same.out"
+	fi
+done
 ln -s "$TMP/in.pcap" "$TMP/alias.pcap"
 if ! "$MBT" graph -o "$TMP/alias.pcap" "$TMP/in.pcap" >/dev/null 2>&1 &&
 	cmp -s "$TMP/in.pcap" "$TMP/ring.pcap"; then
@@ -384,13 +408,18 @@ mkdir -m 1777 "$TMP/sticky"
 echo precious >"$TMP/target"
 ln -s "$TMP/target" "$TMP/sticky/g.dot"
 ln -s "$TMP/target" "$TMP/sticky/p.pcapng"
+ln -s "$TMP/target" "$TMP/sticky/m.pcapng"
+ln -s "$TMP/target" "$TMP/sticky/o.json"
 "$MBT" graph -o "$TMP/sticky/g.dot" "$TMP/ring.pcap" >/dev/null 2>&1
 "$MBT" read --write-pcapng "$TMP/sticky/p.pcapng" "$TMP/ring.pcap" >/dev/null 2>&1
+"$MBT" merge -w "$TMP/sticky/m.pcapng" "$TMP/ring.pcap" >/dev/null 2>&1
+"$MBT" export --otlp "$TMP/sticky/o.json" "$TMP/ring.pcap" >/dev/null 2>&1
 if [ "$(cat "$TMP/target")" = precious ] && [ ! -L "$TMP/sticky/g.dot" ] &&
-	grep -q '^digraph' "$TMP/sticky/g.dot"; then
-	ok "graph -o, --write-pcapng: a planted symlink is replaced, its target untouched"
+	grep -q '^digraph' "$TMP/sticky/g.dot" && [ ! -L "$TMP/sticky/m.pcapng" ] &&
+	[ ! -L "$TMP/sticky/o.json" ] && grep -q resourceSpans "$TMP/sticky/o.json"; then
+	ok "graph -o, --write-pcapng, merge -w, export --otlp: a planted symlink is replaced, its target untouched"
 else
-	not_ok "graph -o, --write-pcapng: a planted symlink is replaced, its target untouched"
+	not_ok "graph -o, --write-pcapng, merge -w, export --otlp: a planted symlink is replaced, its target untouched"
 fi
 
 # --- 8: record checks that it can trace before truncating -w's file ---
@@ -421,7 +450,8 @@ fi
 if [ "$(id -u)" = 0 ] && mkdir "$TMP/full" &&
 	mount -t tmpfs -o size=64k tmpfs "$TMP/full" 2>/dev/null; then
 	for cmd in "read --write-pcapng $TMP/full/o.pcapng" "graph -o $TMP/full/g.html" \
-		"graph -o $TMP/full/g.dot"; do
+		"graph -o $TMP/full/g.dot" "merge -w $TMP/full/m.pcapng" \
+		"export --otlp $TMP/full/o.json"; do
 		# shellcheck disable=SC2086
 		"$MBT" $cmd "$TMP/many.pcap" >/dev/null 2>"$TMP/full.err"
 		rc=$?
