@@ -146,29 +146,9 @@ fi
 # pcapng comments (read --write-pcapng) are UTF-8 with no control but the
 # newlines between records: tshark prints them to terminals.
 "$MBT" read --write-pcapng "$TMP/h.pcapng" "$TMP/hostile.pcap" >/dev/null 2>&1
-if python3 - "$TMP/h.pcapng" >"$TMP/comments.txt" 2>&1 <<'PY'
-import struct, sys
-d = open(sys.argv[1], "rb").read()
-o = n = 0
-while o + 12 <= len(d):
-    t, ln = struct.unpack("<II", d[o:o + 8])
-    if t == 6:
-        cl = struct.unpack("<I", d[o + 20:o + 24])[0]
-        p = o + 28 + ((cl + 3) & ~3)
-        while p + 4 <= o + ln - 4:
-            code, ol = struct.unpack("<HH", d[p:p + 4])
-            if code == 0:
-                break
-            if code == 1:
-                c = d[p + 4:p + 4 + ol].decode("utf-8")
-                print(c)
-                n += 1
-                assert not any((ord(ch) < 32 and ch != "\n") or 0x7f <= ord(ch) <= 0x9f
-                               or 0x202a <= ord(ch) <= 0x202e for ch in c), c
-            p += 4 + ((ol + 3) & ~3)
-    o += ln
-assert n == 12, n  # the long-name trace has no snapshot
-PY
+# (the long-name trace has no snapshot: 12 comments for 13 traces)
+if python3 tests/tools/pcapng_comments.py "$TMP/h.pcapng" --count 12 \
+	>"$TMP/comments.txt" 2>&1
 then
 	ok "read --write-pcapng: comments are UTF-8, names escaped"
 else
@@ -360,41 +340,29 @@ fi
 
 # --- 5: the output is never the input ---
 cp "$TMP/ring.pcap" "$TMP/in.pcap"
-for cmd in "read --write-pcapng" "graph -o"; do
-	# shellcheck disable=SC2086
-	"$MBT" $cmd "$TMP/in.pcap" "$TMP/in.pcap" >"$TMP/same.out" 2>&1
+# refused NAME WHY ARGS...: mbuftrace ARGS (standard input in.pcap) fails,
+# says WHY, and leaves the capture as it was.
+refused() {
+	local name=$1 why=$2 rc
+	shift 2
+	"$MBT" "$@" <"$TMP/in.pcap" >"$TMP/same.out" 2>&1
 	rc=$?
 	if [ "$rc" -ne 0 ] && cmp -s "$TMP/in.pcap" "$TMP/ring.pcap" &&
-		grep -q "that is the input" "$TMP/same.out"; then
-		ok "$cmd X X: refused, the capture untouched"
+		grep -qF "$why" "$TMP/same.out"; then
+		ok "$name: refused, the capture untouched"
 	else
-		not_ok "$cmd X X: refused, the capture untouched" "$TMP/same.out"
+		not_ok "$name: refused, the capture untouched" "$TMP/same.out"
 	fi
-done
-for cmd in "merge -w" "merge --write=" "export --otlp"; do
-	case $cmd in *=) args=(merge "--write=$TMP/in.pcap" "$TMP/in.pcap") ;;
-	*) args=($cmd "$TMP/in.pcap" "$TMP/in.pcap") ;;
-	esac
-	"$MBT" "${args[@]}" >"$TMP/same.out" 2>&1
-	rc=$?
-	if [ "$rc" -ne 0 ] && cmp -s "$TMP/in.pcap" "$TMP/ring.pcap" &&
-		grep -q "that is the input" "$TMP/same.out"; then
-		ok "$cmd X X: refused, the capture untouched"
-	else
-		not_ok "$cmd X X: refused, the capture untouched" "$TMP/same.out"
-	fi
-done
-for cmd in "read --write-pcapng" "graph -o"; do
-	# shellcheck disable=SC2086
-	"$MBT" $cmd "$TMP/in.pcap" - <"$TMP/in.pcap" >"$TMP/same.out" 2>&1
-	rc=$?
-	if [ "$rc" -ne 0 ] && cmp -s "$TMP/in.pcap" "$TMP/ring.pcap" &&
-		grep -q "that is the input (standard input)" "$TMP/same.out"; then
-		ok "$cmd X - < X: refused, the capture untouched"
-	else
-		not_ok "$cmd X - < X: refused, the capture untouched" "$TMP/same.out"
-	fi
-done
+}
+X=$TMP/in.pcap
+refused "read --write-pcapng X X" "that is the input" read --write-pcapng "$X" "$X"
+refused "graph -o X X" "that is the input" graph -o "$X" "$X"
+refused "merge -w X X" "that is the input" merge -w "$X" "$X"
+refused "merge --write=X X" "that is the input" merge "--write=$X" "$X"
+refused "export --otlp X X" "that is the input" export --otlp "$X" "$X"
+refused "read --write-pcapng X - < X" "that is the input (standard input)" \
+	read --write-pcapng "$X" -
+refused "graph -o X - < X" "that is the input (standard input)" graph -o "$X" -
 ln -s "$TMP/in.pcap" "$TMP/alias.pcap"
 if ! "$MBT" graph -o "$TMP/alias.pcap" "$TMP/in.pcap" >/dev/null 2>&1 &&
 	cmp -s "$TMP/in.pcap" "$TMP/ring.pcap"; then

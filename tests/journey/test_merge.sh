@@ -164,26 +164,7 @@ cp "$TMP/h3.pcap" "$TMP/x$(printf '\002').pcap"
 "$MBT" merge "$TMP/x$(printf '\001').pcap" "$TMP/h2.pcap" \
 	"$TMP/x$(printf '\002').pcap" -w "$TMP/c2.pcap" 2>"$TMP/c2.err"
 "$MBT" read "$TMP/c2.pcap" >"$TMP/c2.txt" 2>&1
-python3 - "$TMP/c2.pcap" >"$TMP/c2.comments" <<'PY'
-import struct, sys
-d = open(sys.argv[1], "rb").read()
-o = 0
-while o + 12 <= len(d):
-    t, ln = struct.unpack("<II", d[o:o + 8])
-    if t == 6:
-        cl = struct.unpack("<I", d[o + 20:o + 24])[0]
-        p = o + 28 + ((cl + 3) & ~3)
-        while p + 4 <= o + ln - 4:
-            code, ol = struct.unpack("<HH", d[p:p + 4])
-            if code == 0:
-                break
-            if code == 1:
-                c = d[p + 4:p + 4 + ol].decode("utf-8")
-                assert not any(ord(ch) < 32 or 0x7f <= ord(ch) <= 0x9f for ch in c), c
-                print(c)
-            p += 4 + ((ol + 3) & ~3)
-    o += ln
-PY
+python3 tests/tools/pcapng_comments.py "$TMP/c2.pcap" >"$TMP/c2.comments" 2>&1
 rc=$?
 if [ "$rc" -eq 0 ] && grep -qF 'clock of x\x01:' "$TMP/c2.err" &&
 	grep -qF 'clock of x\x02:' "$TMP/c2.err" &&
