@@ -64,7 +64,8 @@ key_reserve(struct mbt_path *p, size_t more)
 static void
 key_put(struct mbt_path *p, const char *s, size_t n)
 {
-	memcpy(p->key + p->key_len, s, n);
+	if (n > 0) /* s may be NULL then */
+		memcpy(p->key + p->key_len, s, n);
 	p->key_len += n;
 }
 
