@@ -88,6 +88,9 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
 
+# test_out includes the command's cli/out.c.
+$(B)/obj/tests/unit/test_out.o: cli/out.c
+
 # Two threads decode at once (the library keeps no mutable statics).
 $(B)/tests/test_threads: LDLIBS += -pthread
 
@@ -103,8 +106,8 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LINK) $(HDRS) $(wildcard tests/fuzz/*.h)
 	$(FUZZCC) $(STD) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $< $(FUZZ_LINK) $(FUZZ_EXTRA) $(LDLIBS)
 # The graph's model and renderers (fuzz_graph brings its own cli_error).
-build/fuzz/fuzz_graph: FUZZ_EXTRA = $(wildcard cli/graph_*.c) cli/paths_load.c cli/latency.c
-build/fuzz/fuzz_graph: $(wildcard cli/graph_*.c) cli/paths_load.c cli/latency.c
+build/fuzz/fuzz_graph: FUZZ_EXTRA = $(wildcard cli/graph_*.c) cli/paths_load.c cli/latency.c cli/capture_note.c
+build/fuzz/fuzz_graph: $(wildcard cli/graph_*.c) cli/paths_load.c cli/latency.c cli/capture_note.c
 
 fuzz-build: $(FUZZERS)
 

@@ -34,6 +34,11 @@ const char *cli_one_capture(int argc, char **argv);
 /* A note for people on stderr (never JSON): progress, summaries. */
 void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* mbt_capture_close(), after a note of the packets of other link types
+ * that were skipped, if any (capture_note.c). */
+struct mbt_capture;
+void cli_capture_close(struct mbt_capture *c, const char *path);
+
 int do_read(int argc, char **argv);
 int do_record(int argc, char **argv);
 int do_paths(int argc, char **argv);

@@ -125,6 +125,7 @@ load_frames(const char *file, struct side *s)
 {
 	struct mbt_capture *cap;
 	struct mbt_packet pkt;
+	uint64_t skipped;
 	char err[512];
 	int rc;
 
@@ -150,6 +151,7 @@ load_frames(const char *file, struct side *s)
 		if (s[0].found && s[1].found)
 			break;
 	}
+	skipped = mbt_capture_skipped(cap)->packets;
 	mbt_capture_close(cap);
 	if (rc < 0) {
 		cli_error("%s: %s", file, err);
@@ -157,8 +159,12 @@ load_frames(const char *file, struct side *s)
 	}
 	for (int k = 0; k < 2; k++) {
 		if (!s[k].found) {
-			cli_error("%s has no frame %llu", file,
-			    (unsigned long long)s[k].frame);
+			/* A frame of another link type is there, not a trace. */
+			cli_error(skipped > 0 ? "%s has no trace at frame %llu "
+						"(it holds packets of other link "
+						"types)"
+					      : "%s has no frame %llu",
+			    file, (unsigned long long)s[k].frame);
 			return -ENOENT;
 		}
 	}
@@ -264,16 +270,22 @@ text_pairs(
 	}
 }
 
-/* One side's text in exactly width columns: cut with "...", or padded. */
+/* One side's text in exactly width columns, as the terminal shows it
+ * (escaped): cut with "...", or padded. */
 static void
 out_cell(struct out *o, const char *text, size_t len, size_t width)
 {
-	if (len > width) { /* on a character boundary */
-		out_text(o, text, out_cut_len(text, len, width - 2));
+	size_t w = out_width(text, len);
+
+	if (w > width) { /* between characters, escapes left whole */
+		size_t k = out_fit(text, len, width - 3);
+
+		out_text(o, text, k);
 		out_str(o, "...");
+		out_spaces(o, width - 3 - out_width(text, k));
 	} else {
 		out_text(o, text, len);
-		out_spaces(o, width - len);
+		out_spaces(o, width - w);
 	}
 }
 
@@ -450,7 +462,7 @@ text_latency(
 		cell_dur(o, ka && kb, b - a, true);
 		out_str(o, "  ");
 		len = step_text(&sd->p.steps[i], buf, sizeof(buf));
-		out_put(o, buf, len < sizeof(buf) ? len : sizeof(buf) - 1);
+		out_text_cut(o, buf, len, sizeof(buf));
 		out_char(o, '\n');
 	}
 	for (int k = 0; k < 2; k++) {

@@ -495,7 +495,7 @@ do_explain(int argc, char **argv)
 	}
 	out_flush(&o);
 	mbt_trace_free(&t);
-	mbt_capture_close(cap);
+	cli_capture_close(cap, opt.file);
 	if (rc < 0) {
 		cli_error("%s: %s", opt.file, rc == -ENOMEM ? "out of memory" : err);
 		return EXIT_FAIL;

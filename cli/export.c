@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "export.h"
 #include "journey.h"
 #include "mbuftrace/capture.h"
@@ -568,7 +569,7 @@ read_all(struct exporter *x, const char *file)
 	else if (rc == -2)
 		cli_error("out of memory");
 	mbt_trace_free(&t);
-	mbt_capture_close(cap);
+	cli_capture_close(cap, file);
 	return rc < 0 ? -EIO : 0;
 }
 
@@ -629,6 +630,9 @@ do_export(int argc, char **argv)
 	}
 	if ((file = cli_captures(argc, argv)) == NULL)
 		return EXIT_USAGE;
+	for (int i = optind; i < argc; i++) /* the output is no input */
+		if (outfile_check_input(dest, argv[i]) != 0)
+			return EXIT_FAIL;
 	base_name(optind == argc - 1 ? argv[optind] : "unknown", host,
 	    sizeof(host));
 	x.default_host = host;

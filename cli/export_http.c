@@ -15,22 +15,22 @@
 
 #include "cli.h"
 #include "export.h"
+#include "outfile.h"
 
+/* Written whole, the outfile way: no planted symlink followed, no half
+ * file left on a full disk. */
 static int
 write_file(const char *path, const char *body, size_t len)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
-	int bad;
+	struct outfile of;
+	bool ok;
 
-	if (f == NULL) {
-		cli_error("%s: %s", path, strerror(errno));
+	if (outfile_open(&of, path, NULL, true) != 0)
 		return -1;
-	}
-	bad = fwrite(body, 1, len, f) != len;
-	bad |= f == stdout ? fflush(f) != 0 : fclose(f) != 0;
-	if (bad)
-		cli_error("%s: %s", path, strerror(errno));
-	return bad ? -1 : 0;
+	ok = fwrite(body, 1, len, of.f) == len;
+	if (!ok)
+		cli_error("%s: %s", path, strerror(errno ? errno : EIO));
+	return outfile_close(&of, ok) == 0 && ok ? 0 : -1;
 }
 
 /* "http://HOST[:PORT][/PATH]"; HOST may be [v6]. */
@@ -142,10 +142,7 @@ read_status(int fd, const char *url)
 		return -1;
 	}
 	if (code < 200 || code > 299) {
-		/* The receiver's words, made safe for a terminal. */
-		for (char *c = buf; *c != '\0'; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				*c = '?';
+		/* The receiver's words: cli_error escapes them, as all it says. */
 		cli_error("%s: the receiver said '%.200s'", url, buf);
 		return -1;
 	}

@@ -19,10 +19,10 @@ int journey_load(struct mbt_journeys *j, const char *spec);
 
 /*
  * Join and write every journey, earliest first, as a pcapng file of
- * traces (a comment per packet names its hosts).  Returns 0 or -errno
- * (reported).
+ * traces (a comment per packet names its hosts) to f, named path in
+ * messages.  Returns 0 or -errno (reported).
  */
-int journey_write(struct mbt_journeys *j, FILE *f);
+int journey_write(struct mbt_journeys *j, FILE *f, const char *path);
 
 /* What joining found, for people: clocks, joins, refusals (stderr). */
 void journey_report(const struct mbt_journeys *j, FILE *f);

@@ -13,7 +13,13 @@
 #include "out.h"
 #include "mbuftrace/capture.h"
 
-/* "dir/h1.pcap" -> "h1"; control bytes become '?' (names get printed). */
+/*
+ * "dir/h1.pcap" -> "h1".  The name is kept as it is, cut between
+ * characters: it is the host's identity (two files "a\x01" and "a\x02"
+ * are two hosts) and it is written into the joined traces, so it is
+ * escaped where it is shown (the report, messages, comments, read), by
+ * the one escaper, not cleaned here.
+ */
 static void
 host_name(const char *spec, size_t n, char *out, size_t size)
 {
@@ -27,13 +33,8 @@ host_name(const char *spec, size_t n, char *out, size_t size)
 	dot = memchr(base, '.', len);
 	if (dot != NULL && dot > base)
 		len = (size_t)(dot - base);
-	if (len >= size)
-		len = size - 1;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)base[i];
-
-		out[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
-	}
+	len = out_cut_len(base, len, size);
+	memcpy(out, base, len);
 	out[len] = '\0';
 }
 
@@ -82,7 +83,7 @@ journey_load(struct mbt_journeys *j, const char *spec)
 			pkt.caplen, pkt.wirelen) != 0)
 			goto nomem;
 	}
-	mbt_capture_close(cap);
+	cli_capture_close(cap, file);
 	if (rc == -1) {
 		cli_error("%s: %s", file, err);
 		return -EIO;
@@ -99,7 +100,7 @@ struct joined {
 	int64_t start_ns, end_ns;
 	uint8_t *bytes;
 	uint32_t caplen, wirelen;
-	char comment[256];
+	char *comment;
 };
 
 static int
@@ -110,22 +111,46 @@ by_start(const void *a, const void *b)
 	return (x->start_ns > y->start_ns) - (x->start_ns < y->start_ns);
 }
 
-/* "journey h1 > h2 > h3", or "host h1: not joined (malformed)". */
-static void
-comment(const struct mbt_journeys *j, size_t first, bool broken, char *buf,
-    size_t size)
+/*
+ * "journey h1 > h2 > h3", or "host h1, frame 7: not joined (malformed)":
+ * the host names escaped as text is (a pcapng comment must be UTF-8, and
+ * tshark prints it to terminals).  NULL when out of memory.
+ */
+static char *
+comment(const struct mbt_journeys *j, size_t first, bool broken)
 {
-	size_t n = 0, k = 0;
+	static struct out o; /* gathers: a name takes at most 4 * 63 bytes */
+	char *text;
+	size_t k = 0;
 
-	n += (size_t)snprintf(buf, size, "%s", broken ? "host " : "journey ");
-	for (size_t h = first; h != SIZE_MAX && k < j->nhops && n < size;
-	     h = j->hops[h].next, k++)
-		n += (size_t)snprintf(buf + n, size - n, "%s%s",
-		    k > 0 ? " > " : "", j->hosts[j->hops[h].host].name);
-	if (broken && n < size)
-		snprintf(buf + n, size - n, ", frame %llu: not joined (%s)",
+	out_init(&o, NULL);
+	out_str(&o, broken ? "host " : "journey ");
+	for (size_t h = first; h != SIZE_MAX && k < j->nhops;
+	     h = j->hops[h].next, k++) {
+		const char *name = j->hosts[j->hops[h].host].name;
+
+		if (o.len + OUT_ESCAPED_MAX(MBT_HOST_NAME) + 64 > OUT_BUFSZ) {
+			out_str(&o, " > ...");
+			break;
+		}
+		if (k > 0)
+			out_str(&o, " > ");
+		out_tstr(&o, name);
+	}
+	if (broken) {
+		char tail[96];
+		int n = snprintf(tail, sizeof(tail),
+		    ", frame %llu: not joined (%s)",
 		    (unsigned long long)j->hops[first].frame,
 		    mbt_error_kind_name(j->hops[first].t.error.kind));
+
+		out_put(&o, tail, (size_t)n);
+	}
+	if ((text = malloc(o.len + 1)) != NULL) {
+		memcpy(text, o.buf, o.len);
+		text[o.len] = '\0';
+	}
+	return text;
 }
 
 static int
@@ -144,17 +169,17 @@ encode_one(const struct mbt_journeys *j, size_t h, struct joined *out,
 		jo.wirelen = hop->wirelen;
 		jo.start_ns = jo.end_ns = mbt_hop_time(j, hop, hop->last_ns);
 		memcpy(buf, hop->bytes, hop->caplen);
-		comment(j, h, true, out->comment, sizeof(out->comment));
+		out->comment = comment(j, h, true);
 	} else if (rc != 0) {
 		cli_error("%s frame %llu: the journey is too long for one "
 			  "trace",
 		    j->hosts[hop->host].name, (unsigned long long)hop->frame);
 		return rc;
 	} else {
-		comment(j, h, false, out->comment, sizeof(out->comment));
+		out->comment = comment(j, h, false);
 	}
 	out->bytes = malloc(jo.caplen > 0 ? jo.caplen : 1);
-	if (out->bytes == NULL)
+	if (out->bytes == NULL || out->comment == NULL)
 		return -ENOMEM;
 	memcpy(out->bytes, buf, jo.caplen);
 	out->caplen = jo.caplen;
@@ -165,7 +190,7 @@ encode_one(const struct mbt_journeys *j, size_t h, struct joined *out,
 }
 
 int
-journey_write(struct mbt_journeys *j, FILE *f)
+journey_write(struct mbt_journeys *j, FILE *f, const char *path)
 {
 	struct joined *all = calloc(j->nhops + 1, sizeof(*all));
 	uint8_t *buf = malloc(MBT_JOURNEY_BUF);
@@ -204,9 +229,12 @@ out:
 	if (rc == -ENOMEM)
 		cli_error("out of memory");
 	else if (rc != 0)
-		cli_error("cannot write the joined capture: %s", strerror(-rc));
-	for (size_t i = 0; i < n; i++)
+		cli_error("%s: %s", path, strerror(-rc));
+	/* all[n] too: what a failed encode_one() left there. */
+	for (size_t i = 0; all != NULL && i <= n; i++) {
 		free(all[i].bytes);
+		free(all[i].comment);
+	}
 	free(all);
 	free(buf);
 	return rc;
@@ -328,7 +356,7 @@ cli_captures(int argc, char **argv)
 	}
 	atexit(remove_tmp);
 	f = fdopen(fd, "wb");
-	rc = f != NULL ? journey_write(&j, f) : -errno;
+	rc = f != NULL ? journey_write(&j, f, journey_tmp) : -errno;
 	if (f != NULL && fclose(f) != 0 && rc == 0)
 		rc = -EIO;
 	if (rc == 0)

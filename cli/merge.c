@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "journey.h"
 
 static const char merge_usage[] =
@@ -41,7 +42,7 @@ do_merge(int argc, char **argv)
 	};
 	struct mbt_journeys j;
 	const char *outpath = NULL;
-	FILE *f;
+	struct outfile of;
 	int c, rc = 0;
 
 	mbt_journeys_init(&j);
@@ -79,17 +80,26 @@ do_merge(int argc, char **argv)
 		mbt_journeys_free(&j);
 		return rc;
 	}
-	f = strcmp(outpath, "-") == 0 ? stdout : fopen(outpath, "wb");
-	if (f == NULL) {
-		cli_error("%s: %s", outpath, strerror(errno));
+	/* The output is none of the inputs (FILE, NAME=FILE, --host's), and
+	 * is opened the outfile way: no planted symlink followed, written
+	 * whole or not at all. */
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *eq = strchr(a, '=');
+
+		if (outpath >= a && outpath <= a + strlen(a))
+			continue; /* -w OUT, --write=OUT itself */
+		if (outfile_check_input(outpath, eq != NULL ? eq + 1 : a) != 0) {
+			mbt_journeys_free(&j);
+			return EXIT_FAIL;
+		}
+	}
+	if (outfile_open(&of, outpath, NULL, true) != 0) {
 		mbt_journeys_free(&j);
 		return EXIT_FAIL;
 	}
-	rc = journey_write(&j, f) == 0 ? EXIT_OK : EXIT_FAIL;
-	if (f != stdout && fclose(f) != 0 && rc == EXIT_OK) {
-		cli_error("%s: %s", outpath, strerror(errno));
+	rc = journey_write(&j, of.f, outpath) == 0 ? EXIT_OK : EXIT_FAIL;
+	if (outfile_close(&of, rc == EXIT_OK) != 0)
 		rc = EXIT_FAIL;
-	}
 	if (rc == EXIT_OK)
 		journey_report(&j, stderr);
 	mbt_journeys_free(&j);

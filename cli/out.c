@@ -15,6 +15,11 @@ out_init(struct out *o, FILE *f)
 void
 out_flush(struct out *o)
 {
+	if (o->f == NULL) { /* gathering: the caller kept within buf */
+		o->error = o->len > 0 ? -ENOSPC : o->error;
+		o->len = 0;
+		return;
+	}
 	if (o->len > 0 && o->error == 0 &&
 	    fwrite(o->buf, 1, o->len, o->f) != o->len)
 		o->error = errno ? -errno : -EIO;
@@ -33,7 +38,9 @@ out_put_slow(struct out *o, const char *s, size_t n)
 		o->len += k;
 		s += k;
 		n -= k;
-		if (o->len == OUT_BUFSZ) {
+		if (o->len == OUT_BUFSZ && o->f == NULL) {
+			out_flush(o);
+		} else if (o->len == OUT_BUFSZ) {
 			if (o->error == 0 &&
 			    fwrite(o->buf, 1, o->len, o->f) != o->len)
 				o->error = errno ? -errno : -EIO;
@@ -196,99 +203,181 @@ static bool
 is_special(enum out_dest d, unsigned char c)
 {
 	switch (d) {
-	case OUT_TERM: return false;
+	case OUT_TERM: return c == '\\';
 	case OUT_JSON: return c == '"' || c == '\\';
 	case OUT_SCRIPT:
 		return c == '"' || c == '\\' || c == '<' || c == '>' || c == '&';
 	case OUT_XML:
-		return c == '&' || c == '<' || c == '>' || c == '"' || c == '\'';
+		return c == '&' || c == '<' || c == '>' || c == '"' ||
+		       c == '\'' || c == '\\';
 	case OUT_DOT: return c == '"' || c == '\\';
 	case OUT_DOT_RECORD: return strchr("{}|<>\"\\ ", c) != NULL;
 	}
 	return false;
 }
 
-static void
-put_hex(struct out *o, const char *prefix, uint32_t v, int digits)
+/* prefix, then v in digits hex digits, into e. */
+static size_t
+hex_text(char *e, const char *prefix, uint32_t v, int digits)
 {
 	static const char hex[] = "0123456789abcdef";
-	char d[8];
+	size_t n = strlen(prefix);
 
-	out_str(o, prefix);
+	memcpy(e, prefix, n);
 	for (int i = digits - 1; i >= 0; i--, v >>= 4)
-		d[i] = hex[v & 15];
-	out_put(o, d, (size_t)digits);
+		e[n + (size_t)i] = hex[v & 15];
+	return n + (size_t)digits;
 }
 
-/* One character that cannot go as it is: a control or a special (code
- * point cp), or a byte of no well-formed character (bad, byte cp). */
-static void
-put_escape(struct out *o, enum out_dest d, uint32_t cp, bool bad)
+/*
+ * The text that stands for one character that cannot go as it is: a
+ * control or a special (code point cp), or a byte of no well-formed
+ * character (bad, byte cp).  Written to e (16 bytes); returns its length.
+ */
+static size_t
+escape_text(enum out_dest d, uint32_t cp, bool bad, char *e)
 {
 	/* JSON carries any character; it only names invalid bytes. */
 	bool json = d == OUT_JSON || d == OUT_SCRIPT;
 	/* Where a backslash is itself escaped, a visible one is doubled. */
 	const char *bs = json || d == OUT_DOT || d == OUT_DOT_RECORD ? "\\\\"
 								     : "\\";
+	char prefix[4];
 
 	if (bad) {
-		out_str(o, bs);
-		put_hex(o, "x", cp, 2);
-	} else if (json && cp == '\n') {
-		out_str(o, "\\n");
-	} else if (json && cp == '\t') {
-		out_str(o, "\\t");
-	} else if (json && (cp == '"' || cp == '\\')) {
-		out_char(o, '\\');
-		out_char(o, (char)cp);
-	} else if (json) { /* controls, and <>& inside a <script> */
-		put_hex(o, "\\u", cp, 4);
-	} else if (d == OUT_XML && cp < 0x80 && !is_control(cp)) {
-		out_str(o, cp == '&'   ? "&amp;"
-			   : cp == '<' ? "&lt;"
-			   : cp == '>' ? "&gt;"
-			   : cp == '"' ? "&quot;"
-				       : "&#39;");
-	} else if (cp < 0x80 && !is_control(cp)) { /* DOT's specials */
-		out_char(o, '\\');
-		out_char(o, (char)cp);
-	} else {
-		out_str(o, bs);
-		/* \xHH is a byte; a character past ASCII is \uHHHH. */
-		put_hex(o, cp < 0x80 ? "x" : "u", cp, cp < 0x80 ? 2 : 4);
+		snprintf(prefix, sizeof(prefix), "%sx", bs);
+		return hex_text(e, prefix, cp, 2);
 	}
+	if (json && (cp == '\n' || cp == '\t' || cp == '"' || cp == '\\')) {
+		e[0] = '\\';
+		e[1] = cp == '\n' ? 'n' : cp == '\t' ? 't' : (char)cp;
+		return 2;
+	}
+	if (json) /* controls, and <>& inside a <script> */
+		return hex_text(e, "\\u", cp, 4);
+	if (!json && cp == '\\') { /* shown doubled: \xHH is only a byte */
+		memcpy(e, bs, strlen(bs));
+		memcpy(e + strlen(bs), bs, strlen(bs));
+		return 2 * strlen(bs);
+	}
+	if (d == OUT_XML && cp < 0x80 && !is_control(cp)) {
+		const char *ent = cp == '&'   ? "&amp;"
+				  : cp == '<' ? "&lt;"
+				  : cp == '>' ? "&gt;"
+				  : cp == '"' ? "&quot;"
+					      : "&#39;";
+
+		memcpy(e, ent, strlen(ent));
+		return strlen(ent);
+	}
+	if (cp < 0x80 && !is_control(cp)) { /* DOT's specials */
+		e[0] = '\\';
+		e[1] = (char)cp;
+		return 2;
+	}
+	/* \xHH is a byte; a character past ASCII is \uHHHH. */
+	snprintf(prefix, sizeof(prefix), "%s%c", bs, cp < 0x80 ? 'x' : 'u');
+	return hex_text(e, prefix, cp, cp < 0x80 ? 2 : 4);
 }
 
-void
-out_escaped(struct out *o, enum out_dest d, const char *str, size_t n)
+/*
+ * The columns a terminal gives a character: two for East Asian wide and
+ * full-width characters and emoji, none for combining marks and zero-width
+ * characters, else one (the common ranges of Unicode's EastAsianWidth W/F;
+ * a table of every code point is more than column alignment needs).
+ */
+static size_t
+char_columns(uint32_t cp)
+{
+	static const uint32_t zero[][2] = {{0x0300, 0x036f}, {0x200b, 0x200f},
+	    {0x20d0, 0x20ff}, {0xfe00, 0xfe0f}, {0xfe20, 0xfe2f}};
+	static const uint32_t wide[][2] = {{0x1100, 0x115f}, {0x2e80, 0x303e},
+	    {0x3041, 0x33ff}, {0x3400, 0x4dbf}, {0x4e00, 0x9fff},
+	    {0xa000, 0xa4cf}, {0xac00, 0xd7a3}, {0xf900, 0xfaff},
+	    {0xfe30, 0xfe4f}, {0xff00, 0xff60}, {0xffe0, 0xffe6},
+	    {0x1f300, 0x1f64f}, {0x1f900, 0x1f9ff}, {0x20000, 0x3fffd}};
+
+	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		if (cp >= zero[i][0] && cp <= zero[i][1])
+			return 0;
+	for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		if (cp >= wide[i][0] && cp <= wide[i][1])
+			return 2;
+	return 1;
+}
+
+/*
+ * The one escaper: s as it goes to d, written to o, or only measured when
+ * o is NULL.  It stops before the first character that would take the text
+ * past cols terminal columns; *used says how many bytes of s it took.
+ * Returns the columns (for OUT_TERM; elsewhere the characters) written.
+ */
+static size_t
+escape(struct out *o, enum out_dest d, const char *str, size_t n, size_t cols,
+    size_t *used)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t run = 0, i = 0;
+	size_t run = 0, i = 0, w = 0;
 
 	while (i < n) {
+		char e[16];
 		uint32_t cp;
-		size_t u;
+		size_t u, k;
 
 		/* Printable ASCII is the common case: copied in runs. */
-		while (i < n && s[i] >= 0x20 && s[i] < 0x7f &&
+		while (i < n && w < cols && s[i] >= 0x20 && s[i] < 0x7f &&
 		       !is_special(d, s[i]))
-			i++;
-		if (i == n)
+			i++, w++;
+		if (i == n || w == cols)
 			break;
 		u = out_utf8_len(s + i, n - i, &cp);
 		if (u > 1 && !is_control(cp)) {
+			if (w + char_columns(cp) > cols)
+				break;
+			w += char_columns(cp);
 			i += u;
 			continue;
 		}
-		out_put(o, str + run, i - run);
-		if (u == 0)
-			put_escape(o, d, s[i], true);
-		else
-			put_escape(o, d, cp, false);
+		k = escape_text(d, u == 0 ? s[i] : cp, u == 0, e);
+		if (w + k > cols)
+			break;
+		if (o != NULL) {
+			out_put(o, str + run, i - run);
+			out_put(o, e, k);
+		}
+		w += k;
 		i += u ? u : 1;
 		run = i;
 	}
-	out_put(o, str + run, n - run);
+	if (o != NULL)
+		out_put(o, str + run, i - run);
+	*used = i;
+	return w;
+}
+
+void
+out_escaped(struct out *o, enum out_dest d, const char *s, size_t n)
+{
+	size_t used;
+
+	escape(o, d, s, n, SIZE_MAX, &used);
+}
+
+size_t
+out_width(const char *s, size_t n)
+{
+	size_t used;
+
+	return escape(NULL, OUT_TERM, s, n, SIZE_MAX, &used);
+}
+
+size_t
+out_fit(const char *s, size_t n, size_t cols)
+{
+	size_t used;
+
+	escape(NULL, OUT_TERM, s, n, cols, &used);
+	return used;
 }
 
 void
@@ -297,6 +386,25 @@ out_json_str(struct out *o, const char *s, size_t n)
 	out_char(o, '"');
 	out_escaped(o, OUT_JSON, s, n);
 	out_char(o, '"');
+}
+
+size_t
+out_comment_end(struct out *o, size_t max, bool cut)
+{
+	static const char mark[] = "\n" OUT_CUT_MARK;
+
+	if (o->len > max) {
+		cut = true;
+		o->len = max - (sizeof(mark) - 1);
+	}
+	if (cut) {
+		while (o->len > 0 && o->buf[o->len - 1] != '\n')
+			o->len--; /* back to a whole line */
+		if (o->len > 0)
+			o->len--;
+		out_put(o, mark, sizeof(mark) - 1);
+	}
+	return o->len;
 }
 
 size_t

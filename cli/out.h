@@ -23,6 +23,10 @@ struct out {
 	char buf[OUT_BUFSZ];
 };
 
+/*
+ * f NULL: the out only gathers text in buf, which the caller keeps under
+ * OUT_BUFSZ bytes (past it, the text is dropped and error is -ENOSPC).
+ */
 void out_init(struct out *o, FILE *f);
 void out_flush(struct out *o);
 void out_put_slow(struct out *o, const char *s, size_t n);
@@ -94,6 +98,15 @@ enum out_dest {
 void out_escaped(struct out *o, enum out_dest d, const char *s, size_t n);
 size_t out_utf8_len(const unsigned char *s, size_t n, uint32_t *cp);
 
+/*
+ * Columns for text that is aligned, measured on what a terminal shows
+ * (the escaped form; wide characters take two columns, combining marks
+ * none): out_width() of s, and out_fit() how many bytes of s fit in cols
+ * (cut between characters and escapes, never inside one).
+ */
+size_t out_width(const char *s, size_t n);
+size_t out_fit(const char *s, size_t n, size_t cols);
+
 static inline void
 out_text(struct out *o, const char *s, size_t n)
 {
@@ -121,6 +134,16 @@ out_text_cut(struct out *o, const char *s, size_t n, size_t size)
 {
 	out_cut(o, OUT_TERM, s, n, size);
 }
+
+/*
+ * A pcapng comment (opt_comment, which must be UTF-8, and which tshark
+ * prints to terminals) is gathered in an out (f NULL) as lines of text
+ * escaped for a terminal.  out_comment_end() keeps at most max bytes of
+ * it, whole lines, and marks a cut (also when the caller dropped lines:
+ * cut); returns its length.
+ */
+#define OUT_ESCAPED_MAX(n) (4 * (n) + sizeof(OUT_CUT_MARK)) /* \xHH each */
+size_t out_comment_end(struct out *o, size_t max, bool cut);
 
 /* A JSON string value with its quotes (out_escaped, OUT_JSON). */
 void out_json_str(struct out *o, const char *s, size_t n);

@@ -42,18 +42,20 @@ may_follow(const char *dir)
 	       (st.st_uid == geteuid() || st.st_uid == 0);
 }
 
-/* Refuse to write over the capture being read: same device and inode. */
-static int
-check_not_input(const char *path, const char *input)
+/* Refuse to write over the capture being read: same device and inode
+ * (standard input too: `read --write-pcapng t.pcap - < t.pcap`). */
+int
+outfile_check_input(const char *path, const char *input)
 {
+	bool in_std = input != NULL && strcmp(input, "-") == 0;
 	struct stat in, out;
 
-	if (input == NULL || strcmp(input, "-") == 0 || stat(input, &in) != 0 ||
-	    stat(path, &out) != 0)
+	if (input == NULL || stat(path, &out) != 0 ||
+	    (in_std ? fstat(STDIN_FILENO, &in) : stat(input, &in)) != 0)
 		return 0;
 	if (in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
 		cli_error("%s: that is the input %s; refusing to write over it",
-		    path, input);
+		    path, in_std ? "(standard input)" : input);
 		return -EEXIST;
 	}
 	return 0;
@@ -72,7 +74,7 @@ outfile_open(
 		of->f = stdout;
 		return 0;
 	}
-	if ((rc = check_not_input(path, input)) != 0)
+	if ((rc = outfile_check_input(path, input)) != 0)
 		return rc;
 	/* A device or a pipe (/dev/null, /dev/stdout) is written as it is. */
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Output files the command writes (graph -o, read --write-pcapng, record
- * -w), opened one safe way: never the input itself, never through a
+ * -w, merge -w, export --otlp FILE), opened one safe way: never the input itself, never through a
  * symlink someone else could have planted, and, for files written whole,
  * into a temporary file beside the target that replaces it only once it is
  * complete, so a failure leaves the old file (or none), never half of one.
@@ -28,6 +28,9 @@ struct outfile {
  */
 int outfile_open(
     struct outfile *of, const char *path, const char *input, bool whole);
+/* The check outfile_open() makes, for commands of several inputs: -EEXIST
+ * (reported) when path is input (standard input for "-"), else 0. */
+int outfile_check_input(const char *path, const char *input);
 /*
  * Finish: with ok, flush, close and (written whole) put the file in place;
  * without, remove the temporary file.  Reports what failed with the file's

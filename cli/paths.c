@@ -189,7 +189,7 @@ text_latency(
 			lat_out_text(o, &st);
 		out_str(o, "  ");
 		n = step_text(&p->steps[i], buf, sizeof(buf));
-		out_put(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+		out_text_cut(o, buf, n, sizeof(buf));
 		out_char(o, '\n');
 	}
 	for (size_t w = 0; w < lg->nwaits; w++) {
@@ -206,7 +206,7 @@ text_latency(
 		n = mbt_step_where(&p->steps[wt->start], buf, sizeof(buf));
 		if (n > 0) {
 			out_str(o, " in ");
-			out_put(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+			out_text_cut(o, buf, n, sizeof(buf));
 		}
 		out_char(o, '\n');
 	}

@@ -60,7 +60,7 @@ paths_load(const char *file, struct mbt_match *m, struct mbt_path_set *set,
 		cli_error("%s: %s", file, err);
 	mbt_path_free(&p);
 	mbt_trace_free(&t);
-	mbt_capture_close(cap);
+	cli_capture_close(cap, file);
 	return rc == -1 ? -EIO : rc < 0 ? rc : 0;
 nomem:
 	cli_error("%s: frame %llu: out of memory", file,

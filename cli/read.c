@@ -247,7 +247,7 @@ do_read(int argc, char **argv)
 	}
 	if (outfile_close(&pngf, rc == 0) != 0)
 		rc = -1;
-	mbt_capture_close(cap);
+	cli_capture_close(cap, opt.path);
 	if (st.not_in_pcapng > 0)
 		cli_note("%llu trace%s without a packet snapshot %s not in %s",
 		    (unsigned long long)st.not_in_pcapng,

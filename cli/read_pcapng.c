@@ -16,52 +16,60 @@
 #include "read.h"
 
 #define COMMENT_MAX 65000
+#define LINE_MAX_ 1024 /* a record's line, cut past it as in text */
 #define ETHER_HDR_LEN 14
 #define SNAP_MAX \
 	(65535 + ETHER_HDR_LEN) /* a pcapng option holds at most 65535 bytes */
 
-struct comment {
-	char buf[COMMENT_MAX];
-	size_t len;
-};
+/* The comment being built: gathered (no file), escaped as text is. */
+static struct out comment;
 
-static void
-comment_add(struct comment *c, const char *s, size_t n)
+/* One line of it, unless it could pass the gathering buffer (then the
+ * comment is cut there). */
+static bool
+comment_line(const char *s, size_t n, size_t size)
 {
-	if (n > COMMENT_MAX - c->len)
-		n = COMMENT_MAX - c->len;
-	memcpy(c->buf + c->len, s, n);
-	c->len += n;
+	if (comment.len + 1 + OUT_ESCAPED_MAX(size) > OUT_BUFSZ)
+		return false;
+	if (comment.len > 0)
+		out_char(&comment, '\n');
+	out_text_cut(&comment, s, n, size);
+	return true;
 }
 
-/* The path, one record a line, after a line saying which snapshot this is. */
+/*
+ * The path, one record a line, after a line saying which snapshot this is:
+ * every line escaped as text is (the comment must be UTF-8, and tshark
+ * prints it to terminals), at most COMMENT_MAX bytes, cut after a line.
+ */
 static void
-comment_build(struct comment *c, const struct mbt_packet *p,
-    const struct mbt_trace *t, size_t nth, size_t nsnaps)
+comment_build(const struct mbt_packet *p, const struct mbt_trace *t,
+    size_t nth, size_t nsnaps)
 {
-	char line[1024];
+	char line[LINE_MAX_];
+	bool whole = true;
 	int n = snprintf(line, sizeof(line),
 	    "mbuf_trace frame %llu (%s, %zu records): snapshot %zu of %zu",
 	    (unsigned long long)p->frame, mbt_format_name(t->format),
 	    t->nrecords, nth, nsnaps);
 
-	c->len = 0;
-	comment_add(c, line, (size_t)n);
-	for (size_t i = 0; i < t->nrecords; i++) {
+	out_init(&comment, NULL);
+	comment_line(line, (size_t)n, sizeof(line));
+	for (size_t i = 0; i < t->nrecords && whole; i++) {
 		size_t k = mbt_record_text(&t->records[i], line, sizeof(line));
 
-		comment_add(c, "\n", 1);
-		comment_add(c, line, k < sizeof(line) ? k : sizeof(line) - 1);
+		whole = comment_line(line, k, sizeof(line));
 	}
-	if (t->error.kind != MBT_OK) {
-		size_t k = mbt_error_text(&t->error, line, sizeof(line));
+	if (t->error.kind != MBT_OK && whole) {
+		char err[LINE_MAX_ - 64];
+		size_t k = mbt_error_text(&t->error, err, sizeof(err));
 
-		comment_add(c, "\n", 1);
-		comment_add(c, mbt_error_kind_name(t->error.kind),
-		    strlen(mbt_error_kind_name(t->error.kind)));
-		comment_add(c, ": ", 2);
-		comment_add(c, line, k < sizeof(line) ? k : sizeof(line) - 1);
+		n = snprintf(line, sizeof(line), "%s: %.*s",
+		    mbt_error_kind_name(t->error.kind),
+		    (int)(k < sizeof(err) ? k : sizeof(err) - 1), err);
+		whole = comment_line(line, (size_t)n, sizeof(line));
 	}
+	out_comment_end(&comment, COMMENT_MAX, !whole);
 }
 
 /* The ethertype for a snapshot's link layer, and where its IP packet starts. */
@@ -104,8 +112,7 @@ ethertype_of(
 /* Write one snapshot, as Ethernet when that can be done. */
 static int
 write_snapshot(struct mbt_pcapng *w, const struct mbt_packet *p,
-    uint16_t linktype, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
-    const struct comment *c)
+    uint16_t linktype, const uint8_t *data, uint32_t caplen, uint32_t wirelen)
 {
 	static uint8_t eth[SNAP_MAX];
 	uint32_t skip;
@@ -115,21 +122,20 @@ write_snapshot(struct mbt_pcapng *w, const struct mbt_packet *p,
 
 	if (type == 0 || caplen - skip > SNAP_MAX - ETHER_HDR_LEN)
 		return mbt_pcapng_write(w, linktype, p->ts_sec, p->ts_usec,
-		    data, caplen, wirelen, c->buf, c->len);
+		    data, caplen, wirelen, comment.buf, comment.len);
 	memset(eth, 0, 12);
 	eth[12] = (uint8_t)(type >> 8);
 	eth[13] = (uint8_t)type;
 	memcpy(eth + ETHER_HDR_LEN, data + skip, caplen - skip);
 	return mbt_pcapng_write(w, MBT_LINKTYPE_ETHERNET, p->ts_sec, p->ts_usec,
 	    eth, caplen - skip + ETHER_HDR_LEN, wirelen - skip + ETHER_HDR_LEN,
-	    c->buf, c->len);
+	    comment.buf, comment.len);
 }
 
 int
 pcapng_trace(
     struct mbt_pcapng *w, const struct mbt_packet *p, const struct mbt_trace *t)
 {
-	static struct comment c;
 	bool has_tail = t->tail != NULL && t->tail_orig_len > 0;
 	size_t nsnaps = has_tail ? 1 : 0, nth = 0;
 	int rc = 0;
@@ -143,14 +149,14 @@ pcapng_trace(
 
 		if (!r->has_packet)
 			continue;
-		comment_build(&c, p, t, ++nth, nsnaps);
+		comment_build(p, t, ++nth, nsnaps);
 		rc = write_snapshot(
-		    w, p, r->linktype, r->pkt, r->pkt_len, r->orig_len, &c);
+		    w, p, r->linktype, r->pkt, r->pkt_len, r->orig_len);
 	}
 	if (has_tail && rc == 0) {
-		comment_build(&c, p, t, ++nth, nsnaps);
+		comment_build(p, t, ++nth, nsnaps);
 		rc = write_snapshot(w, p, t->tail_linktype, t->tail,
-		    t->tail_len, t->tail_orig_len, &c);
+		    t->tail_len, t->tail_orig_len);
 	}
 	return rc;
 }

@@ -23,7 +23,8 @@ digits(uint64_t v)
 
 /*
  * "cpu1 r1:eth0": which CPU, network stack instance and interface.  Its
- * width is computed rather than rendered, since this runs per record.
+ * width is computed rather than rendered, since this runs per record; the
+ * names' width is that of their escaped form on a terminal.
  */
 static size_t
 where_width(const struct mbt_record *r)
@@ -33,13 +34,17 @@ where_width(const struct mbt_record *r)
 	if (r->has_ns || r->has_iface || r->has_host)
 		n += n > 0 ? 1 : 0;
 	if (r->has_host)
-		n += r->host.len + (r->has_ns || r->has_iface ? 1 : 0);
+		n += out_width(r->host.ptr, r->host.len) +
+		     (r->has_ns || r->has_iface ? 1 : 0);
 	if (r->has_ns)
-		n += r->ns_name.len > 0 ? r->ns_name.len : digits(r->ns_id);
+		n += r->ns_name.len > 0
+			 ? out_width(r->ns_name.ptr, r->ns_name.len)
+			 : digits(r->ns_id);
 	if (r->has_ns && r->has_iface)
 		n++;
 	if (r->has_iface)
-		n += r->ifname.len > 0 ? r->ifname.len : 3 + digits(r->ifindex);
+		n += r->ifname.len > 0 ? out_width(r->ifname.ptr, r->ifname.len)
+				       : 3 + digits(r->ifindex);
 	return n;
 }
 
@@ -53,7 +58,7 @@ out_where(struct out *o, const struct mbt_record *r)
 	if (r->has_cpu && (r->has_ns || r->has_iface || r->has_host))
 		out_char(o, ' ');
 	if (r->has_host) { /* "h2/r1:eth0": which machine, in a journey */
-		out_mstr(o, r->host);
+		out_text(o, r->host.ptr, r->host.len);
 		if (r->has_ns || r->has_iface)
 			out_char(o, '/');
 	}
@@ -219,14 +224,8 @@ text_trace(struct out *o, const struct mbt_packet *p, const struct mbt_trace *t)
 		out_str(o, "   ");
 		put_time(o, r, &c);
 		if (c.where > 0) {
-			size_t start = o->len;
-
 			out_where(o, r);
-			/* A flush inside out_where only happens near the end
-			 * of the buffer; then the width is computed instead. */
-			n = o->len >= start ? o->len - start : where_width(r);
-			/* Escaped names are wider than measured. */
-			out_spaces(o, n < c.where ? c.where - n + 2 : 2);
+			out_spaces(o, c.where - where_width(r) + 2);
 		}
 		n = mbt_record_text(r, line, TEXT_MAX);
 		out_text_cut(o, line, n, TEXT_MAX);

@@ -64,10 +64,70 @@ eat(struct js *j, char c)
 	return false;
 }
 
+/* The value of 4 hex digits at s, or -1. */
+static long
+hex4(const char *s)
+{
+	long v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char c = s[i];
+		int d = c >= '0' && c <= '9'   ? c - '0'
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10
+					       : -1;
+
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+/* \uXXXX (and a surrogate pair's second half) at j->pos, as UTF-8 in u;
+ * returns its length.  A lone surrogate is U+FFFD, as JSON parsers do. */
+static size_t
+unicode(struct js *j, char u[4])
+{
+	long cp = hex4(j->s + j->pos), lo;
+
+	j->pos += 4;
+	if (cp >= 0xd800 && cp <= 0xdbff && j->len - j->pos >= 6 &&
+	    j->s[j->pos] == '\\' && j->s[j->pos + 1] == 'u' &&
+	    (lo = hex4(j->s + j->pos + 2)) >= 0xdc00 && lo <= 0xdfff) {
+		j->pos += 6;
+		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+	} else if (cp < 0 || (cp >= 0xd800 && cp <= 0xdfff)) {
+		cp = 0xfffd;
+	}
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	u[0] = (char)(0xf0 | cp >> 18);
+	u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	u[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
 /*
  * A string into out (NUL-terminated, at most STR_MAX - 1 bytes; longer
- * ones are cut and *cut set).  Escapes are decoded; \uXXXX becomes '?':
- * names in topologies are ASCII.
+ * ones are cut, between characters, and *cut set).  Escapes are decoded,
+ * \uXXXX to the character as UTF-8: a name is kept as it is (it is matched
+ * against traces' names) and escaped where it is shown, not cleaned here;
+ * only a NUL, which would end the name early, becomes '?'.
  */
 static bool
 string(struct js *j, char out[STR_MAX], bool *cut)
@@ -80,7 +140,8 @@ string(struct js *j, char out[STR_MAX], bool *cut)
 		return false;
 	}
 	while (j->pos < j->len && j->s[j->pos] != '"') {
-		char c = j->s[j->pos++];
+		char c = j->s[j->pos++], u[4];
+		size_t k = 0; /* bytes in u: a \u escape's */
 
 		if (c == '\\') {
 			if (j->pos >= j->len)
@@ -97,18 +158,23 @@ string(struct js *j, char out[STR_MAX], bool *cut)
 					fail(j, "a cut \\u escape");
 					return false;
 				}
-				j->pos += 4;
-				c = '?';
+				k = unicode(j, u);
 				break;
 			default: break; /* \" \\ \/ stand for themselves */
 			}
 		}
-		if (c == '\0')
-			c = '?'; /* a NUL would end the name early */
-		if (n < STR_MAX - 1)
-			out[n++] = c;
-		else
+		if (k == 0) {
+			u[0] = c;
+			k = 1;
+		}
+		if (u[0] == '\0')
+			u[0] = '?'; /* a NUL would end the name early */
+		if (n + k <= STR_MAX - 1) {
+			memcpy(out + n, u, k);
+			n += k;
+		} else {
 			*cut = true;
+		}
 	}
 	if (j->pos >= j->len) {
 		fail(j, "a string that is never closed");

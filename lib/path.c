@@ -61,12 +61,12 @@ key_reserve(struct mbt_path *p, size_t more)
 	return 0;
 }
 
-/* Names may hold any byte; a newline would merge two steps' keys. */
 static void
 key_put(struct mbt_path *p, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		p->key[p->key_len++] = s[i] == '\n' ? '?' : s[i];
+	if (n > 0) /* s may be NULL then */
+		memcpy(p->key + p->key_len, s, n);
+	p->key_len += n;
 }
 
 static void
@@ -79,9 +79,16 @@ key_u64(struct mbt_path *p, uint64_t v)
 	key_put(p, d, b.len);
 }
 
+/*
+ * Names may hold any byte, separators included: each goes with its length
+ * first, so that no two different steps have one key (ns "a:b" on "c" is
+ * not ns "a" on "b:c"; a name's newline is not the steps' separator).
+ */
 static void
 key_str(struct mbt_path *p, struct mbt_str s)
 {
+	key_u64(p, s.len);
+	key_put(p, "=", 1);
 	key_put(p, s.ptr, s.len);
 }
 
@@ -95,7 +102,8 @@ key_lit(struct mbt_path *p, const char *s)
 static size_t
 key_bound(const struct mbt_record *r)
 {
-	return 200 + (size_t)r->file.len + r->func.len + r->ifname.len +
+	/* Numbers (20 digits at most), literals and lengths: under 400. */
+	return 400 + (size_t)r->file.len + r->func.len + r->ifname.len +
 	       r->ns_name.len + r->rule_table.len + r->reason.len + r->raw.len;
 }
 

@@ -17,8 +17,7 @@
 #include <unistd.h>
 
 #define WINDOW (1u << 20) /* bytes read at a time */
-/* libpcap's own limit for DLT_USER0: a larger record is a corrupt file. */
-#define MAX_CAPLEN 262144u
+#define MAX_CAPLEN MBT_PCAP_MAX_CAPLEN
 
 struct mbt_pcap_map {
 	int fd;

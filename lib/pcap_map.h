@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A fast reader of classic pcap files through a sliding memory map; the
- * capture reader uses it for regular pcap files and libpcap for the rest.
+ * capture reader uses it for regular pcap files, and its record parser
+ * for pcap streams (pipes, standard input).
  */
 #ifndef MBT_PCAP_MAP_H
 #define MBT_PCAP_MAP_H
@@ -14,6 +15,8 @@
 
 #define MBT_PCAP_FILE_HDR_LEN 24
 #define MBT_PCAP_REC_HDR_LEN 16
+/* libpcap's own limit for DLT_USER0: a larger record is a corrupt file. */
+#define MBT_PCAP_MAX_CAPLEN 262144u
 
 /* What a classic pcap file header says. */
 struct mbt_pcap_hdr {
@@ -36,7 +39,7 @@ long mbt_pcap_parse_record(const struct mbt_pcap_hdr *h, const uint8_t *buf,
 
 struct mbt_pcap_map;
 
-/* 1: opened; 0: not a regular classic pcap file (use libpcap); -1: error. */
+/* 1: opened; 0: not a regular classic pcap file (read as a stream); -1: error. */
 int mbt_pcap_map_open(
     const char *path, struct mbt_pcap_map **out, char *err, size_t errlen);
 int mbt_pcap_map_next(

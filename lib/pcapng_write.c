@@ -37,7 +37,7 @@ put(struct mbt_pcapng *w, const void *p, size_t n)
 	static const uint8_t zeros[4];
 
 	if (w->error == 0 && n > 0 && fwrite(p ? p : zeros, 1, n, w->f) != n)
-		w->error = -EIO;
+		w->error = errno ? -errno : -EIO; /* ENOSPC says more */
 }
 
 static void
@@ -145,7 +145,7 @@ mbt_pcapng_close(struct mbt_pcapng *w)
 	int rc = w->error;
 
 	if (rc == 0 && fflush(w->f) != 0)
-		rc = -EIO;
+		rc = errno ? -errno : -EIO;
 	free(w);
 	return rc;
 }

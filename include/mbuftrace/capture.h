@@ -22,9 +22,9 @@ struct mbt_packet {
 struct mbt_capture;
 
 /*
- * Open a pcap or pcapng file ("-" is standard input).  Returns NULL and
- * writes a message to err when it cannot be read or is not of link type
- * DLT_USER0.
+ * Open a pcap or pcapng capture ("-" is standard input; a pipe or FIFO is
+ * read as a stream).  Returns NULL and writes a message to err when it
+ * cannot be read or holds no interface of link type DLT_USER0.
  */
 struct mbt_capture *mbt_capture_open(
     const char *path, char *err, size_t errlen);
@@ -32,6 +32,23 @@ struct mbt_capture *mbt_capture_open(
 int mbt_capture_next(
     struct mbt_capture *c, struct mbt_packet *p, char *err, size_t errlen);
 int mbt_capture_linktype(const struct mbt_capture *c);
+
+/*
+ * A pcapng file may hold packets of other link types (tshark -i eth0 -i
+ * mbuf_trace): they are skipped, keep their frame numbers, and are counted
+ * here, with the first one's interface (its if_name as the file has it:
+ * untrusted, escape it to show it).
+ */
+struct mbt_capture_skipped {
+	uint64_t packets;
+	uint32_t ifaces;      /* how many interfaces they were on */
+	uint64_t first_frame; /* the first skipped packet */
+	uint32_t iface;	      /* its interface's number in its section */
+	int linktype;
+	char ifname[64];      /* "" when the file names none */
+};
+const struct mbt_capture_skipped *mbt_capture_skipped(
+    const struct mbt_capture *c);
 void mbt_capture_close(struct mbt_capture *c);
 
 /*

@@ -3,8 +3,12 @@
 # Every subcommand, built with ASan/UBSan, over the fuzz corpora (issue 12):
 # the traces the fuzzers start from (cycles, unknown codes, hostile
 # strings, malformed traces) as captures, through read, paths, diff,
-# expect and graph in each output format.  A command may refuse an input
-# (exit 1 or 2); it may not crash or trip a sanitizer.
+# expect, explain and graph in each output format; the pcap and pcapng
+# corpora as files and as standard input; the expect and IMUNES corpora as
+# expect -f cases and graph --topology files.  A command may refuse an
+# input (exit 1 or 2); it may not crash or trip a sanitizer, and what it
+# prints holds no control character but the newline.  (fuzz_packet's
+# packets, fuzz_linux_*'s recorder events are no input a command takes.)
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
@@ -36,17 +40,22 @@ for corpus in ("fuzz_read", "fuzz_decode", "fuzz_graph"):
     write(corpus, packets)
 PY
 cp tests/fuzz/corpus/fuzz_pcap/* "$TMP/"
+for f in tests/fuzz/corpus/fuzz_pcapng/*; do
+	cp "$f" "$TMP/$(basename "$f" .pcapng).pcapng"
+done
 printf 'case any\n  match ip\n  ends delivered\n' >"$TMP/any.expect"
 
-# run NAME ARGS...: the sanitizer build exits normally and says nothing
-# of a sanitizer.
+# run NAME ARGS...: the sanitizer build exits normally, says nothing of a
+# sanitizer, and prints no control character (C0 but newline, DEL, C1,
+# bidirectional overrides); standard input is $STDIN (default none).
 run() {
 	local name=$1 rc
 	shift
-	ASAN_OPTIONS=detect_leaks=1 "$SAN" "$@" >"$TMP/run.out" 2>&1 </dev/null
+	ASAN_OPTIONS=detect_leaks=1 "$SAN" "$@" >"$TMP/run.out" 2>&1 <"${STDIN:-/dev/null}"
 	rc=$?
 	if [ "$rc" -le 2 ] &&
-		! grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$TMP/run.out"; then
+		! grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$TMP/run.out" &&
+		! LC_ALL=C grep -qP '[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]' "$TMP/run.out"; then
 		ok "$name"
 	else
 		echo "exit $rc" >>"$TMP/run.out"
@@ -54,9 +63,12 @@ run() {
 	fi
 }
 
-for cap in "$TMP"/*.pcap; do
-	c=$(basename "$cap" .pcap)
+for cap in "$TMP"/*.pcap "$TMP"/*.pcapng; do
+	c=$(basename "$cap")
 	run "$c: read" read "$cap"
+	STDIN=$cap run "$c: read -" read -
+	STDIN=$cap run "$c: paths -" paths -
+	run "$c: explain" explain "$cap"
 	run "$c: read --json" read --json "$cap"
 	run "$c: read --write-pcapng" read --write-pcapng "$TMP/out.pcapng" "$cap"
 	run "$c: paths" paths "$cap"
@@ -70,6 +82,19 @@ for cap in "$TMP"/*.pcap; do
 	run "$c: graph (html)" graph -o "$TMP/g.html" "$cap"
 	run "$c: graph --topology" graph --topology examples/imunes/lab.imn \
 		-o "$TMP/t.dot" "$cap"
+done
+
+# The expectations and topologies the fuzzers start from, hostile ones too,
+# over the hostile traces.
+for f in tests/fuzz/corpus/fuzz_expect/*; do
+	run "expect -f $(basename "$f")" expect -f "$f" "$TMP/fuzz_graph.pcap"
+	run "expect --json -f $(basename "$f")" expect --json -f "$f" "$TMP/fuzz_graph.pcap"
+done
+for f in tests/fuzz/corpus/fuzz_imn/*; do
+	run "graph --topology $(basename "$f")" graph --topology "$f" \
+		-o "$TMP/t.dot" "$TMP/fuzz_graph.pcap"
+	run "graph --topology $(basename "$f") (html)" graph --topology "$f" \
+		-o "$TMP/t.html" "$TMP/fuzz_graph.pcap"
 done
 
 finish

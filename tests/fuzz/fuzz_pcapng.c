@@ -21,7 +21,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memcpy(copy, data, size);
 	f = fmemopen(copy, size ? size : 1, "rb");
-	if (f == NULL || mbt_pcapng_reader_open(f, &r) != 1) {
+	/* The capture reader has read the magic when it makes a reader. */
+	if (f == NULL || size < 4 || memcmp(data, "\x0a\x0d\x0d\x0a", 4) != 0 ||
+	    fseek(f, 4, SEEK_SET) != 0 || mbt_pcapng_reader_open(f, &r) != 0) {
 		if (f != NULL)
 			fclose(f);
 		free(copy);
@@ -34,7 +36,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (uint32_t i = 0; i < p.caplen; i++) /* ASan checks */
 			sum ^= p.data[i];
 	}
+	(void)mbt_pcapng_reader_skipped(r)->packets;
 	mbt_pcapng_reader_close(r);
+	fclose(f);
 	free(copy);
 	return 0;
 }

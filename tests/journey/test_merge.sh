@@ -155,4 +155,26 @@ else
 	not_ok "merge: a host name's control characters are escaped in the report" "$TMP/c1.err"
 fi
 
+# C0 controls too, and a name is an identity: "x<SOH>" and "x<STX>" are two
+# hosts (once both were cleaned to "x?", one host).  The joined capture's
+# comments name them escaped (a pcapng comment is UTF-8 that tshark prints
+# to terminals), and read shows them escaped.
+cp "$TMP/h1.pcap" "$TMP/x$(printf '\001').pcap"
+cp "$TMP/h3.pcap" "$TMP/x$(printf '\002').pcap"
+"$MBT" merge "$TMP/x$(printf '\001').pcap" "$TMP/h2.pcap" \
+	"$TMP/x$(printf '\002').pcap" -w "$TMP/c2.pcap" 2>"$TMP/c2.err"
+"$MBT" read "$TMP/c2.pcap" >"$TMP/c2.txt" 2>&1
+python3 tests/tools/pcapng_comments.py "$TMP/c2.pcap" >"$TMP/c2.comments" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && grep -qF 'clock of x\x01:' "$TMP/c2.err" &&
+	grep -qF 'clock of x\x02:' "$TMP/c2.err" &&
+	grep -qF 'journey x\x01 > h2 > x\x02' "$TMP/c2.comments" &&
+	grep -qF 'x\x02/' "$TMP/c2.txt" &&
+	! LC_ALL=C grep -q '[[:cntrl:]]' <(tr -d '\n' <"$TMP/c2.txt"); then
+	ok "merge: hosts x^A and x^B stay two; escaped in report, comments, read"
+else
+	cat "$TMP/c2.err" "$TMP/c2.comments" >>"$TMP/c2.txt"
+	not_ok "merge: hosts x^A and x^B stay two; escaped in report, comments, read" "$TMP/c2.txt"
+fi
+
 finish

@@ -403,8 +403,10 @@ sample_ring(unsigned long n)
  * Names a container's root can give (interfaces, namespaces) or a crafted
  * capture can carry: terminal escapes (window title, clipboard, clear),
  * line breaks that would forge records, C1 controls, DEL, markup, quotes,
- * invalid UTF-8 (overlong, surrogate, past U+10FFFF, cut short), and end
- * details no version of the format defines.
+ * invalid UTF-8 (overlong, surrogate, past U+10FFFF, cut short), wide and
+ * combining characters and a literal "\x1b" (columns must still align,
+ * and the text must not pass for an escaped byte), and end details no
+ * version of the format defines.
  */
 static const char *const hostile[] = {
     "\x1b]0;owned\x07",
@@ -417,6 +419,8 @@ static const char *const hostile[] = {
     "\xed\xa0\x80 surrogate",
     "\xf4\x90\x80\x80 too big",
     "cut \xe2\x82",
+    "\xe7\xbd\x91\xe5\x8d\xa1 wide",
+    "e\xcc\x81 \\x1b literal",
 };
 
 static void

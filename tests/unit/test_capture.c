@@ -2,7 +2,7 @@
 /*
  * Unit tests of capture reading: the memory-mapped pcap reader across many
  * windows, both byte orders and timestamp resolutions, cut files, and
- * pcapng written by our writer and read back through libpcap.
+ * pcapng written by our writer and read back block by block.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -132,7 +132,7 @@ test_wrong_link_type(void)
 	CHECK(strstr(err, "link type 1 (EN10MB) is not mbuf_trace's") != NULL);
 }
 
-/* Our pcapng writer, read back by libpcap through the same API. */
+/* Our pcapng writer, read back through the same API. */
 static void
 test_pcapng_round_trip(void)
 {

@@ -89,12 +89,14 @@ test_escapers(void)
 		const char *in, *want;
 	} cases[] = {
 		{ OUT_TERM, "\x1b]0;t\x07 a\r\n#9 \x7f", "\\x1b]0;t\\x07 a\\x0d\\x0a#9 \\x7f" },
-		{ OUT_TERM, "\xc2\x9b" "2J caf\xc3\xa9 \\", "\\u009b2J caf\xc3\xa9 \\" },
+		{ OUT_TERM, "\xc2\x9b" "2J caf\xc3\xa9 \\", "\\u009b2J caf\xc3\xa9 \\\\" },
+		/* A backslash is doubled: \xHH is always a byte. */
+		{ OUT_TERM, "\\x1b \x1b", "\\\\x1b \\x1b" },
 		{ OUT_TERM, "\xe0\x80\x80|\xed\xa0\x80|\xe2\x82", "\\xe0\\x80\\x80|\\xed\\xa0\\x80|\\xe2\\x82" },
 		{ OUT_TERM, "a\xe2\x80\xae" "b", "a\\u202eb" },
-		{ OUT_XML, "<a href=\"x\">&'\x01\xff", "&lt;a href=&quot;x&quot;&gt;&amp;&#39;\\x01\\xff" },
+		{ OUT_XML, "<a href=\"x\">&'\x01\xff\\", "&lt;a href=&quot;x&quot;&gt;&amp;&#39;\\x01\\xff\\\\" },
 		{ OUT_SCRIPT, "</script>\"&", "\\u003c/script\\u003e\\\"\\u0026" },
-		{ OUT_DOT, "a\"b\\c\n\xff", "a\\\"b\\\\c\\\\x0a\\\\xff" },
+		{ OUT_DOT, "a\"b\\c\n\xff", "a\\\"b\\\\\\\\c\\\\x0a\\\\xff" },
 		{ OUT_DOT_RECORD, "{a|b} <c>", "\\{a\\|b\\}\\ \\<c\\>" },
 	};
 
@@ -118,6 +120,27 @@ test_cut(void)
 	CHECK_STR(got, "ab\xe2\x82\xac" OUT_CUT_MARK);
 	RENDER(out_text_cut(&o, s, 8, 9));
 	CHECK_STR(got, s);
+}
+
+/* Widths are those of the escaped text on a terminal, so columns align. */
+static void
+test_width(void)
+{
+	const char *esc = "a\\x1b[2J\\x07"; /* how the terminal shows it */
+
+	CHECK(out_width("eth0", 4) == 4);
+	CHECK(out_width("a\x1b[2J\x07", 6) == 1 + 4 + 3 + 4);
+	CHECK(out_width("a\x1b[2J\x07", 6) == strlen(esc));
+	CHECK(out_width("\xff\xfe", 2) == 8);			/* invalid bytes */
+	CHECK(out_width("caf\xc3\xa9", 5) == 4);		/* one column */
+	CHECK(out_width("\xe7\xbd\x91\xe5\x8d\xa1", 6) == 4); /* wide */
+	CHECK(out_width("e\xcc\x81", 3) == 1);		/* combining */
+	CHECK(out_width("\xe2\x80\xae", 3) == 6);		/* \u202e */
+	/* Cuts fall between characters and escapes, never inside one. */
+	CHECK(out_fit("ab\x1b" "cd", 5, 3) == 2);
+	CHECK(out_fit("ab\x1b" "cd", 5, 6) == 3);
+	CHECK(out_fit("\xe7\xbd\x91\xe5\x8d\xa1", 6, 3) == 3);
+	CHECK(out_fit("eth0", 4, 10) == 4);
 }
 
 /* Writes longer than the buffer arrive whole and in order. */
@@ -146,6 +169,7 @@ main(void)
 	test_json_strings();
 	test_escapers();
 	test_cut();
+	test_width();
 	test_long_output();
 	return check_summary("test_out");
 }

@@ -116,6 +116,55 @@ static const struct st ping[] = {
 	NULL},
 };
 
+/* Names may hold the key's separators: different steps stay different
+ * (once ns "r1:eth0" on "x" was ns "r1" on "eth0:x", and a name's newline
+ * the steps' separator). */
+static void
+test_identity_hostile_names(void)
+{
+	static const struct st a[] = {
+	    {MBT_KIND_IFACE, 0, "r1:eth0", "x", NULL, 0, 0, 0, 100, NULL},
+	    {MBT_KIND_END, MBT_END_DELIVERED, NULL, NULL, "f", 0, 0, 0, 200,
+		NULL}};
+	static const struct st b[] = {
+	    {MBT_KIND_IFACE, 0, "r1", "eth0:x", NULL, 0, 0, 0, 100, NULL},
+	    {MBT_KIND_END, MBT_END_DELIVERED, NULL, NULL, "f", 0, 0, 0, 200,
+		NULL}};
+	static const struct st c[] = {
+	    {MBT_KIND_IFACE, 0, "r1", "a\n", NULL, 0, 0, 0, 100, NULL},
+	    {MBT_KIND_END, MBT_END_DELIVERED, NULL, NULL, "f", 0, 0, 0, 200,
+		NULL}};
+	static const struct st d[] = {
+	    {MBT_KIND_IFACE, 0, "r1", "a?", NULL, 0, 0, 0, 100, NULL},
+	    {MBT_KIND_END, MBT_END_DELIVERED, NULL, NULL, "f", 0, 0, 0, 200,
+		NULL}};
+	static uint8_t b1[1024], b2[1024], b3[1024], b4[1024];
+	struct mbt_trace t1, t2, t3, t4;
+	struct mbt_path p1, p2, p3, p4;
+
+	make(&t1, b1, sizeof(b1), a, N(a), 1);
+	make(&t2, b2, sizeof(b2), b, N(b), 1);
+	make(&t3, b3, sizeof(b3), c, N(c), 1);
+	make(&t4, b4, sizeof(b4), d, N(d), 1);
+	mbt_path_init(&p1);
+	mbt_path_init(&p2);
+	mbt_path_init(&p3);
+	mbt_path_init(&p4);
+	CHECK(mbt_path_build(&t1, &p1) == 0 && mbt_path_build(&t2, &p2) == 0);
+	CHECK(mbt_path_build(&t3, &p3) == 0 && mbt_path_build(&t4, &p4) == 0);
+	CHECK(!mbt_path_same(&p1, &p2));
+	CHECK(!mbt_step_same(&p1, 0, &p2, 0));
+	CHECK(!mbt_path_same(&p3, &p4));
+	mbt_path_free(&p1);
+	mbt_path_free(&p2);
+	mbt_path_free(&p3);
+	mbt_path_free(&p4);
+	mbt_trace_free(&t1);
+	mbt_trace_free(&t2);
+	mbt_trace_free(&t3);
+	mbt_trace_free(&t4);
+}
+
 static void
 test_identity(void)
 {
@@ -399,6 +448,22 @@ test_imn(void)
 	CHECK_STR(t.nodes[0].ifaces[0].peer, "n1");
 	mbt_imn_free(&t);
 
+	/* \u escapes are the characters they stand for (a name is matched
+	 * against traces' names and escaped where shown): surrogate pairs
+	 * joined, a lone one U+FFFD, only a NUL made '?'. */
+	{
+		static const char uj[] =
+		    "{\"nodes\":{\"n0\":{\"name\":\"a\\u001b\\u00e9\\ud83d"
+		    "\\ude00\\udc00\\u0000z\"}}}";
+
+		CHECK(mbt_imn_parse(uj, strlen(uj), &t, err, sizeof(err)) == 0);
+		CHECK(t.nnodes == 1);
+		if (t.nnodes == 1)
+			CHECK_STR(t.nodes[0].name, "a\x1b\xc3\xa9\xf0\x9f\x98"
+						   "\x80\xef\xbf\xbd?z");
+		mbt_imn_free(&t);
+	}
+
 	/* Refusals say where. */
 	CHECK(mbt_imn_parse("node n0 {\n type pc\n", 19, &t, err,
 		  sizeof(err)) == -EINVAL);
@@ -417,6 +482,7 @@ int
 main(void)
 {
 	test_identity();
+	test_identity_hostile_names();
 	test_wants();
 	test_expect();
 	test_imn();
