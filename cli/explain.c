@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opt.h"
 #include "paths.h"
 
 #define MAX_KEYS 8
@@ -121,15 +122,20 @@ struct explain_opts {
 	size_t nframes;
 };
 
-static const char explain_usage[] =
-    "usage: mbuftrace explain [-j|--json] FILE|- [FRAME...]\n"
-    "\n"
-    "For each trace in FILE (or the frames given), one paragraph: what\n"
-    "happened to the packet, where its life ended, the records that show\n"
-    "it, and what to check or change.\n"
-    "\n"
-    "  -j, --json           one JSON object a line\n"
-    "  -h, --help           this text\n";
+static const struct cli_opt explain_opts[] = {
+    CLI_OPT_JSON("one JSON object a line"),
+    CLI_OPT_HELP,
+    CLI_OPT_END,
+};
+
+static const struct cli_cmd explain_cmd = {
+    .name = "explain",
+    .operands = "FILE|- [FRAME...]",
+    .about = "For each trace in FILE (or the frames given), one paragraph: what\n"
+	     "happened to the packet, where its life ended, the records that show\n"
+	     "it, and what to check or change.",
+    .opts = explain_opts,
+};
 
 static bool
 str_is(struct mbt_str s, const char *want)
@@ -420,21 +426,14 @@ wanted(const struct explain_opts *opt, uint64_t frame)
 static int
 parse_explain_opts(int argc, char **argv, struct explain_opts *opt)
 {
-	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
+	struct cli_val v;
+	char why[128];
 	int c;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j': cli_json = true; break;
-		case 'h': fputs(explain_usage, stdout); return -1;
-		default: return cli_bad_option(argv);
-		}
-	}
+	while ((c = cli_next(&explain_cmd, argc, argv, &v)) > 0)
+		;
+	if (c != CLI_END)
+		return c == CLI_HELP ? -1 : EXIT_USAGE;
 	if (optind >= argc) {
 		cli_error("which capture? give a FILE, or - for standard "
 			  "input (see --help)");
@@ -442,16 +441,15 @@ parse_explain_opts(int argc, char **argv, struct explain_opts *opt)
 	}
 	opt->file = argv[optind++];
 	for (; optind < argc; optind++) {
-		char *end;
 		const char *s = argv[optind];
 
 		if (opt->nframes == MAX_FRAMES) {
 			cli_error("at most %d frames", MAX_FRAMES);
 			return EXIT_USAGE;
 		}
-		opt->frames[opt->nframes] = strtoull(s, &end, 10);
-		if (*s < '1' || *s > '9' || *end != '\0') {
-			cli_error("'%s' is not a frame number (1, 2, ...)", s);
+		if (cli_uint(s, 1, UINT64_MAX, &opt->frames[opt->nframes], why,
+			sizeof(why)) != 0) {
+			cli_error("frame '%s': %s", s, why);
 			return EXIT_USAGE;
 		}
 		opt->nframes++;

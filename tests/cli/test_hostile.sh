@@ -153,7 +153,7 @@ cp "$TMP/many.pcap" "$TMP/shrink.pcap"
 "$MBT" read "$TMP/shrink.pcap" 2>"$TMP/shrink.err" |
 	{ sleep 1; truncate -s 500000 "$TMP/shrink.pcap"; cat >/dev/null; }
 rc=${PIPESTATUS[0]}
-if [ "$rc" -eq 1 ] && grep -q "the file shrank to 500000 bytes" "$TMP/shrink.err"; then
+if [ "$rc" -eq 2 ] && grep -q "the file shrank to 500000 bytes" "$TMP/shrink.err"; then
 	ok "read: a capture that shrinks is an error, not SIGBUS"
 else
 	echo "exit $rc" >>"$TMP/shrink.err"
@@ -251,10 +251,10 @@ fi
 # --- 11: a full disk: which file, why, and no half-written file ---
 "$MBT" read --json "$TMP/ring.pcap" >/dev/full 2>"$TMP/full.err"
 rc=$?
-if [ "$rc" -eq 1 ] && grep -q "standard output: No space left on device" "$TMP/full.err"; then
-	ok "read --json > /dev/full: exit 1, says why on stderr"
+if [ "$rc" -eq 2 ] && grep -q "standard output: No space left on device" "$TMP/full.err"; then
+	ok "read --json > /dev/full: exit 2, says why on stderr"
 else
-	not_ok "read --json > /dev/full: exit 1, says why on stderr" "$TMP/full.err"
+	not_ok "read --json > /dev/full: exit 2, says why on stderr" "$TMP/full.err"
 fi
 if [ "$(id -u)" = 0 ] && mkdir "$TMP/full" &&
 	mount -t tmpfs -o size=64k tmpfs "$TMP/full" 2>/dev/null; then
@@ -264,7 +264,7 @@ if [ "$(id -u)" = 0 ] && mkdir "$TMP/full" &&
 		"$MBT" $cmd "$TMP/many.pcap" >/dev/null 2>"$TMP/full.err"
 		rc=$?
 		out=${cmd##* }
-		if [ "$rc" -eq 1 ] && [ ! -e "$out" ] &&
+		if [ "$rc" -eq 2 ] && [ ! -e "$out" ] &&
 			grep -qF "$out: No space left on device" "$TMP/full.err" &&
 			[ -z "$(ls -A "$TMP/full")" ]; then
 			ok "${cmd%% /*} on a full disk: names the file and ENOSPC, leaves nothing"
