@@ -332,16 +332,19 @@ synopsis_item(const struct cli_opt *o, char *buf, size_t size)
 	const char *arg = o->argname != NULL ? o->argname : o->choices;
 	int n;
 
+	const char *open = o->required ? "" : "[";
+
 	if (o->letter != 0 && o->name != NULL)
-		n = snprintf(buf, size, "[-%c|--%s", o->letter, o->name);
+		n = snprintf(buf, size, "%s-%c|--%s", open, o->letter, o->name);
 	else if (o->letter != 0)
-		n = snprintf(buf, size, "[-%c", o->letter);
+		n = snprintf(buf, size, "%s-%c", open, o->letter);
 	else
-		n = snprintf(buf, size, "[--%s", o->name);
+		n = snprintf(buf, size, "%s--%s", open, o->name);
 	if (n < 0 || (size_t)n >= size)
 		return;
-	snprintf(buf + n, size - (size_t)n, "%s%s]%s", takes_arg(o) ? " " : "",
-	    takes_arg(o) && arg != NULL ? arg : "", o->repeats ? "..." : "");
+	snprintf(buf + n, size - (size_t)n, "%s%s%s%s", takes_arg(o) ? " " : "",
+	    takes_arg(o) && arg != NULL ? arg : "", o->required ? "" : "]",
+	    o->repeats ? "..." : "");
 }
 
 void

@@ -33,6 +33,7 @@ struct cli_opt {
 	uint64_t min, max;   /* CLI_UINT */
 	const char *choices; /* CLI_CHOICE */
 	bool repeats;	     /* may be given more than once */
+	bool required;	     /* must be given: no brackets in the synopsis */
 };
 
 /* Table entries: an option with a letter has that letter as its id. */
@@ -48,6 +49,9 @@ struct cli_opt {
 #define CLI_OPT_CHOICE(i, n, c, h)                                         \
 	{.id = (i), .name = (n), .arg = CLI_CHOICE, .choices = (c),        \
 	    .help = (h)}
+#define CLI_OPT_NEEDED(i, n, l, a, h) /* text, must be given */        \
+	{.id = (i), .name = (n), .letter = (l), .arg = CLI_TEXT,           \
+	    .argname = (a), .help = (h), .required = true}
 #define CLI_OPT_END {.id = 0}
 
 /* The two every subcommand has (-h is answered by the parser itself, -j
