@@ -293,7 +293,7 @@ record_usage() {
 		not_ok "$name" "$TMP/rec.out"
 	fi
 }
-record_usage "record --pid 0: said, exit 2" "--pid 0: a process id" --pid 0
+record_usage "record --pid 0: said, exit 2" "--pid '0': not a whole number from 1" --pid 0
 record_usage "record --functions with a bad regex: exit 2" \
 	"not a regular expression" --functions '(tcp_'
 record_usage "record -i lo@/etc/passwd: not a namespace" \
