@@ -33,12 +33,8 @@ extern const char *cli_name; /* "mbuftrace read" etc., for messages */
  * mode the error object on stdout too.  Every error ends the command
  * with EXIT_USAGE, the code the object carries. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/*
- * What every subcommand's option parsing ends with, after getopt_long:
- * report the option it did not know (returns EXIT_USAGE), and take the
- * one capture named after the options (NULL, reported, when not one).
- */
-int cli_bad_option(char **argv);
+/* The one capture named after the options (cli_next() read them): NULL,
+ * reported, when not one. */
 const char *cli_one_capture(int argc, char **argv);
 
 /* A note for people on stderr (never JSON): progress, summaries. */

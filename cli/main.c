@@ -91,14 +91,6 @@ cli_note(const char *fmt, ...)
 	va_end(ap);
 }
 
-int
-cli_bad_option(char **argv)
-{
-	cli_error(
-	    "unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
-	return EXIT_USAGE;
-}
-
 const char *
 cli_one_capture(int argc, char **argv)
 {
