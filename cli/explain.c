@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 #include "opt.h"
 #include "paths.h"
 
@@ -349,6 +350,15 @@ text_trace(struct out *o, const struct mbt_packet *pkt,
 	out_str(o, "\n\n");
 }
 
+/* Text formatted into buf (n as snprintf counts it), as far as it went. */
+static void
+json_buf(struct json *j, const char *key, const char *buf, size_t n,
+    size_t size)
+{
+	json_key(j, key);
+	json_str(j, buf, n < size ? n : size - 1);
+}
+
 static void
 json_trace(struct out *o, const struct mbt_packet *pkt,
     const struct mbt_trace *t)
@@ -358,57 +368,41 @@ json_trace(struct out *o, const struct mbt_packet *pkt,
 	size_t e = 0;
 	const struct mbt_record *end = end_of(t, &e);
 	char buf[1024];
-	size_t n;
-	bool first = true;
+	struct json j;
 
-	out_str(o, "{\"frame\":");
-	out_u64(o, pkt->frame);
-	n = group_summary(&g, buf, sizeof(buf));
-	out_str(o, ",\"summary\":");
-	out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
-	out_str(o, ",\"ends\":");
+	json_init(&j, o);
+	json_open(&j, '{');
+	json_ku64(&j, "frame", pkt->frame);
+	json_buf(&j, "summary", buf, group_summary(&g, buf, sizeof(buf)),
+	    sizeof(buf));
+	json_kstr(&j, "ends", end != NULL ? mbt_end_name(end->detail) : NULL);
 	if (end != NULL) {
-		out_json_str(o, mbt_end_name(end->detail),
-		    strlen(mbt_end_name(end->detail)));
-		n = where_of(end, buf, sizeof(buf));
-		out_str(o, ",\"ends_in\":");
-		out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
-		out_str(o, ",\"end_record\":");
-		out_u64(o, e + 1);
-	} else {
-		out_str(o, "null");
+		json_buf(&j, "ends_in", buf, where_of(end, buf, sizeof(buf)),
+		    sizeof(buf));
+		json_ku64(&j, "end_record", e + 1);
 	}
-	out_str(o, ",\"cause\":");
-	if (c != NULL)
-		out_json_str(o, c->id, strlen(c->id));
-	else
-		out_str(o, "null");
+	json_kstr(&j, "cause", c != NULL ? c->id : NULL);
 	what_happened(t, c, buf, sizeof(buf));
-	out_str(o, ",\"what\":");
-	out_json_str(o, buf, strlen(buf));
-	out_str(o, ",\"evidence\":[");
+	json_kstr(&j, "what", buf);
+	json_key(&j, "evidence");
+	json_open(&j, '[');
 	for (size_t i = 0; i < t->nrecords; i++) {
 		const struct mbt_record *r = &t->records[i];
 
 		if (!is_evidence(c, r))
 			continue;
-		out_str(o, first ? "{\"record\":" : ",{\"record\":");
-		first = false;
-		out_u64(o, i + 1);
-		n = where_of(r, buf, sizeof(buf));
-		out_str(o, ",\"where\":");
-		out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
-		n = mbt_record_text(r, buf, sizeof(buf));
-		out_str(o, ",\"text\":");
-		out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
-		out_char(o, '}');
+		json_open(&j, '{');
+		json_ku64(&j, "record", i + 1);
+		json_buf(&j, "where", buf, where_of(r, buf, sizeof(buf)),
+		    sizeof(buf));
+		json_buf(&j, "text", buf, mbt_record_text(r, buf, sizeof(buf)),
+		    sizeof(buf));
+		json_close(&j, '}');
 	}
-	out_str(o, "],\"check\":");
-	if (c != NULL)
-		out_json_str(o, c->advice, strlen(c->advice));
-	else
-		out_str(o, "null");
-	out_str(o, "}\n");
+	json_close(&j, ']');
+	json_kstr(&j, "check", c != NULL ? c->advice : NULL);
+	json_close(&j, '}');
+	out_char(o, '\n');
 }
 
 static bool
