@@ -226,26 +226,30 @@ static int
 report(const struct run *run, bool *all_ok)
 {
 	static struct out o;
+	struct json j;
 
 	*all_ok = true;
 	out_init(&o, stdout);
-	if (cli_json)
-		out_str(&o, "{\"cases\":[");
+	json_init(&j, &o);
+	if (cli_json) {
+		json_open(&j, '{');
+		json_key(&j, "cases");
+		json_open(&j, '[');
+	}
 	for (size_t i = 0; i < run->n; i++) {
 		const struct case_result *r = &run->results[i];
 
 		*all_ok &= r->selected > 0 && r->failed == 0;
-		if (cli_json) {
-			if (i > 0)
-				out_char(&o, ',');
-			expect_report_json(&o, r);
-		} else {
+		if (cli_json)
+			expect_report_json(&j, r);
+		else
 			expect_report_text(&o, r);
-		}
 	}
 	if (cli_json) {
-		out_str(&o, "],\"ok\":");
-		out_str(&o, *all_ok ? "true}\n" : "false}\n");
+		json_close(&j, ']');
+		json_kbool(&j, "ok", *all_ok);
+		json_close(&j, '}');
+		out_char(&o, '\n');
 	}
 	out_flush(&o);
 	if (out_check(&o, NULL) != 0)

@@ -316,24 +316,28 @@ json_group(struct out *o, const struct paths_opts *opt,
 	out_str(o, ",\"hops\":");
 	out_hops_json(o, &g->path);
 	if (!opt->brief) {
-		out_str(o, ",\"steps\":[");
+		struct json j;
+
+		json_init(&j, o);
+		out_str(o, ",\"steps\":");
+		json_open(&j, '[');
 		for (size_t i = 0; i < g->path.nsteps; i++) {
-			if (i > 0)
-				out_char(o, ',');
-			out_step_json(o, &g->path.steps[i], i);
+			json_open(&j, '{');
+			json_step_members(&j, &g->path.steps[i], i);
 			if (opt->lat != NULL && i > 0) {
 				struct lat_stat st;
 
 				if (latency_stat(opt->lat, gi, i - 1, i, &st) ==
 				    0) {
+					/* Its members follow the step's. */
 					out_str(o, ",\"latency\":{");
 					lat_out_json(o, &st);
 					out_char(o, '}');
 				}
 			}
-			out_char(o, '}');
+			json_close(&j, '}');
 		}
-		out_char(o, ']');
+		json_close(&j, ']');
 	}
 	if (opt->lat != NULL)
 		json_waits(o, opt->lat, gi, &g->path);
