@@ -106,8 +106,8 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LINK) $(HDRS) $(wildcard tests/fuzz/*.h)
 	$(FUZZCC) $(STD) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $< $(FUZZ_LINK) $(FUZZ_EXTRA) $(LDLIBS)
 # The graph's model and renderers (fuzz_graph brings its own cli_error).
-build/fuzz/fuzz_graph: FUZZ_EXTRA = $(wildcard cli/graph_*.c) cli/paths_load.c cli/latency.c cli/capture_note.c
-build/fuzz/fuzz_graph: $(wildcard cli/graph_*.c) cli/paths_load.c cli/latency.c cli/capture_note.c
+build/fuzz/fuzz_graph: FUZZ_EXTRA = $(wildcard cli/graph_*.c) cli/paths_load.c cli/latency.c cli/capture_note.c cli/json.c
+build/fuzz/fuzz_graph: $(wildcard cli/graph_*.c) cli/paths_load.c cli/latency.c cli/capture_note.c cli/json.c
 
 fuzz-build: $(FUZZERS)
 

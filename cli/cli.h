@@ -10,25 +10,31 @@
 #define MBT_VERSION "0.1.0"
 #endif
 
-/* Exit statuses, the same for every subcommand. */
+/*
+ * Exit statuses, the same for every subcommand (mbuftrace(8), EXIT STATUS):
+ * 0 done (and what was asserted held), 1 the answer is "no" (an
+ * expectation did not hold), 2 it could not be done: a wrong command line,
+ * input that cannot be read, an output that cannot be written, a kernel
+ * that will not run the recorder.
+ */
 enum {
 	EXIT_OK = 0,
-	EXIT_FAIL = 1,  /* the work could not be done (unreadable file...) */
-	EXIT_USAGE = 2, /* the command line was wrong */
+	EXIT_NO = 1,
+	EXIT_USAGE = 2,
+	EXIT_FAIL = 2, /* the work could not be done: as a usage error */
 };
 
-/* Set by -j/--json: errors then go to stdout as {"error": "..."}. */
+/* Set by -j/--json: errors then also go to stdout as a JSON object,
+ * {"error":{"message":"...","code":2}}. */
 extern bool cli_json;
 extern const char *cli_name; /* "mbuftrace read" etc., for messages */
 
-/* The one error reporter: "mbuftrace read: ..." on stderr, or JSON. */
+/* The one error reporter: "mbuftrace read: ..." on stderr, and in JSON
+ * mode the error object on stdout too.  Every error ends the command
+ * with EXIT_USAGE, the code the object carries. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/*
- * What every subcommand's option parsing ends with, after getopt_long:
- * report the option it did not know (returns EXIT_USAGE), and take the
- * one capture named after the options (NULL, reported, when not one).
- */
-int cli_bad_option(char **argv);
+/* The one capture named after the options (cli_next() read them): NULL,
+ * reported, when not one. */
 const char *cli_one_capture(int argc, char **argv);
 
 /* A note for people on stderr (never JSON): progress, summaries. */

@@ -12,29 +12,40 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opt.h"
 #include "outfile.h"
 #include "latency.h"
 #include "paths.h"
 
-static const char diff_usage[] =
-    "usage: mbuftrace diff [-j|--json] [--match FILTER] [-y|--side-by-side]\n"
-    "                      [--width N] [--latency] FILE [FRAME_A FRAME_B]\n"
-    "\n"
-    "With two frame numbers: their paths aligned step by step, and where\n"
-    "and why they part.  Without: the packets of each flow (protocol,\n"
-    "addresses, ports or ICMP id) that did not take the path most of that\n"
-    "flow's packets took, and where and why they left it.\n"
-    "\n"
-    "  -j, --json           one JSON document\n"
-    "  --match FILTER       without frames: only packets whose first\n"
-    "                       snapshot matches the tcpdump filter FILTER\n"
-    "  -y, --side-by-side   with frames: A's steps on the left, B's on the\n"
-    "                       right, on one line each\n"
-    "  --width N            columns of each side with -y (default 70)\n"
-    "  --latency            with frames: each aligned step's time from\n"
-    "                       the step before in A and in B, and the named\n"
-    "                       waits (qdisc, neighbour, backlog, socket) of each\n"
-    "  -h, --help           this text\n";
+enum { O_MATCH = 256, O_WIDTH, O_LATENCY };
+
+static const struct cli_opt diff_opts[] = {
+    CLI_OPT_JSON("one JSON document"),
+    CLI_OPT(O_MATCH, "match", 0, CLI_TEXT, "FILTER",
+	"without frames: only packets whose first\n"
+	"snapshot matches the tcpdump filter FILTER"),
+    CLI_OPT('y', "side-by-side", 'y', CLI_FLAG, NULL,
+	"with frames: A's steps on the left, B's on the\n"
+	"right, on one line each"),
+    CLI_OPT_UINT(O_WIDTH, "width", 0, "N", 20, 1000,
+	"columns of each side with -y (default 70)"),
+    CLI_OPT(O_LATENCY, "latency", 0, CLI_FLAG, NULL,
+	"with frames: each aligned step's time from\n"
+	"the step before in A and in B, and the named\n"
+	"waits (qdisc, neighbour, backlog, socket) of each"),
+    CLI_OPT_HELP,
+    CLI_OPT_END,
+};
+
+static const struct cli_cmd diff_cmd = {
+    .name = "diff",
+    .operands = "FILE [FRAME_A FRAME_B]",
+    .about = "With two frame numbers: their paths aligned step by step, and where\n"
+	     "and why they part.  Without: the packets of each flow (protocol,\n"
+	     "addresses, ports or ICMP id) that did not take the path most of that\n"
+	     "flow's packets took, and where and why they left it.",
+    .opts = diff_opts,
+};
 
 struct diff_opts {
 	const char *file, *match;
@@ -46,11 +57,10 @@ struct diff_opts {
 static int
 parse_frame(const char *s, uint64_t *v)
 {
-	char *end;
+	char why[128];
 
-	*v = strtoull(s, &end, 10);
-	if (*s < '1' || *s > '9' || *end != '\0') {
-		cli_error("'%s' is not a frame number (1, 2, ...)", s);
+	if (cli_uint(s, 1, UINT64_MAX, v, why, sizeof(why)) != 0) {
+		cli_error("frame '%s': %s", s, why);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -59,42 +69,19 @@ parse_frame(const char *s, uint64_t *v)
 static int
 parse_diff_opts(int argc, char **argv, struct diff_opts *opt)
 {
-	enum { O_MATCH = 256, O_WIDTH, O_LATENCY };
-	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"match", required_argument, NULL, O_MATCH},
-	    {"side-by-side", no_argument, NULL, 'y'},
-	    {"width", required_argument, NULL, O_WIDTH},
-	    {"latency", no_argument, NULL, O_LATENCY},
-	    {NULL, 0, NULL, 0},
-	};
-	char *end;
+	struct cli_val v;
 	int c, left;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jhy", longopts, NULL)) != -1) {
+	while ((c = cli_next(&diff_cmd, argc, argv, &v)) > 0) {
 		switch (c) {
-		case 'j': cli_json = true; break;
-		case 'h': fputs(diff_usage, stdout); return -1;
-		case O_MATCH: opt->match = optarg; break;
+		case O_MATCH: opt->match = v.text; break;
 		case 'y': opt->side_by_side = true; break;
 		case O_LATENCY: opt->latency = true; break;
-		case O_WIDTH:
-			opt->width = strtoul(optarg, &end, 10);
-			if (*optarg < '1' || *optarg > '9' || *end != '\0' ||
-			    opt->width < 20 || opt->width > 1000) {
-				cli_error(
-				    "--width takes 20 to 1000 columns, not "
-				    "'%s'",
-				    optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		default:
-			return cli_bad_option(argv);
+		case O_WIDTH: opt->width = (size_t)v.u; break;
 		}
 	}
+	if (c != CLI_END)
+		return c == CLI_HELP ? -1 : EXIT_USAGE;
 	left = argc - optind;
 	if (left != 1 && left != 3) {
 		cli_error(left == 0 ? "which capture? give a FILE, or - for "

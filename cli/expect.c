@@ -8,42 +8,50 @@
  * of each case that does not, 2 on bad input.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "opt.h"
 #include "journey.h"
 #include "outfile.h"
 #include "expect.h"
 
 #define EXPECT_FILE_MAX (1 << 20) /* an expectations file is small */
 
-static const char expect_usage[] =
-    "usage: mbuftrace expect [-j|--json] [--match FILTER] [--through "
-    "WHERE]...\n"
-    "                        [--ends HOW[@NS]] [--in-order] FILE|-\n"
-    "       mbuftrace expect [-j|--json] -f|--cases EXPECTATIONS FILE|-\n"
-    "\n"
-    "Check that the traced packets in FILE took the paths you expect.\n"
-    "Exit 0 when they all did, 1 with an account of the first packet that\n"
-    "did not, 2 on bad input (options, filters, unreadable files).\n"
-    "\n"
-    "  -j, --json           one JSON document\n"
-    "  --match FILTER       the packets to check: a tcpdump filter applied\n"
-    "                       to each packet's first snapshot (default: all)\n"
-    "  --through WHERE      the path passes WHERE: NS:IFACE, ns:NAME,\n"
-    "                       ipfw:N, pf:[ANCHOR/]N, "
-    "nft:FAMILY/TABLE/CHAIN[/H],\n"
-    "                       iptables:TABLE/CHAIN[/N], ng:PATH[/ID], or a\n"
-    "                       function (func:NAME or NAME); may repeat\n"
-    "  --ends HOW[@NS]      the packet's life ends HOW (delivered, sent,\n"
-    "                       dropped, freed, consumed), in stack instance NS\n"
-    "  --in-order           the --through places are passed in that order\n"
-    "  -f, --cases FILE     several cases from an expectations file (see\n"
-    "                       mbuftrace-expect(8))\n"
-    "  -h, --help           this text\n";
+enum { O_MATCH = 256, O_THROUGH, O_ENDS, O_IN_ORDER };
+
+static const struct cli_opt expect_opts[] = {
+    CLI_OPT_JSON("one JSON document"),
+    CLI_OPT(O_MATCH, "match", 0, CLI_TEXT, "FILTER",
+	"the packets to check: a tcpdump filter applied\n"
+	"to each packet's first snapshot (default: all)"),
+    CLI_OPT_MANY(O_THROUGH, "through", 0, "WHERE",
+	"the path passes WHERE: NS:IFACE, ns:NAME,\n"
+	"ipfw:N, pf:[ANCHOR/]N, nft:FAMILY/TABLE/CHAIN[/H],\n"
+	"iptables:TABLE/CHAIN[/N], ng:PATH[/ID], or a\n"
+	"function (func:NAME or NAME); may repeat"),
+    CLI_OPT(O_ENDS, "ends", 0, CLI_TEXT, "HOW[@NS]",
+	"the packet's life ends HOW (delivered, sent,\n"
+	"dropped, freed, consumed), in stack instance NS"),
+    CLI_OPT(O_IN_ORDER, "in-order", 0, CLI_FLAG, NULL,
+	"the --through places are passed in that order"),
+    CLI_OPT('f', "cases", 'f', CLI_TEXT, "FILE",
+	"several cases from an expectations file (see\n"
+	"mbuftrace-expect(8)), instead of the options above"),
+    CLI_OPT_HELP,
+    CLI_OPT_END,
+};
+
+static const struct cli_cmd expect_cmd = {
+    .name = "expect",
+    .operands = "FILE|-",
+    .about = "Check that the traced packets in FILE took the paths you expect.\n"
+	     "Exit 0 when they all did, 1 with an account of the first packet that\n"
+	     "did not, 2 on bad input (options, filters, unreadable files).",
+    .opts = expect_opts,
+};
 
 struct expect_opts {
 	const char *file, *cases;
@@ -73,39 +81,26 @@ add_through(struct mbt_case *c, const char *spec)
 static int
 parse_expect_opts(int argc, char **argv, struct expect_opts *opt)
 {
-	enum { O_MATCH = 256, O_THROUGH, O_ENDS, O_IN_ORDER };
-	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"match", required_argument, NULL, O_MATCH},
-	    {"through", required_argument, NULL, O_THROUGH},
-	    {"ends", required_argument, NULL, O_ENDS},
-	    {"in-order", no_argument, NULL, O_IN_ORDER},
-	    {"cases", required_argument, NULL, 'f'},
-	    {NULL, 0, NULL, 0},
-	};
 	struct mbt_case *c = &opt->one;
+	struct cli_val v;
 	char err[256];
 	int c_, rc;
 
-	opterr = 0;
-	while ((c_ = getopt_long(argc, argv, "jhf:", longopts, NULL)) != -1) {
+	while ((c_ = cli_next(&expect_cmd, argc, argv, &v)) > 0) {
 		switch (c_) {
-		case 'j': cli_json = true; break;
-		case 'h': fputs(expect_usage, stdout); return -1;
-		case 'f': opt->cases = optarg; break;
+		case 'f': opt->cases = v.text; break;
 		case O_MATCH:
-			c->match = optarg;
+			c->match = v.text;
 			opt->have_one = true;
 			break;
 		case O_THROUGH:
-			if ((rc = add_through(c, optarg)) != 0)
+			if ((rc = add_through(c, v.text)) != 0)
 				return rc;
 			opt->have_one = true;
 			break;
 		case O_ENDS:
 			if (mbt_ends_parse(
-				optarg, &c->ends, err, sizeof(err))) {
+				v.text, &c->ends, err, sizeof(err))) {
 				cli_error("--ends %s", err);
 				return EXIT_USAGE;
 			}
@@ -115,10 +110,10 @@ parse_expect_opts(int argc, char **argv, struct expect_opts *opt)
 			c->in_order = true;
 			opt->have_one = true;
 			break;
-		default:
-			return cli_bad_option(argv);
 		}
 	}
+	if (c_ != CLI_END)
+		return c_ == CLI_HELP ? -1 : EXIT_USAGE;
 	if ((opt->file = cli_captures(argc, argv)) == NULL)
 		return EXIT_USAGE;
 	if (opt->cases != NULL && opt->have_one) {
@@ -231,26 +226,30 @@ static int
 report(const struct run *run, bool *all_ok)
 {
 	static struct out o;
+	struct json j;
 
 	*all_ok = true;
 	out_init(&o, stdout);
-	if (cli_json)
-		out_str(&o, "{\"cases\":[");
+	json_init(&j, &o);
+	if (cli_json) {
+		json_open(&j, '{');
+		json_key(&j, "cases");
+		json_open(&j, '[');
+	}
 	for (size_t i = 0; i < run->n; i++) {
 		const struct case_result *r = &run->results[i];
 
 		*all_ok &= r->selected > 0 && r->failed == 0;
-		if (cli_json) {
-			if (i > 0)
-				out_char(&o, ',');
-			expect_report_json(&o, r);
-		} else {
+		if (cli_json)
+			expect_report_json(&j, r);
+		else
 			expect_report_text(&o, r);
-		}
 	}
 	if (cli_json) {
-		out_str(&o, "],\"ok\":");
-		out_str(&o, *all_ok ? "true}\n" : "false}\n");
+		json_close(&j, ']');
+		json_kbool(&j, "ok", *all_ok);
+		json_close(&j, '}');
+		out_char(&o, '\n');
 	}
 	out_flush(&o);
 	if (out_check(&o, NULL) != 0)
@@ -331,5 +330,5 @@ do_expect(int argc, char **argv)
 	/* An unreadable capture is bad input too: 1 means "not as expected". */
 	if (rc != 0)
 		return EXIT_USAGE;
-	return all_ok ? EXIT_OK : EXIT_FAIL;
+	return all_ok ? EXIT_OK : EXIT_NO;
 }

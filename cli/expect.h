@@ -21,6 +21,6 @@ struct case_result {
 /* "through r1:eth1, then nft:inet/filter/forward; ends delivered@h2". */
 size_t expect_words(const struct mbt_case *c, char *buf, size_t size);
 void expect_report_text(struct out *o, const struct case_result *r);
-void expect_report_json(struct out *o, const struct case_result *r);
+void expect_report_json(struct json *j, const struct case_result *r);
 
 #endif /* MBT_CLI_EXPECT_H */

@@ -181,66 +181,53 @@ static const char *const problem_names[] = {
     "none", "missing", "order", "end", "end_where"};
 
 void
-expect_report_json(struct out *o, const struct case_result *r)
+expect_report_json(struct json *j, const struct case_result *r)
 {
 	char buf[1024];
 	size_t n;
 
-	out_str(o, "{\"name\":");
-	out_json_str(o, r->c->name, strlen(r->c->name));
-	if (r->c->match != NULL) {
-		out_str(o, ",\"match\":");
-		out_json_str(o, r->c->match, strlen(r->c->match));
-	}
+	json_open(j, '{');
+	json_kstr(j, "name", r->c->name);
+	if (r->c->match != NULL)
+		json_kstr(j, "match", r->c->match);
 	n = expect_words(r->c, buf, sizeof(buf));
-	out_str(o, ",\"expected\":");
-	out_json_str(o, buf, n);
-	out_str(o, ",\"ok\":");
-	out_str(o, r->selected > 0 && r->failed == 0 ? "true" : "false");
-	out_str(o, ",\"selected\":");
-	out_u64(o, r->selected);
-	out_str(o, ",\"failed\":");
-	out_u64(o, r->failed);
+	json_key(j, "expected");
+	json_str(j, buf, n);
+	json_kbool(j, "ok", r->selected > 0 && r->failed == 0);
+	json_ku64(j, "selected", r->selected);
+	json_ku64(j, "failed", r->failed);
 	if (r->failed > 0) {
 		struct mbt_path_group g = {.trace = r->trace};
 
-		out_str(o, ",\"violation\":{\"frame\":");
-		out_u64(o, r->frame);
-		n = group_summary(&g, buf, sizeof(buf));
-		out_str(o, ",\"summary\":");
-		out_json_cut(o, buf, n, sizeof(buf));
-		out_str(o, ",\"problem\":\"");
-		out_str(o, problem_names[r->check.problem]);
-		out_char(o, '"');
+		json_key(j, "violation");
+		json_open(j, '{');
+		json_ku64(j, "frame", r->frame);
+		json_key(j, "summary");
+		json_cut(j, buf, group_summary(&g, buf, sizeof(buf)), sizeof(buf));
+		json_kstr(j, "problem", problem_names[r->check.problem]);
 		if (r->check.problem == MBT_PROBLEM_MISSING ||
-		    r->check.problem == MBT_PROBLEM_ORDER) {
-			const char *s = r->c->wants[r->check.want].spec;
-
-			out_str(o, ",\"through\":");
-			out_json_str(o, s, strlen(s));
-		}
+		    r->check.problem == MBT_PROBLEM_ORDER)
+			json_kstr(j, "through", r->c->wants[r->check.want].spec);
 		problem(r, buf, sizeof(buf));
-		out_str(o, ",\"actual\":");
-		out_json_str(o, buf, strlen(buf));
-		out_str(o, ",\"part_step\":");
+		json_kstr(j, "actual", buf);
+		json_key(j, "part_step");
 		if (r->check.part_step == SIZE_MAX)
-			out_str(o, "null");
+			json_null(j);
 		else
-			out_u64(o, r->check.part_step + 1);
-		out_str(o, ",\"steps\":[");
+			json_u64(j, r->check.part_step + 1);
+		json_key(j, "steps");
+		json_open(j, '[');
 		for (size_t i = 0; i < r->path.nsteps; i++) {
 			const char *met = met_by(r, i);
 
-			if (i > 0)
-				out_char(o, ',');
-			out_step_json(o, &r->path.steps[i], i);
-			if (met != NULL) {
-				out_str(o, ",\"met\":");
-				out_json_str(o, met, strlen(met));
-			}
-			out_char(o, '}');
+			json_open(j, '{');
+			json_step_members(j, &r->path.steps[i], i);
+			if (met != NULL)
+				json_kstr(j, "met", met);
+			json_close(j, '}');
 		}
-		out_str(o, "]}");
+		json_close(j, ']');
+		json_close(j, '}');
 	}
-	out_char(o, '}');
+	json_close(j, '}');
 }

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
+#include "opt.h"
 #include "paths.h"
 
 #define MAX_KEYS 8
@@ -121,15 +123,20 @@ struct explain_opts {
 	size_t nframes;
 };
 
-static const char explain_usage[] =
-    "usage: mbuftrace explain [-j|--json] FILE|- [FRAME...]\n"
-    "\n"
-    "For each trace in FILE (or the frames given), one paragraph: what\n"
-    "happened to the packet, where its life ended, the records that show\n"
-    "it, and what to check or change.\n"
-    "\n"
-    "  -j, --json           one JSON object a line\n"
-    "  -h, --help           this text\n";
+static const struct cli_opt explain_opts[] = {
+    CLI_OPT_JSON("one JSON object a line"),
+    CLI_OPT_HELP,
+    CLI_OPT_END,
+};
+
+static const struct cli_cmd explain_cmd = {
+    .name = "explain",
+    .operands = "FILE|- [FRAME...]",
+    .about = "For each trace in FILE (or the frames given), one paragraph: what\n"
+	     "happened to the packet, where its life ended, the records that show\n"
+	     "it, and what to check or change.",
+    .opts = explain_opts,
+};
 
 static bool
 str_is(struct mbt_str s, const char *want)
@@ -343,6 +350,15 @@ text_trace(struct out *o, const struct mbt_packet *pkt,
 	out_str(o, "\n\n");
 }
 
+/* Text formatted into buf (n as snprintf counts it), as far as it went. */
+static void
+json_buf(struct json *j, const char *key, const char *buf, size_t n,
+    size_t size)
+{
+	json_key(j, key);
+	json_str(j, buf, n < size ? n : size - 1);
+}
+
 static void
 json_trace(struct out *o, const struct mbt_packet *pkt,
     const struct mbt_trace *t)
@@ -352,57 +368,41 @@ json_trace(struct out *o, const struct mbt_packet *pkt,
 	size_t e = 0;
 	const struct mbt_record *end = end_of(t, &e);
 	char buf[1024];
-	size_t n;
-	bool first = true;
+	struct json j;
 
-	out_str(o, "{\"frame\":");
-	out_u64(o, pkt->frame);
-	n = group_summary(&g, buf, sizeof(buf));
-	out_str(o, ",\"summary\":");
-	out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
-	out_str(o, ",\"ends\":");
+	json_init(&j, o);
+	json_open(&j, '{');
+	json_ku64(&j, "frame", pkt->frame);
+	json_buf(&j, "summary", buf, group_summary(&g, buf, sizeof(buf)),
+	    sizeof(buf));
+	json_kstr(&j, "ends", end != NULL ? mbt_end_name(end->detail) : NULL);
 	if (end != NULL) {
-		out_json_str(o, mbt_end_name(end->detail),
-		    strlen(mbt_end_name(end->detail)));
-		n = where_of(end, buf, sizeof(buf));
-		out_str(o, ",\"ends_in\":");
-		out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
-		out_str(o, ",\"end_record\":");
-		out_u64(o, e + 1);
-	} else {
-		out_str(o, "null");
+		json_buf(&j, "ends_in", buf, where_of(end, buf, sizeof(buf)),
+		    sizeof(buf));
+		json_ku64(&j, "end_record", e + 1);
 	}
-	out_str(o, ",\"cause\":");
-	if (c != NULL)
-		out_json_str(o, c->id, strlen(c->id));
-	else
-		out_str(o, "null");
+	json_kstr(&j, "cause", c != NULL ? c->id : NULL);
 	what_happened(t, c, buf, sizeof(buf));
-	out_str(o, ",\"what\":");
-	out_json_str(o, buf, strlen(buf));
-	out_str(o, ",\"evidence\":[");
+	json_kstr(&j, "what", buf);
+	json_key(&j, "evidence");
+	json_open(&j, '[');
 	for (size_t i = 0; i < t->nrecords; i++) {
 		const struct mbt_record *r = &t->records[i];
 
 		if (!is_evidence(c, r))
 			continue;
-		out_str(o, first ? "{\"record\":" : ",{\"record\":");
-		first = false;
-		out_u64(o, i + 1);
-		n = where_of(r, buf, sizeof(buf));
-		out_str(o, ",\"where\":");
-		out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
-		n = mbt_record_text(r, buf, sizeof(buf));
-		out_str(o, ",\"text\":");
-		out_json_str(o, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
-		out_char(o, '}');
+		json_open(&j, '{');
+		json_ku64(&j, "record", i + 1);
+		json_buf(&j, "where", buf, where_of(r, buf, sizeof(buf)),
+		    sizeof(buf));
+		json_buf(&j, "text", buf, mbt_record_text(r, buf, sizeof(buf)),
+		    sizeof(buf));
+		json_close(&j, '}');
 	}
-	out_str(o, "],\"check\":");
-	if (c != NULL)
-		out_json_str(o, c->advice, strlen(c->advice));
-	else
-		out_str(o, "null");
-	out_str(o, "}\n");
+	json_close(&j, ']');
+	json_kstr(&j, "check", c != NULL ? c->advice : NULL);
+	json_close(&j, '}');
+	out_char(o, '\n');
 }
 
 static bool
@@ -420,21 +420,14 @@ wanted(const struct explain_opts *opt, uint64_t frame)
 static int
 parse_explain_opts(int argc, char **argv, struct explain_opts *opt)
 {
-	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
+	struct cli_val v;
+	char why[128];
 	int c;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j': cli_json = true; break;
-		case 'h': fputs(explain_usage, stdout); return -1;
-		default: return cli_bad_option(argv);
-		}
-	}
+	while ((c = cli_next(&explain_cmd, argc, argv, &v)) > 0)
+		;
+	if (c != CLI_END)
+		return c == CLI_HELP ? -1 : EXIT_USAGE;
 	if (optind >= argc) {
 		cli_error("which capture? give a FILE, or - for standard "
 			  "input (see --help)");
@@ -442,16 +435,15 @@ parse_explain_opts(int argc, char **argv, struct explain_opts *opt)
 	}
 	opt->file = argv[optind++];
 	for (; optind < argc; optind++) {
-		char *end;
 		const char *s = argv[optind];
 
 		if (opt->nframes == MAX_FRAMES) {
 			cli_error("at most %d frames", MAX_FRAMES);
 			return EXIT_USAGE;
 		}
-		opt->frames[opt->nframes] = strtoull(s, &end, 10);
-		if (*s < '1' || *s > '9' || *end != '\0') {
-			cli_error("'%s' is not a frame number (1, 2, ...)", s);
+		if (cli_uint(s, 1, UINT64_MAX, &opt->frames[opt->nframes], why,
+			sizeof(why)) != 0) {
+			cli_error("frame '%s': %s", s, why);
 			return EXIT_USAGE;
 		}
 		opt->nframes++;

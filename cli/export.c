@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opt.h"
 #include "outfile.h"
 #include "export.h"
 #include "journey.h"
@@ -25,19 +26,28 @@
 #define SPAN_KIND_INTERNAL 1
 #define STATUS_CODE_ERROR 2
 
-static const char export_usage[] =
-    "usage: mbuftrace export --otlp FILE|URL [--service NAME] FILE...\n"
-    "\n"
-    "Write each packet's journey in the captures (several captures are\n"
-    "joined first, as `mbuftrace merge` does) as an OpenTelemetry trace,\n"
-    "OTLP JSON: a span for the packet, one for each host's part, one for\n"
-    "each stack instance in it, the records as span events.\n"
-    "\n"
-    "  --otlp FILE|URL   write to FILE (- is standard output), or POST to\n"
-    "                    URL (http://HOST[:PORT][/PATH]; /v1/traces when\n"
-    "                    no path is given)\n"
-    "  --service NAME    the service.name of every host (default mbuftrace)\n"
-    "  -h, --help        this text\n";
+enum { O_OTLP = 256, O_SERVICE };
+
+static const struct cli_opt export_opts[] = {
+    CLI_OPT_NEEDED(O_OTLP, "otlp", 0, "FILE|URL",
+	"write to FILE (- is standard output), or POST to\n"
+	"URL (http://HOST[:PORT][/PATH]; /v1/traces when\n"
+	"no path is given)"),
+    CLI_OPT(O_SERVICE, "service", 0, CLI_TEXT, "NAME",
+	"the service.name of every host (default mbuftrace)"),
+    CLI_OPT_HELP,
+    CLI_OPT_END,
+};
+
+static const struct cli_cmd export_cmd = {
+    .name = "export",
+    .operands = "FILE...",
+    .about = "Write each packet's journey in the captures (several captures are\n"
+	     "joined first, as `mbuftrace merge` does) as an OpenTelemetry trace,\n"
+	     "OTLP JSON: a span for the packet, one for each host's part, one for\n"
+	     "each stack instance in it, the records as span events.",
+    .opts = export_opts,
+};
 
 /* One host's spans, gathered apart: OTLP groups spans by resource. */
 struct host_spans {
@@ -601,13 +611,8 @@ base_name(const char *file, char *out, size_t size)
 int
 do_export(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"otlp", required_argument, NULL, 'o'},
-	    {"service", required_argument, NULL, 's'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	struct exporter x = {0};
+	struct cli_val v;
 	const char *dest = NULL, *service = "mbuftrace", *file;
 	char host[MBT_HOST_NAME], *body = NULL;
 	size_t len = 0;
@@ -615,15 +620,14 @@ do_export(int argc, char **argv)
 	FILE *f = NULL;
 	int c, rc = EXIT_FAIL;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_next(&export_cmd, argc, argv, &v)) > 0) {
 		switch (c) {
-		case 'o': dest = optarg; break;
-		case 's': service = optarg; break;
-		case 'h': fputs(export_usage, stdout); return EXIT_OK;
-		default: return cli_bad_option(argv);
+		case O_OTLP: dest = v.text; break;
+		case O_SERVICE: service = v.text; break;
 		}
 	}
+	if (c != CLI_END)
+		return c == CLI_HELP ? EXIT_OK : EXIT_USAGE;
 	if (dest == NULL) {
 		cli_error("where to? give --otlp FILE|URL (see --help)");
 		return EXIT_USAGE;

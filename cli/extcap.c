@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opt.h"
 #include "record.h"
 
 
@@ -48,35 +49,68 @@ struct extcap_opts {
 
 static volatile sig_atomic_t got_signal;
 
-static const char extcap_usage[] =
-    "usage: mbuftrace extcap --extcap-interfaces\n"
-    "       mbuftrace extcap --extcap-interface mbuf_trace --extcap-dlts\n"
-    "       mbuftrace extcap --extcap-interface mbuf_trace --extcap-config\n"
-    "       mbuftrace extcap --extcap-interface mbuf_trace "
-    "--extcap-capture-filter EXPR\n"
-    "       mbuftrace extcap --capture --extcap-interface mbuf_trace --fifo "
-    "FIFO\n"
-    "                        [--extcap-capture-filter EXPR] [--iface "
-    "LIST]\n"
-    "                        [--nftrace] [--snaplen N] [--mark "
-    "MARK[/MASK]]\n"
-    "                        [--pid PID] [--no-functions]\n"
-    "\n"
-    "Wireshark's external capture protocol (extcap): Wireshark and tshark\n"
-    "run this, through the script `make install-wireshark` puts in their\n"
-    "extcap folder, to list the interface mbuf_trace and to record from it\n"
-    "with `mbuftrace record`, whose options these are:\n"
-    "\n"
-    "  --iface LIST         start interfaces, IFACE[@NETNS] separated by\n"
-    "                       commas or spaces (record's -i)\n"
-    "  --nftrace            packets an nftables rule marked\n"
-    "  --snaplen N          bytes kept in snapshots (record's -s)\n"
-    "  --mark MARK[/MASK]   packets with this mark\n"
-    "  --pid PID            packets this process sends\n"
-    "  --no-functions       tracepoints only\n"
-    "  -h, --help           this text\n"
-    "\n"
-    "A capture writes nothing on standard error unless it fails.\n";
+enum {
+	O_INTERFACES = 256,
+	O_VERSION,
+	O_INTERFACE,
+	O_DLTS,
+	O_CONFIG,
+	O_CAPTURE,
+	O_FIFO,
+	O_FILTER,
+	O_IFACE,
+	O_NFTRACE,
+	O_SNAPLEN,
+	O_MARK,
+	O_PID,
+	O_NO_FUNCTIONS,
+};
+
+static const struct cli_opt extcap_opts[] = {
+    CLI_OPT(O_INTERFACES, "extcap-interfaces", 0, CLI_FLAG, NULL,
+	"list the interface: " EXTCAP_IFACE),
+    /* Wireshark's version: nothing here depends on it. */
+    CLI_OPT(O_VERSION, "extcap-version", 0, CLI_OPTIONAL_TEXT, NULL, NULL),
+    CLI_OPT(O_INTERFACE, "extcap-interface", 0, CLI_TEXT, "IFACE",
+	"the interface asked about: " EXTCAP_IFACE),
+    CLI_OPT(O_DLTS, "extcap-dlts", 0, CLI_FLAG, NULL,
+	"its link type (DLT_USER0)"),
+    CLI_OPT(O_CONFIG, "extcap-config", 0, CLI_FLAG, NULL,
+	"its options, as below"),
+    CLI_OPT(O_CAPTURE, "capture", 0, CLI_FLAG, NULL,
+	"record to FIFO with `mbuftrace record -w -`"),
+    CLI_OPT(O_FIFO, "fifo", 0, CLI_TEXT, "FIFO",
+	"where Wireshark reads the capture"),
+    CLI_OPT(O_FILTER, "extcap-capture-filter", 0, CLI_TEXT, "EXPR",
+	"record's EXPRESSION; alone, say whether it\n"
+	"compiles"),
+    CLI_OPT(O_IFACE, "iface", 0, CLI_TEXT, "LIST",
+	"start interfaces, IFACE[@NETNS] separated by\n"
+	"commas or spaces (record's -i)"),
+    CLI_OPT(O_NFTRACE, "nftrace", 0, CLI_FLAG, NULL,
+	"packets an nftables rule marked"),
+    CLI_OPT(O_SNAPLEN, "snaplen", 0, CLI_TEXT, "N",
+	"bytes kept in snapshots (record's -s)"),
+    CLI_OPT(O_MARK, "mark", 0, CLI_TEXT, "MARK[/MASK]",
+	"packets with this mark"),
+    CLI_OPT(O_PID, "pid", 0, CLI_TEXT, "PID", "packets this process sends"),
+    CLI_OPT(O_NO_FUNCTIONS, "no-functions", 0, CLI_FLAG, NULL,
+	"tracepoints only"),
+    CLI_OPT_HELP,
+    CLI_OPT_END,
+};
+
+static const struct cli_cmd extcap_cmd = {
+    .name = "extcap",
+    .about = "Wireshark's external capture protocol (extcap): Wireshark and tshark\n"
+	     "run this, through the script `make install-wireshark` puts in their\n"
+	     "extcap folder, to list the interface mbuf_trace and to record from it\n"
+	     "with `mbuftrace record`, whose options --iface to --no-functions are.\n"
+	     "One of --extcap-interfaces, --extcap-dlts, --extcap-config and\n"
+	     "--capture at a time; all but the first with --extcap-interface.",
+    .footer = "A capture writes nothing on standard error unless it fails.",
+    .opts = extcap_opts,
+};
 
 static void
 on_signal(int sig)
@@ -99,64 +133,29 @@ set_mode(struct extcap_opts *o, enum extcap_mode m)
 static int
 parse_extcap_opts(int argc, char **argv, struct extcap_opts *o)
 {
-	enum {
-		O_INTERFACES = 256,
-		O_VERSION,
-		O_INTERFACE,
-		O_DLTS,
-		O_CONFIG,
-		O_CAPTURE,
-		O_FIFO,
-		O_FILTER,
-		O_IFACE,
-		O_NFTRACE,
-		O_SNAPLEN,
-		O_MARK,
-		O_PID,
-		O_NO_FUNCTIONS,
-	};
-	static const struct option longopts[] = {
-	    {"help", no_argument, NULL, 'h'},
-	    {"extcap-interfaces", no_argument, NULL, O_INTERFACES},
-	    {"extcap-version", optional_argument, NULL, O_VERSION},
-	    {"extcap-interface", required_argument, NULL, O_INTERFACE},
-	    {"extcap-dlts", no_argument, NULL, O_DLTS},
-	    {"extcap-config", no_argument, NULL, O_CONFIG},
-	    {"capture", no_argument, NULL, O_CAPTURE},
-	    {"fifo", required_argument, NULL, O_FIFO},
-	    {"extcap-capture-filter", required_argument, NULL, O_FILTER},
-	    {"iface", required_argument, NULL, O_IFACE},
-	    {"nftrace", no_argument, NULL, O_NFTRACE},
-	    {"snaplen", required_argument, NULL, O_SNAPLEN},
-	    {"mark", required_argument, NULL, O_MARK},
-	    {"pid", required_argument, NULL, O_PID},
-	    {"no-functions", no_argument, NULL, O_NO_FUNCTIONS},
-	    {NULL, 0, NULL, 0},
-	};
+	struct cli_val v;
 	int c, rc = 0;
 
-	opterr = 0;
-	while (rc == 0 &&
-	       (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while (rc == 0 && (c = cli_next(&extcap_cmd, argc, argv, &v)) > 0) {
 		switch (c) {
-		case 'h': fputs(extcap_usage, stdout); return -1;
 		case O_INTERFACES: rc = set_mode(o, M_INTERFACES); break;
-		case O_VERSION: break; /* Wireshark's; nothing depends on it */
-		case O_INTERFACE: o->iface = optarg; break;
+		case O_VERSION: break;
+		case O_INTERFACE: o->iface = v.text; break;
 		case O_DLTS: rc = set_mode(o, M_DLTS); break;
 		case O_CONFIG: rc = set_mode(o, M_CONFIG); break;
 		case O_CAPTURE: rc = set_mode(o, M_CAPTURE); break;
-		case O_FIFO: o->fifo = optarg; break;
-		case O_FILTER: o->filter = optarg; break;
-		case O_IFACE: o->starts = optarg; break;
+		case O_FIFO: o->fifo = v.text; break;
+		case O_FILTER: o->filter = v.text; break;
+		case O_IFACE: o->starts = v.text; break;
 		case O_NFTRACE: o->nftrace = true; break;
-		case O_SNAPLEN: o->snaplen = optarg; break;
-		case O_MARK: o->mark = optarg; break;
-		case O_PID: o->pid = optarg; break;
+		case O_SNAPLEN: o->snaplen = v.text; break;
+		case O_MARK: o->mark = v.text; break;
+		case O_PID: o->pid = v.text; break;
 		case O_NO_FUNCTIONS: o->no_functions = true; break;
-		default: return cli_bad_option(argv);
 		}
 	}
+	if (rc == 0 && c != CLI_END)
+		return c == CLI_HELP ? -1 : EXIT_USAGE;
 	if (rc != 0)
 		return rc;
 	if (optind < argc) {

@@ -6,7 +6,6 @@
  * topology nodes and which traced stack instances could not be matched.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opt.h"
 #include "journey.h"
 #include "graph.h"
 #include "outfile.h"
@@ -23,36 +23,6 @@
 extern char **environ;
 
 #define IMN_MAX (4 << 20) /* a topology file is small */
-
-static const char graph_usage[] =
-    "usage: mbuftrace graph [-j|--json] [-o OUT] [--format dot|svg|html]\n"
-    "                       [--topology FILE.imn] [--frame N] [--match "
-    "FILTER]\n"
-    "                       [--latency] FILE|-\n"
-    "\n"
-    "Draw where the traced packets in FILE went: stack instances as boxes,\n"
-    "their interfaces as ports, the hops taken as arrows weighted by packet\n"
-    "count, where lives ended (drops in red); one packet's path numbered.\n"
-    "\n"
-    "  -j, --json           say what was drawn as one JSON document (needs "
-    "-o)\n"
-    "  -o, --output OUT     write to OUT (default: standard output)\n"
-    "  --format FORMAT      dot, svg (drawn by Graphviz) or html (one page\n"
-    "                       that needs no network); default: from OUT's\n"
-    "                       extension, else dot\n"
-    "  --topology FILE.imn  draw on this IMUNES topology, nodes where the\n"
-    "                       person put them, matched to stack instances by\n"
-    "                       name, id, EID-ID (Linux) or EID.ID (FreeBSD)\n"
-    "  --frame N            number the hops of frame N's path (the HTML page\n"
-    "                       opens on it)\n"
-    "  --match FILTER       only packets whose first snapshot matches the\n"
-    "                       tcpdump filter FILTER\n"
-    "  --sequence           draw instead the records of frame N (else of the\n"
-    "                       commonest path) in time order, in lanes per stack\n"
-    "                       instance and subsystem (dot or svg)\n"
-    "  --latency            label each hop with the p50 and p99 of the time\n"
-    "                       to cross it, and colour it by its p50 (dot, svg)\n"
-    "  -h, --help           this text\n";
 
 enum format { F_NONE, F_DOT, F_SVG, F_HTML };
 
@@ -75,56 +45,73 @@ format_named(const char *s)
 	return F_NONE;
 }
 
+enum { O_FORMAT = 256, O_TOPOLOGY, O_FRAME, O_MATCH, O_SEQUENCE, O_LATENCY };
+
+static const struct cli_opt graph_opts[] = {
+    CLI_OPT_JSON("say what was drawn as one JSON document (needs -o)"),
+    CLI_OPT('o', "output", 'o', CLI_TEXT, "OUT",
+	"write to OUT (default: standard output)"),
+    CLI_OPT(O_FORMAT, "format", 0, CLI_TEXT, "FORMAT",
+	"dot, svg (drawn by Graphviz) or html (one page\n"
+	"that needs no network); default: from OUT's\n"
+	"extension, else dot"),
+    CLI_OPT(O_TOPOLOGY, "topology", 0, CLI_TEXT, "FILE.imn",
+	"draw on this IMUNES topology, nodes where the\n"
+	"person put them, matched to stack instances by\n"
+	"name, id, EID-ID (Linux) or EID.ID (FreeBSD)"),
+    CLI_OPT_UINT(O_FRAME, "frame", 0, "N", 1, UINT64_MAX,
+	"number the hops of frame N's path (the HTML page\n"
+	"opens on it)"),
+    CLI_OPT(O_MATCH, "match", 0, CLI_TEXT, "FILTER",
+	"only packets whose first snapshot matches the\n"
+	"tcpdump filter FILTER"),
+    CLI_OPT(O_SEQUENCE, "sequence", 0, CLI_FLAG, NULL,
+	"draw instead the records of frame N (else of the\n"
+	"commonest path) in time order, in lanes per stack\n"
+	"instance and subsystem (dot or svg)"),
+    CLI_OPT(O_LATENCY, "latency", 0, CLI_FLAG, NULL,
+	"label each hop with the p50 and p99 of the time\n"
+	"to cross it, and colour it by its p50 (dot, svg)"),
+    CLI_OPT_HELP,
+    CLI_OPT_END,
+};
+
+static const struct cli_cmd graph_cmd = {
+    .name = "graph",
+    .operands = "FILE|-",
+    .about = "Draw where the traced packets in FILE went: stack instances as boxes,\n"
+	     "their interfaces as ports, the hops taken as arrows weighted by packet\n"
+	     "count, where lives ended (drops in red); one packet's path numbered.",
+    .opts = graph_opts,
+};
+
 static int
 parse_graph_opts(int argc, char **argv, struct graph_opts *opt)
 {
-	enum { O_FORMAT = 256, O_TOPOLOGY, O_FRAME, O_MATCH, O_SEQUENCE, O_LATENCY };
-	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"format", required_argument, NULL, O_FORMAT},
-	    {"topology", required_argument, NULL, O_TOPOLOGY},
-	    {"frame", required_argument, NULL, O_FRAME},
-	    {"match", required_argument, NULL, O_MATCH},
-	    {"sequence", no_argument, NULL, O_SEQUENCE},
-	    {"latency", no_argument, NULL, O_LATENCY},
-	    {NULL, 0, NULL, 0},
-	};
+	struct cli_val v;
 	const char *dot;
-	char *end;
 	int c;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jho:", longopts, NULL)) != -1) {
+	while ((c = cli_next(&graph_cmd, argc, argv, &v)) > 0) {
 		switch (c) {
-		case 'j': cli_json = true; break;
-		case 'h': fputs(graph_usage, stdout); return -1;
-		case 'o': opt->out = optarg; break;
-		case O_TOPOLOGY: opt->topology = optarg; break;
-		case O_MATCH: opt->match = optarg; break;
+		case 'o': opt->out = v.text; break;
+		case O_TOPOLOGY: opt->topology = v.text; break;
+		case O_MATCH: opt->match = v.text; break;
 		case O_SEQUENCE: opt->sequence = true; break;
 		case O_LATENCY: opt->latency = true; break;
+		case O_FRAME: opt->frame = v.u; break;
 		case O_FORMAT:
-			if ((opt->format = format_named(optarg)) == F_NONE) {
-				cli_error("--format dot, svg or html, not '%s'",
-				    optarg);
+			/* A word the table cannot list: gv and htm too. */
+			if ((opt->format = format_named(v.text)) == F_NONE) {
+				cli_bad_value(
+				    v.opt, v.text, "not one of dot, svg, html");
 				return EXIT_USAGE;
 			}
 			break;
-		case O_FRAME:
-			opt->frame = strtoull(optarg, &end, 10);
-			if (*optarg < '1' || *optarg > '9' || *end != '\0') {
-				cli_error("--frame takes a frame number, not "
-					  "'%s'",
-				    optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		default:
-			return cli_bad_option(argv);
 		}
 	}
+	if (c != CLI_END)
+		return c == CLI_HELP ? -1 : EXIT_USAGE;
 	if ((opt->file = cli_captures(argc, argv)) == NULL)
 		return EXIT_USAGE;
 	if (opt->format == F_NONE && opt->out != NULL &&

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 #include "out.h"
 
 bool cli_json;
@@ -56,23 +57,27 @@ cli_error(const char *fmt, ...)
 	if (cli_json) {
 		char msg[1024];
 		struct out *o = &(struct out){0};
+		struct json j;
 		va_list again;
 
 		va_copy(again, ap);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		out_init(o, stdout);
-		out_str(o, "{\"error\":");
-		out_json_str(o, msg, strlen(msg));
-		out_str(o, "}\n");
-		out_flush(o);
-		/* Standard output is what failed (a full disk): say it where
-		 * someone will read it. */
-		if (o->error != 0)
-			vreport(stderr, fmt, again);
+		vsnprintf(msg, sizeof(msg), fmt, again);
 		va_end(again);
-	} else {
-		vreport(stderr, fmt, ap);
+		out_init(o, stdout);
+		json_init(&j, o);
+		json_open(&j, '{');
+		json_key(&j, "error");
+		json_open(&j, '{');
+		json_kstr(&j, "message", msg);
+		json_ku64(&j, "code", EXIT_USAGE);
+		json_close(&j, '}');
+		json_close(&j, '}');
+		out_char(o, '\n');
+		out_flush(o);
 	}
+	/* On stderr always: where people look, and where a failing
+	 * standard output (a full disk) cannot hide it. */
+	vreport(stderr, fmt, ap);
 	va_end(ap);
 }
 
@@ -84,14 +89,6 @@ cli_note(const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport(stderr, fmt, ap);
 	va_end(ap);
-}
-
-int
-cli_bad_option(char **argv)
-{
-	cli_error(
-	    "unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
-	return EXIT_USAGE;
 }
 
 const char *

@@ -9,63 +9,64 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opt.h"
 #include "outfile.h"
 #include "journey.h"
 
-static const char merge_usage[] =
-    "usage: mbuftrace merge [--host NAME=FILE]... [FILE|NAME=FILE]... -w "
-    "OUT\n"
-    "\n"
-    "Join the traces that several hosts recorded of the same packets into\n"
-    "journeys: a packet that left one host is joined to the packet that\n"
-    "arrived on another when their headers on the wire agree (addresses and\n"
-    "ports as NAT left them, TTL, IP id, TCP sequence, ICMP id and\n"
-    "sequence, the first payload bytes) and nothing else looks the same.\n"
-    "The hosts' clock offsets are solved from the joins; OUT holds one\n"
-    "trace per journey, each record naming its host, on the first host's\n"
-    "clock.  What was joined, the offsets and what was refused go to\n"
-    "standard error.\n"
-    "\n"
-    "  --host NAME=FILE  FILE was recorded on host NAME (else the file's\n"
-    "                    name without directory and extension names it)\n"
-    "  -w, --write OUT   write the journeys to OUT (pcapng; - is stdout)\n"
-    "  -h, --help        this text\n";
+enum { O_HOST = 256 };
+
+static const struct cli_opt merge_opts[] = {
+    CLI_OPT_MANY(O_HOST, "host", 0, "NAME=FILE",
+	"FILE was recorded on host NAME (else the file's\n"
+	"name without directory and extension names it)"),
+    CLI_OPT_NEEDED('w', "write", 'w', "OUT",
+	"write the journeys to OUT (pcapng; - is stdout)"),
+    CLI_OPT_HELP,
+    CLI_OPT_END,
+};
+
+static const struct cli_cmd merge_cmd = {
+    .name = "merge",
+    .operands = "[FILE|NAME=FILE]...",
+    .about = "Join the traces that several hosts recorded of the same packets into\n"
+	     "journeys: a packet that left one host is joined to the packet that\n"
+	     "arrived on another when their headers on the wire agree (addresses and\n"
+	     "ports as NAT left them, TTL, IP id, TCP sequence, ICMP id and\n"
+	     "sequence, the first payload bytes) and nothing else looks the same.\n"
+	     "The hosts' clock offsets are solved from the joins; OUT holds one\n"
+	     "trace per journey, each record naming its host, on the first host's\n"
+	     "clock.  What was joined, the offsets and what was refused go to\n"
+	     "standard error.",
+    .opts = merge_opts,
+};
 
 int
 do_merge(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"host", required_argument, NULL, 'H'},
-	    {"write", required_argument, NULL, 'w'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	struct mbt_journeys j;
+	struct cli_val v;
 	const char *outpath = NULL;
 	struct outfile of;
 	int c, rc = 0;
 
 	mbt_journeys_init(&j);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "w:h", opts, NULL)) != -1) {
+	while ((c = cli_next(&merge_cmd, argc, argv, &v)) > 0) {
 		switch (c) {
-		case 'H':
-			if (strchr(optarg, '=') == NULL) {
-				cli_error("--host wants NAME=FILE, not '%s'",
-				    optarg);
+		case O_HOST:
+			if (strchr(v.text, '=') == NULL) {
+				cli_bad_value(v.opt, v.text, "not NAME=FILE");
 				mbt_journeys_free(&j);
 				return EXIT_USAGE;
 			}
-			if (journey_load(&j, optarg) != 0)
+			if (journey_load(&j, v.text) != 0)
 				rc = EXIT_FAIL;
 			break;
-		case 'w': outpath = optarg; break;
-		case 'h':
-			fputs(merge_usage, stdout);
-			mbt_journeys_free(&j);
-			return EXIT_OK;
-		default: mbt_journeys_free(&j); return cli_bad_option(argv);
+		case 'w': outpath = v.text; break;
 		}
+	}
+	if (c != CLI_END) {
+		mbt_journeys_free(&j);
+		return c == CLI_HELP ? EXIT_OK : EXIT_USAGE;
 	}
 	if (outpath == NULL || (optind == argc && j.nhosts == 0)) {
 		cli_error(outpath == NULL ? "where to? give -w OUT (see --help)"

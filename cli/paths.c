@@ -5,12 +5,12 @@
  * (or shortest first), for people or as one JSON document.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "opt.h"
 #include "journey.h"
 #include "latency.h"
 #include "outfile.h"
@@ -25,81 +25,59 @@ struct paths_opts {
 	struct latency *lat; /* --latency: the step times, else NULL */
 };
 
-static const char paths_usage[] =
-    "usage: mbuftrace paths [-j|--json] [--match FILTER] [--sort "
-    "count|length]\n"
-    "                       [--brief] [--limit N] [--latency] [--taps] FILE|-\n"
-    "\n"
-    "The distinct paths the traced packets in FILE took, with how many\n"
-    "packets took each.  A path's identity keeps its steps (source points,\n"
-    "rules and verdicts, routes, interfaces, stack instances, the end) and\n"
-    "ignores times and addresses.\n"
-    "\n"
-    "  -j, --json           one JSON document\n"
-    "  --match FILTER       only packets whose first snapshot matches the\n"
-    "                       tcpdump filter FILTER\n"
-    "  --sort count|length  most common first (the default), or fewest\n"
-    "                       steps first\n"
-    "  --brief              no steps, only each path's summary and hops\n"
-    "  --limit N            show the first N paths only\n"
-    "  --latency            per step the time from the step before, and\n"
-    "                       the named waits (qdisc, neighbour, backlog,\n"
-    "                       socket): count, p50, p90, p99, max\n"
-    "  --taps               in text, count the copies packet captures\n"
-    "                       (tcpdump's AF_PACKET) took: left out by default\n"
-    "  -h, --help           this text\n";
+enum { O_MATCH = 256, O_SORT, O_BRIEF, O_LIMIT, O_LATENCY, O_TAPS };
+
+static const struct cli_opt paths_opts[] = {
+    CLI_OPT_JSON("one JSON document"),
+    CLI_OPT(O_MATCH, "match", 0, CLI_TEXT, "FILTER",
+	"only packets whose first snapshot matches the\n"
+	"tcpdump filter FILTER"),
+    CLI_OPT_CHOICE(O_SORT, "sort", "count|length",
+	"most common first (the default), or fewest\n"
+	"steps first"),
+    CLI_OPT(O_BRIEF, "brief", 0, CLI_FLAG, NULL,
+	"no steps, only each path's summary and hops"),
+    CLI_OPT_UINT(O_LIMIT, "limit", 0, "N", 1, SIZE_MAX,
+	"show the first N paths only"),
+    CLI_OPT(O_LATENCY, "latency", 0, CLI_FLAG, NULL,
+	"per step the time from the step before, and\n"
+	"the named waits (qdisc, neighbour, backlog,\n"
+	"socket): count, p50, p90, p99, max"),
+    CLI_OPT(O_TAPS, "taps", 0, CLI_FLAG, NULL,
+	"in text, count the copies packet captures\n"
+	"(tcpdump's AF_PACKET) took: left out by default"),
+    CLI_OPT_HELP,
+    CLI_OPT_END,
+};
+
+static const struct cli_cmd paths_cmd = {
+    .name = "paths",
+    .operands = "FILE|-",
+    .about = "The distinct paths the traced packets in FILE took, with how many\n"
+	     "packets took each.  A path's identity keeps its steps (source points,\n"
+	     "rules and verdicts, routes, interfaces, stack instances, the end) and\n"
+	     "ignores times and addresses.",
+    .opts = paths_opts,
+};
 
 static int
 parse_paths_opts(int argc, char **argv, struct paths_opts *opt)
 {
-	enum { O_MATCH = 256, O_SORT, O_BRIEF, O_LIMIT, O_LATENCY, O_TAPS };
-	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"match", required_argument, NULL, O_MATCH},
-	    {"sort", required_argument, NULL, O_SORT},
-	    {"brief", no_argument, NULL, O_BRIEF},
-	    {"limit", required_argument, NULL, O_LIMIT},
-	    {"latency", no_argument, NULL, O_LATENCY},
-	    {"taps", no_argument, NULL, O_TAPS},
-	    {NULL, 0, NULL, 0},
-	};
-	char *end;
+	struct cli_val v;
 	int c;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+	while ((c = cli_next(&paths_cmd, argc, argv, &v)) > 0) {
 		switch (c) {
-		case 'j': cli_json = true; break;
-		case 'h': fputs(paths_usage, stdout); return -1;
-		case O_MATCH: opt->match = optarg; break;
+		case O_MATCH: opt->match = v.text; break;
 		case O_BRIEF: opt->brief = true; break;
 		case O_LATENCY: opt->latency = true; break;
 		case O_TAPS: opt->taps = true; break;
-		case O_SORT:
-			if (strcmp(optarg, "count") != 0 &&
-			    strcmp(optarg, "length") != 0) {
-				cli_error("--sort count or --sort length, not "
-					  "'%s'",
-				    optarg);
-				return EXIT_USAGE;
-			}
-			opt->by_length = optarg[0] == 'l';
-			break;
-		case O_LIMIT:
-			opt->limit = strtoul(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' ||
-			    opt->limit == 0) {
-				cli_error("--limit takes a number of paths, "
-					  "not '%s'",
-				    optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		default:
-			return cli_bad_option(argv);
+		case O_SORT: opt->by_length = v.choice == 1; break;
+		case O_LIMIT: opt->limit = (size_t)v.u; break;
 		}
 	}
+	if (c != CLI_END)
+		return c == CLI_HELP ? -1 : EXIT_USAGE;
 	if ((opt->file = cli_captures(argc, argv)) == NULL)
 		return EXIT_USAGE;
 	return 0;
@@ -338,24 +316,28 @@ json_group(struct out *o, const struct paths_opts *opt,
 	out_str(o, ",\"hops\":");
 	out_hops_json(o, &g->path);
 	if (!opt->brief) {
-		out_str(o, ",\"steps\":[");
+		struct json j;
+
+		json_init(&j, o);
+		out_str(o, ",\"steps\":");
+		json_open(&j, '[');
 		for (size_t i = 0; i < g->path.nsteps; i++) {
-			if (i > 0)
-				out_char(o, ',');
-			out_step_json(o, &g->path.steps[i], i);
+			json_open(&j, '{');
+			json_step_members(&j, &g->path.steps[i], i);
 			if (opt->lat != NULL && i > 0) {
 				struct lat_stat st;
 
 				if (latency_stat(opt->lat, gi, i - 1, i, &st) ==
 				    0) {
+					/* Its members follow the step's. */
 					out_str(o, ",\"latency\":{");
 					lat_out_json(o, &st);
 					out_char(o, '}');
 				}
 			}
-			out_char(o, '}');
+			json_close(&j, '}');
 		}
-		out_char(o, ']');
+		json_close(&j, ']');
 	}
 	if (opt->lat != NULL)
 		json_waits(o, opt->lat, gi, &g->path);

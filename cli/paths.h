@@ -5,6 +5,7 @@
 
 #include "mbuftrace/capture.h"
 #include "mbuftrace/path.h"
+#include "json.h"
 #include "out.h"
 
 struct load_stats {
@@ -39,9 +40,9 @@ size_t step_text(const struct mbt_step *s, char *buf, size_t size);
 void out_hops(struct out *o, const struct mbt_path *p, const char *sep);
 /* One JSON array of the same, for programs. */
 void out_hops_json(struct out *o, const struct mbt_path *p);
-/* A step as a JSON object (step, record, where, kind, text, file, line,
- * func) left open for the caller's keys: the caller writes the '}'. */
-void out_step_json(struct out *o, const struct mbt_step *s, size_t index);
+/* A step's members (step, record, where, kind, text, file, line, func),
+ * in the object the caller opened, for its own keys to follow. */
+void json_step_members(struct json *j, const struct mbt_step *s, size_t index);
 /* The one-line summary of a group's first packet. */
 size_t group_summary(const struct mbt_path_group *g, char *buf, size_t size);
 

@@ -171,33 +171,26 @@ out_hops_json(struct out *o, const struct mbt_path *p)
 }
 
 void
-out_step_json(struct out *o, const struct mbt_step *s, size_t index)
+json_step_members(struct json *j, const struct mbt_step *s, size_t index)
 {
 	const struct mbt_record *r = s->rec;
 	char buf[1024];
-	size_t n;
 
-	out_str(o, "{\"step\":");
-	out_u64(o, index + 1);
-	out_str(o, ",\"record\":");
-	out_u64(o, s->record + 1);
-	n = mbt_step_where(s, buf, sizeof(buf));
-	out_str(o, ",\"where\":");
-	out_json_cut(o, buf, n, sizeof(buf));
-	out_str(o, ",\"kind\":");
-	out_json_str(o, mbt_kind_name(r->kind), strlen(mbt_kind_name(r->kind)));
-	n = mbt_record_text(r, buf, sizeof(buf));
-	out_str(o, ",\"text\":");
-	out_json_cut(o, buf, n, sizeof(buf));
+	json_ku64(j, "step", index + 1);
+	json_ku64(j, "record", s->record + 1);
+	json_key(j, "where");
+	json_cut(j, buf, mbt_step_where(s, buf, sizeof(buf)), sizeof(buf));
+	json_kstr(j, "kind", mbt_kind_name(r->kind));
+	json_key(j, "text");
+	json_cut(j, buf, mbt_record_text(r, buf, sizeof(buf)), sizeof(buf));
 	if (r->has_src && r->file.len > 0) {
-		out_str(o, ",\"file\":");
-		out_json_str(o, r->file.ptr, r->file.len);
-		out_str(o, ",\"line\":");
-		out_u64(o, r->line);
+		json_key(j, "file");
+		json_str(j, r->file.ptr, r->file.len);
+		json_ku64(j, "line", r->line);
 	}
 	if (r->func.len > 0) {
-		out_str(o, ",\"func\":");
-		out_json_str(o, r->func.ptr, r->func.len);
+		json_key(j, "func");
+		json_str(j, r->func.ptr, r->func.len);
 	}
 }
 

@@ -5,13 +5,13 @@
  * broken trace is reported and reading goes on with the next packet.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "opt.h"
 #include "journey.h"
 #include "outfile.h"
 #include "mbuftrace/path.h"
@@ -32,25 +32,36 @@ struct read_stats {
 	uint64_t taps_hidden;
 };
 
-static const char read_usage[] =
-    "usage: mbuftrace read [-j|--json] [--write-pcapng OUT] [--func TEXT]\n"
-    "                      [--file TEXT] [--ns NAME] [--iface NAME] [--taps]\n"
-    "                      FILE|-\n"
-    "\n"
-    "Print the traces in FILE (pcap or pcapng of link type DLT_USER0, as\n"
-    "`tcpdump -i mbuf_trace -w FILE` writes), oldest record first.\n"
-    "\n"
-    "  -j, --json           JSON Lines: one object per captured packet\n"
-    "  --write-pcapng OUT   also write the packet snapshots to OUT as an\n"
-    "                       ordinary pcapng, the path in each comment\n"
-    "  --func TEXT          only traces with a function containing TEXT\n"
-    "  --file TEXT          only traces with a source file containing TEXT\n"
-    "  --ns NAME            only traces that passed network stack instance\n"
-    "                       NAME (a namespace or VNET name, or its id)\n"
-    "  --iface NAME         only traces that passed interface NAME\n"
-    "  --taps               in text, also the copies packet captures\n"
-    "                       (tcpdump's AF_PACKET) took: hidden by default\n"
-    "  -h, --help           this text\n";
+enum { O_PCAPNG = 256, O_FUNC, O_FILE, O_NS, O_IFACE, O_TAPS };
+
+static const struct cli_opt read_opts[] = {
+    CLI_OPT_JSON("JSON Lines: one object per captured packet"),
+    CLI_OPT(O_PCAPNG, "write-pcapng", 0, CLI_TEXT, "OUT",
+	"also write the packet snapshots to OUT as an\n"
+	"ordinary pcapng, the path in each comment"),
+    CLI_OPT(O_FUNC, "func", 0, CLI_TEXT, "TEXT",
+	"only traces with a function containing TEXT"),
+    CLI_OPT(O_FILE, "file", 0, CLI_TEXT, "TEXT",
+	"only traces with a source file containing TEXT"),
+    CLI_OPT(O_NS, "ns", 0, CLI_TEXT, "NAME",
+	"only traces that passed network stack instance\n"
+	"NAME (a namespace or VNET name, or its id)"),
+    CLI_OPT(O_IFACE, "iface", 0, CLI_TEXT, "NAME",
+	"only traces that passed interface NAME"),
+    CLI_OPT(O_TAPS, "taps", 0, CLI_FLAG, NULL,
+	"in text, also the copies packet captures\n"
+	"(tcpdump's AF_PACKET) took: hidden by default"),
+    CLI_OPT_HELP,
+    CLI_OPT_END,
+};
+
+static const struct cli_cmd read_cmd = {
+    .name = "read",
+    .operands = "FILE|-",
+    .about = "Print the traces in FILE (pcap or pcapng of link type DLT_USER0, as\n"
+	     "`tcpdump -i mbuf_trace -w FILE` writes), oldest record first.",
+    .opts = read_opts,
+};
 
 static bool
 contains(struct mbt_str hay, const char *needle)
@@ -112,34 +123,21 @@ trace_selected(const struct read_opts *opt, const struct mbt_trace *t)
 static int
 parse_read_opts(int argc, char **argv, struct read_opts *opt)
 {
-	enum { O_PCAPNG = 256, O_FUNC, O_FILE, O_NS, O_IFACE, O_TAPS };
-	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"write-pcapng", required_argument, NULL, O_PCAPNG},
-	    {"func", required_argument, NULL, O_FUNC},
-	    {"file", required_argument, NULL, O_FILE},
-	    {"ns", required_argument, NULL, O_NS},
-	    {"iface", required_argument, NULL, O_IFACE},
-	    {"taps", no_argument, NULL, O_TAPS},
-	    {NULL, 0, NULL, 0},
-	};
+	struct cli_val v;
 	int c;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+	while ((c = cli_next(&read_cmd, argc, argv, &v)) > 0) {
 		switch (c) {
-		case 'j': cli_json = true; break;
-		case 'h': fputs(read_usage, stdout); return -1;
-		case O_PCAPNG: opt->pcapng_path = optarg; break;
-		case O_FUNC: opt->func = optarg; break;
-		case O_FILE: opt->file = optarg; break;
-		case O_NS: opt->ns = optarg; break;
-		case O_IFACE: opt->iface = optarg; break;
+		case O_PCAPNG: opt->pcapng_path = v.text; break;
+		case O_FUNC: opt->func = v.text; break;
+		case O_FILE: opt->file = v.text; break;
+		case O_NS: opt->ns = v.text; break;
+		case O_IFACE: opt->iface = v.text; break;
 		case O_TAPS: opt->taps = true; break;
-		default: return cli_bad_option(argv);
 		}
 	}
+	if (c != CLI_END)
+		return c == CLI_HELP ? -1 : EXIT_USAGE;
 	if ((opt->path = cli_captures(argc, argv)) == NULL)
 		return EXIT_USAGE;
 	return 0;

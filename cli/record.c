@@ -23,6 +23,7 @@
 #include "../linux/names.h"
 #include "../linux/nftrace.h"
 #include "cli.h"
+#include "opt.h"
 #include "outfile.h"
 #include "read.h"
 #include "record.h"
@@ -59,38 +60,58 @@ struct record_run {
 
 static volatile sig_atomic_t stop_signal;
 
-static const char record_usage[] =
-    "usage: mbuftrace record [-i IFACE[@NETNS]]... [-c COUNT] [--duration "
-    "SECS]\n"
-    "                        [-s SNAPLEN] [-w FILE|-] [-j|--json]\n"
-    "                        [--mark MARK[/MASK]] [--nftrace] [--pid PID]\n"
-    "                        [--functions REGEX | --no-functions]\n"
-    "                        [EXPRESSION]\n"
-    "\n"
-    "Trace packets through this Linux kernel with eBPF and print each path\n"
-    "when the packet's life ends.  A trace starts at the first place a\n"
-    "packet matching EXPRESSION (tcpdump syntax) and every start point given\n"
-    "is seen, and follows the packet across namespaces to its end.\n"
-    "\n"
-    "  -i IFACE[@NETNS]     start where the packet is on interface IFACE in\n"
-    "                       namespace NETNS (an `ip netns` name or a path);\n"
-    "                       without @NETNS, in this one; up to 8\n"
-    "  -c COUNT             stop after COUNT traces\n"
-    "  --duration SECS      stop after SECS seconds\n"
-    "  -s SNAPLEN           bytes of packet kept in snapshots (default 128,\n"
-    "                       at most 1024)\n"
-    "  -w FILE              write the traces to FILE as pcap (DLT_USER0),\n"
-    "                       as traces end; - is standard output\n"
-    "  -j, --json           JSON Lines, as `mbuftrace read --json`\n"
-    "  --mark MARK[/MASK]   start only for packets whose mark & MASK is MARK\n"
-    "  --nftrace            start only for packets an nftables rule set\n"
-    "                       `meta nftrace set 1` on\n"
-    "  --pid PID            start only for packets process PID sends\n"
-    "  --functions REGEX    where the kernel allows kprobe-multi or fentry,\n"
-    "                       record only the skb functions matching REGEX\n"
-    "                       (default: every function that takes an skb)\n"
-    "  --no-functions       tracepoints only, even where functions attach\n"
-    "  -h, --help           this text\n";
+enum {
+	O_DURATION = 256,
+	O_MARK,
+	O_NFTRACE,
+	O_PID,
+	O_FUNCTIONS,
+	O_NO_FUNCTIONS
+};
+
+static const struct cli_opt record_opts[] = {
+    CLI_OPT_MANY('i', NULL, 'i', "IFACE[@NETNS]",
+	"start where the packet is on interface IFACE in\n"
+	"namespace NETNS (an `ip netns` name or a path);\n"
+	"without @NETNS, in this one; up to 8"),
+    CLI_OPT_UINT('c', NULL, 'c', "COUNT", 0, UINT64_MAX,
+	"stop after COUNT traces"),
+    CLI_OPT(O_DURATION, "duration", 0, CLI_SECONDS, "SECS",
+	"stop after SECS seconds"),
+    CLI_OPT_UINT('s', NULL, 's', "SNAPLEN", 0, MBT_LX_SNAP_MAX,
+	"bytes of packet kept in snapshots (default 128,\n"
+	"at most 1024)"),
+    CLI_OPT('w', NULL, 'w', CLI_TEXT, "FILE|-",
+	"write the traces to FILE as pcap (DLT_USER0),\n"
+	"as traces end; - is standard output"),
+    CLI_OPT_JSON("JSON Lines, as `mbuftrace read --json`"),
+    CLI_OPT(O_MARK, "mark", 0, CLI_TEXT, "MARK[/MASK]",
+	"start only for packets whose mark & MASK is MARK"),
+    CLI_OPT(O_NFTRACE, "nftrace", 0, CLI_FLAG, NULL,
+	"start only for packets an nftables rule set\n"
+	"`meta nftrace set 1` on"),
+    CLI_OPT_UINT(O_PID, "pid", 0, "PID", 1, UINT32_MAX,
+	"start only for packets process PID sends"),
+    CLI_OPT(O_FUNCTIONS, "functions", 0, CLI_TEXT, "REGEX",
+	"where the kernel allows kprobe-multi or fentry,\n"
+	"record only the skb functions matching REGEX\n"
+	"(default: every function that takes an skb)"),
+    CLI_OPT(O_NO_FUNCTIONS, "no-functions", 0, CLI_FLAG, NULL,
+	"tracepoints only, even where functions attach"),
+    CLI_OPT_HELP,
+    CLI_OPT_END,
+};
+
+static const struct cli_cmd record_cmd = {
+    .name = "record",
+    .operands = "[EXPRESSION]",
+    .about = "Trace packets through this Linux kernel with eBPF and print each path\n"
+	     "when the packet's life ends.  A trace starts at the first place a\n"
+	     "packet matching EXPRESSION (tcpdump syntax) and every start point given\n"
+	     "is seen, and follows the packet across namespaces to its end.",
+    .opts = record_opts,
+    .options_first = true,
+};
 
 static void
 on_signal(int sig)
@@ -139,35 +160,19 @@ parse_iface(const char *arg, struct mbt_lx_iface_match *m)
 }
 
 static int
-parse_u64(const char *opt, const char *arg, uint64_t max, uint64_t *v)
+parse_mark(const struct cli_opt *o, const char *arg, struct mbt_lx_config *c)
 {
-	char *end;
-
-	errno = 0;
-	*v = strtoull(arg, &end, 0);
-	if (errno != 0 || end == arg || *end != '\0' || *v > max ||
-	    arg[0] == '-') {
-		cli_error(
-		    "%s %s: not a number from 0 to %" PRIu64, opt, arg, max);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int
-parse_mark(const char *arg, struct mbt_lx_config *c)
-{
-	char buf[64], *slash;
+	char buf[64], why[128], *slash;
 	uint64_t v, mask = UINT32_MAX;
 
 	snprintf(buf, sizeof(buf), "%s", arg);
 	if ((slash = strchr(buf, '/')) != NULL) {
 		*slash = '\0';
-		if (parse_u64("--mark", slash + 1, UINT32_MAX, &mask) != 0)
-			return -EINVAL;
+		if (cli_uint(slash + 1, 0, UINT32_MAX, &mask, why, sizeof(why)))
+			return cli_bad_value(o, arg, "MASK %s", why);
 	}
-	if (parse_u64("--mark", buf, UINT32_MAX, &v) != 0)
-		return -EINVAL;
+	if (cli_uint(buf, 0, UINT32_MAX, &v, why, sizeof(why)) != 0)
+		return cli_bad_value(o, arg, "MARK %s", why);
 	c->want_mark = true;
 	c->mark = (uint32_t)(v & mask);
 	c->mark_mask = (uint32_t)mask;
@@ -214,36 +219,12 @@ join_args(int argc, char **argv)
 static int
 parse_record_opts(int argc, char **argv, struct record_opts *opt)
 {
-	enum {
-		O_DURATION = 256,
-		O_MARK,
-		O_NFTRACE,
-		O_PID,
-		O_FUNCTIONS,
-		O_NO_FUNCTIONS
-	};
-	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"duration", required_argument, NULL, O_DURATION},
-	    {"mark", required_argument, NULL, O_MARK},
-	    {"nftrace", no_argument, NULL, O_NFTRACE},
-	    {"pid", required_argument, NULL, O_PID},
-	    {"functions", required_argument, NULL, O_FUNCTIONS},
-	    {"no-functions", no_argument, NULL, O_NO_FUNCTIONS},
-	    {NULL, 0, NULL, 0},
-	};
-	uint64_t v;
-	char *end;
+	struct cli_val v;
 	int c;
 
 	opt->lx.snaplen = RECORD_DEFAULT_SNAPLEN;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+jhi:c:s:w:", longopts, NULL)) !=
-	       -1) {
+	while ((c = cli_next(&record_cmd, argc, argv, &v)) > 0) {
 		switch (c) {
-		case 'j': cli_json = true; break;
-		case 'h': fputs(record_usage, stdout); return -1;
 		case 'i':
 			if (opt->lx.n_ifaces == MBT_LX_MAX_IFACES) {
 				cli_error("at most %d -i start points",
@@ -251,55 +232,33 @@ parse_record_opts(int argc, char **argv, struct record_opts *opt)
 				return EXIT_USAGE;
 			}
 			if (parse_iface(
-				optarg, &opt->lx.ifaces[opt->lx.n_ifaces]))
+				v.text, &opt->lx.ifaces[opt->lx.n_ifaces]))
 				return EXIT_USAGE;
 			opt->lx.n_ifaces++;
 			break;
-		case 'c':
-			if (parse_u64("-c", optarg, UINT64_MAX, &opt->count))
-				return EXIT_USAGE;
-			break;
-		case 's':
-			if (parse_u64("-s", optarg, MBT_LX_SNAP_MAX, &v))
-				return EXIT_USAGE;
-			opt->lx.snaplen = (uint32_t)v;
-			break;
-		case 'w': opt->wpath = optarg; break;
-		case O_DURATION:
-			opt->duration = strtod(optarg, &end);
-			if (end == optarg || *end != '\0' ||
-			    !(opt->duration > 0)) {
-				cli_error(
-				    "--duration %s: not a positive number of "
-				    "seconds",
-				    optarg);
-				return EXIT_USAGE;
-			}
-			break;
+		case 'c': opt->count = v.u; break;
+		case 's': opt->lx.snaplen = (uint32_t)v.u; break;
+		case 'w': opt->wpath = v.text; break;
+		case O_DURATION: opt->duration = v.seconds; break;
 		case O_MARK:
-			if (parse_mark(optarg, &opt->lx) != 0)
+			if (parse_mark(v.opt, v.text, &opt->lx) != 0)
 				return EXIT_USAGE;
 			break;
 		case O_NFTRACE: opt->lx.want_nftrace = true; break;
 		case O_FUNCTIONS:
-			if (!regex_ok(optarg))
+			if (!regex_ok(v.text))
 				return EXIT_USAGE;
-			opt->lx.functions = optarg;
+			opt->lx.functions = v.text;
 			break;
 		case O_NO_FUNCTIONS: opt->lx.no_functions = true; break;
 		case O_PID:
-			if (parse_u64("--pid", optarg, UINT32_MAX, &v) != 0)
-				return EXIT_USAGE;
-			if (v == 0) {
-				cli_error("--pid 0: a process id is 1 or more");
-				return EXIT_USAGE;
-			}
 			opt->lx.want_pid = true;
-			opt->lx.pid = (uint32_t)v;
+			opt->lx.pid = (uint32_t)v.u;
 			break;
-		default: return cli_bad_option(argv);
 		}
 	}
+	if (c != CLI_END)
+		return c == CLI_HELP ? -1 : EXIT_USAGE;
 	if (optind < argc &&
 	    (opt->expr = join_args(argc - optind, argv + optind)) == NULL)
 		return EXIT_FAIL;

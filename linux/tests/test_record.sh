@@ -600,12 +600,12 @@ if command -v setpriv >/dev/null; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 		"$MBT" record icmp >"$TMP/unpriv.out" 2>&1
 	rc=$?
-	check "unprivileged: exit 1 naming CAP_BPF" \
-		bash -c "[ $rc -eq 1 ] && grep -q 'CAP_BPF' '$TMP/unpriv.out'"
+	check "unprivileged: exit 2 (cannot run) naming CAP_BPF" \
+		bash -c "[ $rc -eq 2 ] && grep -q 'CAP_BPF' '$TMP/unpriv.out'"
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 		"$MBT" record --json icmp >"$TMP/unpriv.json" 2>/dev/null
 	check "unprivileged --json: the error is JSON on stdout" \
-		python3 -c "import json,sys; d=json.load(open('$TMP/unpriv.json')); sys.exit('CAP_BPF' not in d['error'])"
+		python3 -c "import json,sys; d=json.load(open('$TMP/unpriv.json')); e=d['error']; sys.exit('CAP_BPF' not in e['message'] or e['code'] != 2)"
 fi
 
 # 11. --duration stops by itself, and bad arguments are refused.

@@ -28,19 +28,19 @@ expect "no command: usage, exit 2" 2 "usage: mbuftrace COMMAND" "$MBT"
 expect "unknown command" 2 "unknown command 'frobnicate'" "$MBT" frobnicate
 expect "--help lists read" 0 "read +print the traces" "$MBT" --help
 expect "read without a file" 2 "which capture\?" "$MBT" read
-expect "read with two files reads both, names the missing one" 1 \
+expect "read with two files reads both, names the missing one" 2 \
 	"a: No such file" "$MBT" read a b
-expect "read: unknown option" 2 "unknown or incomplete option '--nope'" \
+expect "read: unknown option" 2 "unknown option '--nope'" \
 	"$MBT" read --nope x
-expect "read: missing file names it" 1 "/nonexistent.pcap: .*No such file" \
+expect "read: missing file names it" 2 "/nonexistent.pcap: .*No such file" \
 	"$MBT" read /nonexistent.pcap
-expect "read --json: errors as JSON on stdout" 1 '^\{"error":".*No such file' \
+expect "read --json: errors as JSON on stdout" 2 '^\{"error":\{"message":".*No such file.*","code":2\}\}$' \
 	"$MBT" read --json /nonexistent.pcap
 
 # A capture of another link type is refused with the reason.
 printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\0\0\0\0\0\0\0\0\xff\xff\0\0\x01\0\0\0' \
 	>"$TMP/ether.pcap"
-expect "read: wrong link type" 1 "link type 1 \(EN10MB\) is not mbuf_trace's DLT_USER0" \
+expect "read: wrong link type" 2 "link type 1 \(EN10MB\) is not mbuf_trace's DLT_USER0" \
 	"$MBT" read "$TMP/ether.pcap"
 
 # Broken traces are reported, and reading goes on: exit 0.
@@ -61,7 +61,7 @@ done
 # A capture file cut in the middle of a packet (tcpdump killed hard).
 size=$(stat -c %s "$TMP/v3.pcap")
 head -c $((size - 30)) "$TMP/v3.pcap" >"$TMP/cut.pcap"
-expect "read: a cut capture file shows what it has, then fails" 1 \
+expect "read: a cut capture file shows what it has, then fails" 2 \
 	"after frame 5: truncated dump file" "$MBT" read "$TMP/cut.pcap"
 "$MBT" read "$TMP/cut.pcap" 2>/dev/null | grep -c '^#' >"$TMP/n"
 check "read: the 5 whole traces before the cut are shown" grep -qx 5 "$TMP/n"
@@ -87,7 +87,7 @@ check "--iface epair0b" test "$(frames --iface epair0b)" = "4 "
 check "--file icmp.c" test "$(frames --file icmp.c)" = "1 4 "
 check "filters combine" test "$(frames --ns r1 --func tcp)" = ""
 
-expect "--write-pcapng to an unwritable place" 1 \
+expect "--write-pcapng to an unwritable place" 2 \
 	"/nonexistent/x.pcapng: No such file" \
 	"$MBT" read --write-pcapng /nonexistent/x.pcapng "$TMP/v3.pcap"
 

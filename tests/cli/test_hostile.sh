@@ -192,7 +192,7 @@ cp "$TMP/many.pcap" "$TMP/shrink.pcap"
 "$MBT" read "$TMP/shrink.pcap" 2>"$TMP/shrink.err" |
 	{ sleep 1; truncate -s 500000 "$TMP/shrink.pcap"; cat >/dev/null; }
 rc=${PIPESTATUS[0]}
-if [ "$rc" -eq 1 ] && grep -q "the file shrank to 500000 bytes" "$TMP/shrink.err"; then
+if [ "$rc" -eq 2 ] && grep -q "the file shrank to 500000 bytes" "$TMP/shrink.err"; then
 	ok "read: a capture that shrinks is an error, not SIGBUS"
 else
 	echo "exit $rc" >>"$TMP/shrink.err"
@@ -410,10 +410,10 @@ fi
 # --- 11: a full disk: which file, why, and no half-written file ---
 "$MBT" read --json "$TMP/ring.pcap" >/dev/full 2>"$TMP/full.err"
 rc=$?
-if [ "$rc" -eq 1 ] && grep -q "standard output: No space left on device" "$TMP/full.err"; then
-	ok "read --json > /dev/full: exit 1, says why on stderr"
+if [ "$rc" -eq 2 ] && grep -q "standard output: No space left on device" "$TMP/full.err"; then
+	ok "read --json > /dev/full: exit 2, says why on stderr"
 else
-	not_ok "read --json > /dev/full: exit 1, says why on stderr" "$TMP/full.err"
+	not_ok "read --json > /dev/full: exit 2, says why on stderr" "$TMP/full.err"
 fi
 if [ "$(id -u)" = 0 ] && mkdir "$TMP/full" &&
 	mount -t tmpfs -o size=64k tmpfs "$TMP/full" 2>/dev/null; then
@@ -424,7 +424,7 @@ if [ "$(id -u)" = 0 ] && mkdir "$TMP/full" &&
 		"$MBT" $cmd "$TMP/many.pcap" >/dev/null 2>"$TMP/full.err"
 		rc=$?
 		out=${cmd##* }
-		if [ "$rc" -eq 1 ] && [ ! -e "$out" ] &&
+		if [ "$rc" -eq 2 ] && [ ! -e "$out" ] &&
 			grep -qF "$out: No space left on device" "$TMP/full.err" &&
 			[ -z "$(ls -A "$TMP/full")" ]; then
 			ok "${cmd%% /*} on a full disk: names the file and ENOSPC, leaves nothing"
@@ -453,7 +453,7 @@ record_usage() {
 		not_ok "$name" "$TMP/rec.out"
 	fi
 }
-record_usage "record --pid 0: said, exit 2" "--pid 0: a process id" --pid 0
+record_usage "record --pid 0: said, exit 2" "--pid '0': not a whole number from 1" --pid 0
 record_usage "record --functions with a bad regex: exit 2" \
 	"not a regular expression" --functions '(tcp_'
 record_usage "record -i lo@/etc/passwd: not a namespace" \

@@ -83,7 +83,7 @@ for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
 PORT=$(cat "$TMP/port" 2>/dev/null)
 "$MBT" export --otlp "http://127.0.0.1:$PORT" "$TMP/h1.pcap" \
 	>/dev/null 2>"$TMP/err.txt"
-if [ $? -eq 1 ] && grep -q "the receiver said 'HTTP/1.0 503" "$TMP/err.txt"
+if [ $? -eq 2 ] && grep -q "the receiver said 'HTTP/1.0 503" "$TMP/err.txt"
 then
 	ok "export: a receiver's refusal fails the export"
 else
@@ -95,7 +95,7 @@ wait "$RX" 2>/dev/null
 # Nobody listening, and usage errors.
 "$MBT" export --otlp "http://127.0.0.1:1/" "$TMP/h1.pcap" >/dev/null \
 	2>"$TMP/err.txt"
-if [ $? -eq 1 ] && grep -q "cannot connect" "$TMP/err.txt"; then
+if [ $? -eq 2 ] && grep -q "cannot connect" "$TMP/err.txt"; then
 	ok "export: nobody listening is an error"
 else
 	not_ok "export: nobody listening is an error" "$TMP/err.txt"

@@ -137,7 +137,7 @@ else
 	not_ok "merge without -w: a usage error" "$TMP/err.txt"
 fi
 "$MBT" merge "$TMP/nope.pcap" -w "$TMP/x" >/dev/null 2>"$TMP/err.txt"
-if [ $? -eq 1 ] && grep -q "nope.pcap" "$TMP/err.txt"; then
+if [ $? -eq 2 ] && grep -q "nope.pcap" "$TMP/err.txt"; then
 	ok "merge: a missing capture is named"
 else
 	not_ok "merge: a missing capture is named" "$TMP/err.txt"
