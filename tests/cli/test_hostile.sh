@@ -325,14 +325,14 @@ fi
 head -c 100 "$TMP/lab.pcap" | "$MBT" read - >"$TMP/p.out" 2>&1
 rc=${PIPESTATUS[1]}
 echo "exit $rc" >>"$TMP/p.out"
-if [ "$rc" -eq 1 ] && grep -q "after frame 0: truncated dump file" "$TMP/p.out"; then
+if [ "$rc" -eq 2 ] && grep -q "after frame 0: truncated dump file" "$TMP/p.out"; then
 	ok "read -: a pcap stream cut short is an error that says so"
 else
 	not_ok "read -: a pcap stream cut short is an error that says so" "$TMP/p.out"
 fi
 echo "not a capture" | "$MBT" read - >"$TMP/p.out" 2>&1
 rc=${PIPESTATUS[1]}
-if [ "$rc" -eq 1 ] && grep -q -- "-: not a pcap or pcapng capture" "$TMP/p.out"; then
+if [ "$rc" -eq 2 ] && grep -q -- "-: not a pcap or pcapng capture" "$TMP/p.out"; then
 	ok "read -: a stream that is no capture is refused"
 else
 	not_ok "read -: a stream that is no capture is refused" "$TMP/p.out"
