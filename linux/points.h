@@ -55,14 +55,14 @@
 	    MBT_KIND_POINT, none, "")                                         \
 	X(SK_DATA_READY, 16, "sk_data_ready", "tp_btf/sk_data_ready",         \
 	    MBT_KIND_POINT, sock, "sock_tap sock_type")                       \
-	X(COPY, 17, "copy", "any hook", MBT_KIND_COPY, copy,                  \
+	X(COPY, 17, "copy", "(any)", MBT_KIND_COPY, copy,                  \
 	    "copy_how seen_at")                                               \
 	X(NEIGH, 18, "neigh_event_send", "tp_btf/neigh_event_send_done",      \
 	    MBT_KIND_POINT, neigh, "neigh_addr neigh_state neigh_queued")     \
 	X(GRO_RECEIVE, 19, "napi_gro_receive",                                \
 	    "tp_btf/napi_gro_receive_entry tp_btf/napi_gro_receive_exit",     \
 	    MBT_KIND_POINT, gro, "gro_merged")                                \
-	X(UNSEEN_FREE, 20, "unseen_free", "any hook", MBT_KIND_END, unseen,   \
+	X(UNSEEN_FREE, 20, "unseen_free", "(any)", MBT_KIND_END, unseen,   \
 	    "")                                                               \
 	X(FUNCTION, 64, "function", "fentry kprobe.multi", MBT_KIND_POINT,    \
 	    function, "")                                                     \
