@@ -502,7 +502,7 @@ sample_values(void)
 	frame_icmp_echo(&f, "10.0.1.1", "10.0.2.98", 64, 8, 0x77, 1);
 	v3_begin(&t, MBT_ORIGIN_LINUX, 0x3001, 0, MBT_LINKTYPE_NONE);
 	v3_at(&t, "h1", NS_H1, "eth0", 2, 0);
-	v3_packet(&t, MBT_LINKTYPE_ETHERNET, f.b, f.len, 64);
+	v3_packet(&t, MBT_LINKTYPE_ETHERNET, f.b, f.len, 128);
 	r = v3_hook(&t, MBT_KIND_POINT, 0, "qdisc_enqueue");
 	mbt_record_add_int(&r, MBT_VAL_QDISC_HANDLE, 0x10000);
 	mbt_enc_event(&t.enc, &r);
@@ -541,10 +541,10 @@ sample_values(void)
 	v3_end(&t, MBT_END_DROPPED, 65, "NEIGH_FAILED", NULL, 0, NULL);
 	v3_emit(&t, 0, NULL, 0);
 
-	frame_udp(&f, "10.0.1.1", "10.0.2.2", 40000, 5353, 63, 8);
+	frame_udp(&f, "10.0.1.1", "10.0.2.2", 40000, 33434, 63, 8);
 	v3_begin(&t, MBT_ORIGIN_LINUX, 0x3003, 0, MBT_LINKTYPE_NONE);
 	v3_at(&t, "h2", NS_H2, "eth0", 2, 1);
-	v3_packet(&t, MBT_LINKTYPE_ETHERNET, f.b, f.len, 64);
+	v3_packet(&t, MBT_LINKTYPE_ETHERNET, f.b, f.len, 128);
 	r = v3_hook(&t, MBT_KIND_POINT, 0, "neigh_event_send");
 	mbt_record_add_addr(&r, MBT_VAL_NEIGH_ADDR, 6, gw6);
 	mbt_record_add_int(&r, MBT_VAL_NEIGH_STATE, 0x08);
