@@ -392,6 +392,13 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 	}
 }
 
+void
+mbt_lx_event_record(struct mbt_lx_asm *a, struct mbt_record *r,
+    const struct mbt_lx_event *ev, uint64_t t0, char *text, size_t size)
+{
+	event_record(a, r, ev, t0, text, size);
+}
+
 static void
 snapshot_record(struct mbt_lx_asm *a, struct mbt_record *r,
     const struct mbt_lx_event *ev, uint64_t t0)

@@ -3,8 +3,8 @@
  * The list of points in mbuftrace-record(8), in mdoc, from linux/points.h:
  * tests/cli/test_points_man.sh compares it with the page.
  */
-#include <stdio.h>
 #include "points.h"
+#include <stdio.h>
 
 /* Words separated by spaces, joined by ", ". */
 static void

@@ -12,8 +12,7 @@
 static uint8_t buf[4096];
 
 static struct mbt_str
-S(const char *s)
-{
+S(const char *s) {
 	struct mbt_str r = {s, (uint16_t)strlen(s)};
 
 	return r;
@@ -28,8 +27,8 @@ text_of(const struct mbt_record *r)
 	return line;
 }
 
-static const struct mbt_v3_info info = {
-    .trace_id = 1, .origin = MBT_ORIGIN_LINUX,
+static const struct mbt_v3_info info = {.trace_id = 1,
+    .origin = MBT_ORIGIN_LINUX,
     .tail_linktype = MBT_LINKTYPE_NONE};
 
 /* Encode r alone, decode it into t; the decoder's return. */
@@ -206,8 +205,8 @@ test_round_trip(void)
 	for (uint16_t k = 1; k <= MBT_MAX_VALUES; k++)
 		CHECK(mbt_record_add_int(&r, (uint16_t)(100 + k), k));
 	CHECK(!mbt_record_add_int(&r, 200, 1));
-	CHECK(round_trip(&r, &t) == 0 &&
-	      t.records[0].nvalues == MBT_MAX_VALUES);
+	CHECK(
+	    round_trip(&r, &t) == 0 && t.records[0].nvalues == MBT_MAX_VALUES);
 	/* Keys this reader does not know are kept, and have no words. */
 	CHECK(mbt_value_name(101) == NULL && mbt_value_type(101) == 0);
 	CHECK_STR(text_of(&t.records[0]), "p");
@@ -300,8 +299,8 @@ test_skipped(void)
 	size_t n;
 
 	/* type 9 (unknown), 3 bytes; then the STRING veth as DEV_KIND */
-	static const uint8_t unknown[] = {0, 11, 0, 13, 0, 50, 9, 3, 1, 2, 3, 0,
-	    4, 2, 2, 0, 1};
+	static const uint8_t unknown[] = {
+	    0, 11, 0, 13, 0, 50, 9, 3, 1, 2, 3, 0, 4, 2, 2, 0, 1};
 	mbt_trace_init(&t);
 	n = event_with(unknown, sizeof(unknown));
 	CHECK(mbt_decode(buf, n, n, &t) == 0 && t.nrecords == 1);
