@@ -127,8 +127,8 @@ json_values(struct out *o, const struct mbt_record *r)
 			out_i64(o, x->num);
 		else if (x->type == MBT_VT_STRING)
 			out_json_str(o, x->str.ptr, x->str.len);
-		else if (inet_ntop(x->family == 4 ? AF_INET : AF_INET6,
-			     x->addr, a, sizeof(a)) != NULL)
+		else if (inet_ntop(x->family == 4 ? AF_INET : AF_INET6, x->addr,
+			     a, sizeof(a)) != NULL)
 			out_json_str(o, a, strlen(a));
 		else
 			out_str(o, "null");

@@ -189,8 +189,8 @@ v3_value(struct v3 *d, struct mbt_record *r, size_t off, const uint8_t *v)
 }
 
 static int
-v3_attr_values(struct v3 *d, struct mbt_record *r, size_t off,
-    const uint8_t *v, uint16_t len)
+v3_attr_values(struct v3 *d, struct mbt_record *r, size_t off, const uint8_t *v,
+    uint16_t len)
 {
 	size_t pos = 0;
 

@@ -164,7 +164,8 @@ static void
 put_return(struct mbt_textbuf *b, const struct mbt_record *r,
     const struct mbt_value *x)
 {
-	const struct mbt_value *name = val(r, MBT_VAL_RETURN_NAME, MBT_VT_STRING);
+	const struct mbt_value *name =
+	    val(r, MBT_VAL_RETURN_NAME, MBT_VT_STRING);
 
 	mbt_tb_str(b, "returned ");
 	put_i64(b, x->num);
@@ -221,8 +222,8 @@ put_addr(struct mbt_textbuf *b, const struct mbt_value *x)
 {
 	char a[INET6_ADDRSTRLEN];
 
-	if (x != NULL && inet_ntop(x->family == 4 ? AF_INET : AF_INET6,
-			     x->addr, a, sizeof(a)) != NULL)
+	if (x != NULL && inet_ntop(x->family == 4 ? AF_INET : AF_INET6, x->addr,
+			     a, sizeof(a)) != NULL)
 		mbt_tb_str(b, a);
 	else
 		mbt_tb_str(b, "?");
@@ -290,13 +291,13 @@ put_values(struct mbt_textbuf *b, const struct mbt_record *r)
 	const struct mbt_value *x;
 	size_t start = b->len;
 
-#define PHRASE(cond, words)                                 \
-	do {                                                \
-		if (cond) {                                 \
-			if (b->len > start)                 \
-				mbt_tb_str(b, "; ");        \
-			words;                              \
-		}                                           \
+#define PHRASE(cond, words)                          \
+	do {                                         \
+		if (cond) {                          \
+			if (b->len > start)          \
+				mbt_tb_str(b, "; "); \
+			words;                       \
+		}                                    \
 	} while (0)
 	PHRASE((x = val(r, MBT_VAL_RETURN, MBT_VT_INT)) != NULL,
 	    put_return(b, r, x));
@@ -326,8 +327,8 @@ put_values(struct mbt_textbuf *b, const struct mbt_record *r)
 	});
 	PHRASE((x = val(r, MBT_VAL_COPY_HOW, MBT_VT_INT)) != NULL,
 	    put_copy(b, r, x));
-	PHRASE((x = val(r, MBT_VAL_ROUTE_NEXT, MBT_VT_INT)) != NULL &&
-		   x->num == 1,
+	PHRASE(
+	    (x = val(r, MBT_VAL_ROUTE_NEXT, MBT_VT_INT)) != NULL && x->num == 1,
 	    {
 		    mbt_tb_str(b, "no match in table ");
 		    mbt_tb_u64(b, r->route_table);

@@ -173,7 +173,7 @@ fill_where(struct mbt_lx_asm *a, struct mbt_record *r,
  * lib/record_text.c's.  true when the record is complete: no end of life
  * to add (a lookup, a copy, a function's events).
  */
-#define MBT_LX_FILL(name)                                                  \
+#define MBT_LX_FILL(name)                                                   \
 	static bool fill_##name(struct mbt_lx_asm *a, struct mbt_record *r, \
 	    const struct mbt_lx_event *ev)
 
@@ -224,7 +224,8 @@ MBT_LX_FILL(rcvq_full)
 /* value: the socket's family << 8 | its SOCK_* type. */
 MBT_LX_FILL(sock)
 {
-	mbt_record_add_int(r, MBT_VAL_SOCK_TAP, ev->value >> 8 == 17); /* AF_PACKET */
+	mbt_record_add_int(
+	    r, MBT_VAL_SOCK_TAP, ev->value >> 8 == 17); /* AF_PACKET */
 	mbt_record_add_int(r, MBT_VAL_SOCK_TYPE, ev->value & 0xff);
 	return false;
 }
@@ -298,9 +299,10 @@ MBT_LX_FILL(unseen)
 MBT_LX_FILL(function)
 {
 	uint64_t off = 0;
-	const char *sym = a->names.symbol == NULL
-			      ? NULL
-			      : a->names.symbol(a->names.ctx, ev->location, &off);
+	const char *sym =
+	    a->names.symbol == NULL
+		? NULL
+		: a->names.symbol(a->names.ctx, ev->location, &off);
 
 	r->func = mbt_lx_str(sym != NULL ? sym : "?");
 	fill_srcline(a, r, ev->location);

@@ -49,7 +49,7 @@ reencode(const struct mbt_trace *t)
 		abort();
 	for (size_t i = 0; i < t->nrecords; i++) {
 		const struct mbt_record *a = &again.records[i],
-					 *b = &t->records[i];
+					*b = &t->records[i];
 
 		if (a->kind != b->kind || a->line != b->line ||
 		    a->pkt_len != b->pkt_len || a->nvalues != b->nvalues)

@@ -558,8 +558,8 @@ sample_values(void)
 	mbt_record_add_int(&r, MBT_VAL_SOCK_TAP, 0);
 	mbt_record_add_int(&r, MBT_VAL_SOCK_TYPE, 3);
 	mbt_enc_event(&t.enc, &r);
-	r = v3_hook(&t, MBT_KIND_END, MBT_END_DELIVERED,
-	    "skb_copy_datagram_iovec");
+	r = v3_hook(
+	    &t, MBT_KIND_END, MBT_END_DELIVERED, "skb_copy_datagram_iovec");
 	mbt_record_add_int(&r, MBT_VAL_BYTES, 8);
 	mbt_record_add_int(&r, MBT_VAL_PID, 4321);
 	mbt_enc_event(&t.enc, &r);

@@ -425,8 +425,9 @@ static void add_source(struct ctx *c, proto_tree *rt,
 }
 
 /* The record's typed values, each under its own field. */
-static void add_values(struct ctx *c, proto_tree *rt,
-    const struct mbt_record *r, gint off, gint len)
+static void
+add_values(struct ctx *c, proto_tree *rt, const struct mbt_record *r, gint off,
+    gint len)
 {
 	for (uint8_t i = 0; i < r->nvalues && i < MBT_MAX_VALUES; i++) {
 		const struct mbt_value *x = &r->values[i];
@@ -442,8 +443,8 @@ static void add_values(struct ctx *c, proto_tree *rt,
 			proto_tree_add_string_format_value(rt, hf_value_unknown,
 			    c->tvb, off, len, "", "key %u: %s", x->key,
 			    x->type == MBT_VT_INT
-				? wmem_strdup_printf(c->pinfo->pool,
-				      "%" PRId64, x->num)
+				? wmem_strdup_printf(
+				      c->pinfo->pool, "%" PRId64, x->num)
 				: str);
 		else if (x->type == MBT_VT_INT)
 			proto_tree_add_int64(
@@ -728,7 +729,8 @@ static void mbt_shutdown(void)
 }
 
 /* mbuf_trace.value.NAME for each key lib/names.c names; they live on. */
-static void register_value_fields(void)
+static void
+register_value_fields(void)
 {
 	static hf_register_info hf[MBT_VAL_MAX + 1];
 	int n = 0;
@@ -744,8 +746,7 @@ static void register_value_fields(void)
 		hf[n].hfinfo = (header_field_info){g_strdup(name),
 		    g_strdup_printf("mbuf_trace.value.%s", name),
 		    num ? FT_INT64 : FT_STRING, num ? BASE_DEC : BASE_NONE,
-		    NULL, 0x0, "A typed value (docs/format.md, VALUES)",
-		    HFILL};
+		    NULL, 0x0, "A typed value (docs/format.md, VALUES)", HFILL};
 		n++;
 	}
 	hf[n].p_id = &hf_value_unknown;
