@@ -152,18 +152,31 @@ str_begins(struct mbt_str s, const char *want)
 	return s.len >= n && memcmp(s.ptr, want, n) == 0;
 }
 
+/* Do the record's words (its values' or its text) begin with key? */
+static bool
+words_begin(const struct mbt_record *r, const char *key)
+{
+	char words[256];
+	size_t n;
+
+	if (str_begins(r->text, key) || r->nvalues == 0)
+		return str_begins(r->text, key);
+	n = mbt_values_text(r, words, sizeof(words));
+	return n < sizeof(words) && strncmp(words, key, strlen(key)) == 0;
+}
+
 static bool
 reason_is(const struct mbt_record *r, const char *key)
 {
 	/* Linux names its reasons exactly; FreeBSD's are words. */
 	return str_is(r->reason, key) || str_begins(r->reason, key) ||
-	       str_begins(r->text, key);
+	       words_begin(r, key);
 }
 
 static bool
 marks(const struct mbt_record *r, const char *key)
 {
-	return str_is(r->func, key) || str_begins(r->text, key);
+	return str_is(r->func, key) || words_begin(r, key);
 }
 
 static bool

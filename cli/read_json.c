@@ -127,6 +127,33 @@ json_flow(struct out *o, const struct mbt_flow *f)
 	key_u64(o, "flow_dport", f->dport);
 }
 
+/*
+ * Typed values under their names ("qdisc_handle": 65536); a key this
+ * reader has no name for as "value_N".
+ */
+static void
+json_values(struct out *o, const struct mbt_record *r)
+{
+	for (uint8_t i = 0; i < r->nvalues && i < MBT_MAX_VALUES; i++) {
+		const struct mbt_value *x = &r->values[i];
+		const char *name = mbt_value_name(x->key);
+		char k[24], a[INET6_ADDRSTRLEN];
+
+		if (name == NULL)
+			snprintf(k, sizeof(k), "value_%u", x->key);
+		key(o, name != NULL ? name : k);
+		if (x->type == MBT_VT_INT)
+			out_i64(o, x->num);
+		else if (x->type == MBT_VT_STRING)
+			out_json_str(o, x->str.ptr, x->str.len);
+		else if (inet_ntop(x->family == 4 ? AF_INET : AF_INET6, x->addr,
+			     a, sizeof(a)) != NULL)
+			out_json_str(o, a, strlen(a));
+		else
+			out_str(o, "null");
+	}
+}
+
 /* The kind-specific meaning of the detail byte, under its own key. */
 static void
 json_detail(struct out *o, const struct mbt_record *r)
@@ -233,6 +260,7 @@ json_record(struct out *o, const struct mbt_record *r, struct snapshot *prev)
 	if (r->has_related)
 		key_id(o, r->has_clock ? "host_trace_id" : "child_trace_id",
 		    r->related_id);
+	json_values(o, r);
 	key_u64(o, "offset", r->offset);
 	out_char(o, '}');
 }

@@ -150,6 +150,93 @@ v3_attr_flow(struct v3 *d, struct mbt_record *r, size_t off, const uint8_t *v,
 	return 0;
 }
 
+/* Is len a length values of type may have? */
+static bool
+v3_value_len_ok(uint8_t type, uint8_t len)
+{
+	switch (type) {
+	case MBT_VT_INT: return len == 1 || len == 2 || len == 4 || len == 8;
+	case MBT_VT_STRING: return len == 2;
+	case MBT_VT_ADDR: return len == 4 || len == 16;
+	default: return true;
+	}
+}
+
+/* A signed big-endian integer of 1, 2, 4 or 8 bytes. */
+static int64_t
+v3_int(const uint8_t *v, uint8_t len)
+{
+	switch (len) {
+	case 1: return (int8_t)v[0];
+	case 2: return (int16_t)mbt_be16(v);
+	case 4: return (int32_t)mbt_be32(v);
+	default: return (int64_t)mbt_be64(v);
+	}
+}
+
+/* One value of VALUES: checked, then kept in r unless r is full. */
+static int
+v3_value(struct v3 *d, struct mbt_record *r, size_t off, const uint8_t *v)
+{
+	uint16_t key = mbt_be16(v);
+	uint8_t type = v[2], len = v[3];
+	struct mbt_value *x;
+
+	v += MBT_VALUE_HDR_LEN;
+	if (key == 0)
+		return v3_bad(d, off, "value key 0 is reserved");
+	if (!v3_value_len_ok(type, len))
+		return v3_bad(d, off, "value key %u of type %u has %u bytes",
+		    key, type, len);
+	if (mbt_record_value(r, key) != NULL)
+		return v3_bad(d, off, "value key %u appears twice", key);
+	if ((type != MBT_VT_INT && type != MBT_VT_STRING &&
+		type != MBT_VT_ADDR) ||
+	    r->nvalues == MBT_MAX_VALUES) {
+		d->t->unknown_skipped++; /* a newer writer's, or too many */
+		return 0;
+	}
+	x = &r->values[r->nvalues];
+	memset(x, 0, sizeof(*x));
+	x->key = key;
+	x->type = type;
+	if (type == MBT_VT_INT)
+		x->num = v3_int(v, len);
+	else if (type == MBT_VT_STRING)
+		V3_REF(d, off, mbt_be16(v), x->str);
+	else {
+		x->family = len == 4 ? 4 : 6;
+		memcpy(x->addr, v, len);
+	}
+	r->nvalues++;
+	return 0;
+}
+
+static int
+v3_attr_values(struct v3 *d, struct mbt_record *r, size_t off, const uint8_t *v,
+    uint16_t len)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		int rc;
+
+		if (len - pos < MBT_VALUE_HDR_LEN)
+			return v3_bad(d, off + pos,
+			    "value header cut by the end of VALUES (%zu bytes "
+			    "left, needs %d)",
+			    len - pos, MBT_VALUE_HDR_LEN);
+		if (v[pos + 3] > len - pos - MBT_VALUE_HDR_LEN)
+			return v3_bad(d, off + pos,
+			    "value of %u bytes runs past the end of VALUES",
+			    v[pos + 3]);
+		if ((rc = v3_value(d, r, off + pos, v + pos)) != 0)
+			return rc;
+		pos += MBT_VALUE_HDR_LEN + (size_t)v[pos + 3];
+	}
+	return 0;
+}
+
 /* The fixed part each known attribute needs; 0 for unknown types. */
 static uint16_t
 v3_attr_min_len(uint16_t type)
@@ -166,6 +253,7 @@ v3_attr_min_len(uint16_t type)
 	case MBT_ATTR_TRACE: return MBT_ATTR_TRACE_LEN;
 	case MBT_ATTR_HOST: return MBT_ATTR_HOST_LEN;
 	case MBT_ATTR_FLOW: return MBT_ATTR_FLOW_HEAD_LEN;
+	case MBT_ATTR_VALUES: return 0;
 	default: return 0;
 	}
 }
@@ -242,6 +330,7 @@ v3_attr(struct v3 *d, struct mbt_record *r, uint16_t type, size_t off,
 			r->has_clock = true;
 		}
 		return 0;
+	case MBT_ATTR_VALUES: return v3_attr_values(d, r, off, v, len);
 	case 0: return v3_bad(d, off, "attribute type 0 is reserved");
 	default:
 		d->t->unknown_skipped++; /* a newer writer's attribute */
@@ -298,8 +387,10 @@ v3_event(struct v3 *d, size_t off, const uint8_t *v, uint16_t len)
 			    "end of its event (%zu bytes left)",
 			    alen, len - pos);
 		}
-		/* Known types are 1..MBT_ATTR_TRACE: one bit each. */
-		if (atype >= 1 && atype <= MBT_ATTR_TRACE) {
+		/* Known types are 1..MBT_ATTR_TRACE and VALUES: one bit
+		 * each (HOST was let repeat before this check grew). */
+		if ((atype >= 1 && atype <= MBT_ATTR_TRACE) ||
+		    atype == MBT_ATTR_VALUES) {
 			if (seen & (1u << atype)) {
 				d->t->nrecords--;
 				return v3_bad(d, aoff,

@@ -119,7 +119,72 @@ enc_string(struct mbt_encoder *e, struct mbt_str s)
 /* String ids an event refers to, interned before the event is written. */
 struct event_refs {
 	uint16_t file, func, ifname, ns, table, reason, host;
+	uint16_t values[MBT_MAX_VALUES]; /* STRING values */
 };
+
+/* The bytes an INT value takes: the fewest of 1, 2, 4, 8 that hold it. */
+static uint8_t
+int_len(int64_t v)
+{
+	if (v >= INT8_MIN && v <= INT8_MAX)
+		return 1;
+	if (v >= INT16_MIN && v <= INT16_MAX)
+		return 2;
+	if (v >= INT32_MIN && v <= INT32_MAX)
+		return 4;
+	return 8;
+}
+
+static uint8_t
+value_len(const struct mbt_value *x)
+{
+	switch (x->type) {
+	case MBT_VT_INT: return int_len(x->num);
+	case MBT_VT_STRING: return 2;
+	default: return x->family == 4 ? 4 : 16;
+	}
+}
+
+/* The VALUES attribute's value length; 0 when r has no values. */
+static size_t
+values_len(const struct mbt_record *r)
+{
+	size_t n = 0;
+
+	for (uint8_t i = 0; i < r->nvalues && i < MBT_MAX_VALUES; i++)
+		n += MBT_VALUE_HDR_LEN + value_len(&r->values[i]);
+	return n;
+}
+
+static void
+enc_values(struct mbt_encoder *e, const struct mbt_record *r,
+    const struct event_refs *id)
+{
+	uint8_t *v = enc_tlv(e, MBT_ATTR_VALUES, values_len(r));
+
+	for (uint8_t i = 0; i < r->nvalues && i < MBT_MAX_VALUES; i++) {
+		const struct mbt_value *x = &r->values[i];
+		uint8_t len = value_len(x);
+
+		mbt_put_be16(v, x->key);
+		v[2] = x->type;
+		v[3] = len;
+		v += MBT_VALUE_HDR_LEN;
+		if (x->type == MBT_VT_STRING)
+			mbt_put_be16(v, id->values[i]);
+		else if (x->type == MBT_VT_ADDR)
+			memcpy(v, x->addr, len);
+		else if (len == 1)
+			v[0] = (uint8_t)x->num;
+		else if (len == 2)
+			mbt_put_be16(v, (uint16_t)x->num);
+		else if (len == 4)
+			mbt_put_be32(v, (uint32_t)x->num);
+		else
+			mbt_put_be64(v, (uint64_t)x->num);
+		v += len;
+	}
+}
 
 static size_t
 route_gw_len(const struct mbt_record *r)
@@ -156,6 +221,7 @@ event_len(const struct mbt_record *r)
 	n += r->has_related ? a + MBT_ATTR_TRACE_LEN : 0;
 	n += r->has_host ? a + host_len(r) : 0;
 	n += r->has_flow ? a + flow_len(r) : 0;
+	n += r->nvalues > 0 ? a + values_len(r) : 0;
 	return n;
 }
 
@@ -239,6 +305,8 @@ enc_attrs(struct mbt_encoder *e, const struct mbt_record *r,
 		memcpy(v + MBT_ATTR_FLOW_HEAD_LEN, r->flow.src, alen);
 		memcpy(v + MBT_ATTR_FLOW_HEAD_LEN + alen, r->flow.dst, alen);
 	}
+	if (r->nvalues > 0)
+		enc_values(e, r, id);
 }
 
 int
@@ -270,6 +338,18 @@ mbt_enc_event(struct mbt_encoder *e, const struct mbt_record *r)
 		id.reason = enc_string(e, r->reason);
 	if (r->has_host)
 		id.host = enc_string(e, r->host);
+	if (r->nvalues > MBT_MAX_VALUES)
+		return enc_error(e, -EINVAL);
+	for (uint8_t i = 0; i < r->nvalues; i++) {
+		const struct mbt_value *x = &r->values[i];
+
+		if (x->type < MBT_VT_INT || x->type > MBT_VT_ADDR ||
+		    (x->type == MBT_VT_ADDR && x->family != 4 &&
+			x->family != 6))
+			return enc_error(e, -EINVAL);
+		if (x->type == MBT_VT_STRING)
+			id.values[i] = enc_string(e, x->str);
+	}
 	if (enc_room(e, MBT_V3_TLV_HDR_LEN + len) != 0)
 		return e->error;
 	v = enc_tlv_reserve(e, MBT_V3_REC_EVENT, len, MBT_V3_EVENT_HEAD_LEN);

@@ -129,3 +129,41 @@ mbt_linktype_known(uint16_t linktype)
 {
 	return mbt_linktype_name(linktype) != unknown_linktype;
 }
+
+/* The value keys of format.h: their JSON names and types. */
+static const struct {
+	const char *name;
+	uint8_t type;
+} value_keys[MBT_VAL_MAX + 1] = {
+    [MBT_VAL_RETURN] = {"return", MBT_VT_INT},
+    [MBT_VAL_RETURN_NAME] = {"return_name", MBT_VT_STRING},
+    [MBT_VAL_RC] = {"rc", MBT_VT_INT},
+    [MBT_VAL_DEV_KIND] = {"dev_kind", MBT_VT_STRING},
+    [MBT_VAL_QDISC_HANDLE] = {"qdisc_handle", MBT_VT_INT},
+    [MBT_VAL_ICMP_TYPE] = {"icmp_type", MBT_VT_INT},
+    [MBT_VAL_ICMP_CODE] = {"icmp_code", MBT_VT_INT},
+    [MBT_VAL_NEIGH_ADDR] = {"neigh_addr", MBT_VT_ADDR},
+    [MBT_VAL_NEIGH_STATE] = {"neigh_state", MBT_VT_INT},
+    [MBT_VAL_NEIGH_QUEUED] = {"neigh_queued", MBT_VT_INT},
+    [MBT_VAL_SOCK_TAP] = {"sock_tap", MBT_VT_INT},
+    [MBT_VAL_SOCK_TYPE] = {"sock_type", MBT_VT_INT},
+    [MBT_VAL_RCVQ_FULL] = {"rcvq_full", MBT_VT_INT},
+    [MBT_VAL_GRO_MERGED] = {"gro_merged", MBT_VT_INT},
+    [MBT_VAL_BYTES] = {"bytes", MBT_VT_INT},
+    [MBT_VAL_PID] = {"pid", MBT_VT_INT},
+    [MBT_VAL_COPY_HOW] = {"copy_how", MBT_VT_INT},
+    [MBT_VAL_SEEN_AT] = {"seen_at", MBT_VT_STRING},
+    [MBT_VAL_ROUTE_NEXT] = {"route_next", MBT_VT_INT},
+};
+
+const char *
+mbt_value_name(uint16_t key)
+{
+	return key <= MBT_VAL_MAX ? value_keys[key].name : NULL;
+}
+
+uint8_t
+mbt_value_type(uint16_t key)
+{
+	return key <= MBT_VAL_MAX ? value_keys[key].type : 0;
+}

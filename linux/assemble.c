@@ -18,35 +18,21 @@
 _Static_assert(sizeof(struct mbt_lx_event) == MBT_LX_EVENT_LEN,
     "the event layout must match the BPF side");
 
-static const char *const point_names[MBT_LX_P_MAX + 1] = {
-    [MBT_LX_P_NETIF_RECEIVE_SKB] = "netif_receive_skb",
-    [MBT_LX_P_NETIF_RX] = "netif_rx",
-    [MBT_LX_P_NET_DEV_QUEUE] = "net_dev_queue",
-    [MBT_LX_P_NET_DEV_START_XMIT] = "net_dev_start_xmit",
-    [MBT_LX_P_NET_DEV_XMIT] = "net_dev_xmit",
-    [MBT_LX_P_QDISC_ENQUEUE] = "qdisc_enqueue",
-    [MBT_LX_P_QDISC_DEQUEUE] = "qdisc_dequeue",
-    [MBT_LX_P_FIB_TABLE_LOOKUP] = "fib_table_lookup",
-    [MBT_LX_P_FIB6_TABLE_LOOKUP] = "fib6_table_lookup",
-    [MBT_LX_P_ICMP_SEND] = "icmp_send",
-    [MBT_LX_P_UDP_FAIL_QUEUE_RCV_SKB] = "udp_fail_queue_rcv_skb",
-    [MBT_LX_P_SOCK_RCVQUEUE_FULL] = "sock_rcvqueue_full",
-    [MBT_LX_P_SKB_COPY_DATAGRAM_IOVEC] = "skb_copy_datagram_iovec",
-    [MBT_LX_P_KFREE_SKB] = "kfree_skb",
-    [MBT_LX_P_CONSUME_SKB] = "consume_skb",
-    [MBT_LX_P_FUNCTION] = "function",
-    [MBT_LX_P_FUNCTION_RETURN] = "function_return",
-    [MBT_LX_P_SK_DATA_READY] = "sk_data_ready",
-    [MBT_LX_P_COPY] = "copy",
-    [MBT_LX_P_NEIGH] = "neigh_event_send",
-    [MBT_LX_P_GRO_RECEIVE] = "napi_gro_receive",
-    [MBT_LX_P_UNSEEN_FREE] = "unseen_free",
+/* Each point's name and the kind of its record, from linux/points.h. */
+static const struct {
+	const char *name;
+	uint8_t kind;
+} points[MBT_LX_P_MAX + 1] = {
+#define POINT_ROW(code, number, name, hook, kind, fill, values) \
+	[MBT_LX_P_##code] = {name, kind},
+    MBT_LX_POINTS(POINT_ROW)
+#undef POINT_ROW
 };
 
 const char *
 mbt_lx_point_name(uint8_t point)
 {
-	return point <= MBT_LX_P_MAX ? point_names[point] : NULL;
+	return point <= MBT_LX_P_MAX ? points[point].name : NULL;
 }
 
 int
@@ -182,16 +168,99 @@ fill_where(struct mbt_lx_asm *a, struct mbt_record *r,
 }
 
 /*
+ * What each point records, as typed values (format.h MBT_VAL_*): one
+ * fill_<fill>() per kind of point of linux/points.h.  Words are
+ * lib/record_text.c's.  true when the record is complete: no end of life
+ * to add (a lookup, a copy, a function's events).
+ */
+#define MBT_LX_FILL(name)                                                   \
+	static bool fill_##name(struct mbt_lx_asm *a, struct mbt_record *r, \
+	    const struct mbt_lx_event *ev)
+
+static void fill_srcline(
+    struct mbt_lx_asm *a, struct mbt_record *r, uint64_t addr);
+
+MBT_LX_FILL(none)
+{
+	return false;
+}
+
+/* A driver's return code, and the device's kind ("veth"). */
+MBT_LX_FILL(xmit)
+{
+	mbt_record_add_int(r, MBT_VAL_RC, ev->value);
+	if (ev->kind[0] != '\0')
+		mbt_record_add_str(r, MBT_VAL_DEV_KIND,
+		    (struct mbt_str){ev->kind,
+			(uint16_t)strnlen(ev->kind, sizeof(ev->kind))});
+	return false;
+}
+
+MBT_LX_FILL(rc)
+{
+	mbt_record_add_int(r, MBT_VAL_RC, ev->value);
+	return false;
+}
+
+MBT_LX_FILL(qdisc)
+{
+	mbt_record_add_int(r, MBT_VAL_QDISC_HANDLE, ev->reason);
+	return false;
+}
+
+MBT_LX_FILL(icmp)
+{
+	mbt_record_add_int(r, MBT_VAL_ICMP_TYPE, ev->value >> 8);
+	mbt_record_add_int(r, MBT_VAL_ICMP_CODE, ev->value & 0xff);
+	return false;
+}
+
+MBT_LX_FILL(rcvq_full)
+{
+	mbt_record_add_int(r, MBT_VAL_RCVQ_FULL, 1);
+	return false;
+}
+
+/* value: the socket's family << 8 | its SOCK_* type. */
+MBT_LX_FILL(sock)
+{
+	mbt_record_add_int(
+	    r, MBT_VAL_SOCK_TAP, ev->value >> 8 == 17); /* AF_PACKET */
+	mbt_record_add_int(r, MBT_VAL_SOCK_TYPE, ev->value & 0xff);
+	return false;
+}
+
+MBT_LX_FILL(read)
+{
+	mbt_record_add_int(r, MBT_VAL_BYTES, ev->value);
+	mbt_record_add_int(r, MBT_VAL_PID, ev->pid);
+	return false;
+}
+
+MBT_LX_FILL(neigh)
+{
+	if (ev->family != 0)
+		mbt_record_add_addr(r, MBT_VAL_NEIGH_ADDR, ev->family, ev->gw);
+	mbt_record_add_int(r, MBT_VAL_NEIGH_STATE, ev->value);
+	mbt_record_add_int(r, MBT_VAL_NEIGH_QUEUED, ev->reason == 1);
+	return false;
+}
+
+MBT_LX_FILL(gro)
+{
+	if (ev->flags & MBT_LX_F_END)
+		mbt_record_add_int(r, MBT_VAL_GRO_MERGED, ev->value);
+	return false;
+}
+
+/*
  * A lookup in one table.  With policy routing the kernel looks in the
  * tables of its rules in turn: one with no match for the packet (IPv4:
  * -EAGAIN; IPv6: no device) sends it on to the next rule, which is no
  * failure of routing.
  */
-static void
-fill_route(struct mbt_record *r, const struct mbt_lx_event *ev, char *text,
-    size_t size)
+MBT_LX_FILL(route)
 {
-	r->kind = MBT_KIND_ROUTE;
 	r->has_route = true;
 	r->route_table = ev->table;
 	r->route_oif = ev->oif;
@@ -199,99 +268,67 @@ fill_route(struct mbt_record *r, const struct mbt_lx_event *ev, char *text,
 	r->route_family = ev->family;
 	memcpy(r->route_gw, ev->gw, sizeof(r->route_gw));
 	if ((ev->point == MBT_LX_P_FIB_TABLE_LOOKUP && ev->value == -EAGAIN) ||
-	    (ev->point == MBT_LX_P_FIB6_TABLE_LOOKUP && ev->oif == 0)) {
-		snprintf(text, size,
-		    "no match in table %" PRIu32 ": on to the next rule",
-		    ev->table);
-		r->text = mbt_lx_str(text);
+	    (ev->point == MBT_LX_P_FIB6_TABLE_LOOKUP && ev->oif == 0))
+		mbt_record_add_int(r, MBT_VAL_ROUTE_NEXT, 1);
+	return true;
+}
+
+/* Where the copy showed up, not where it was made. */
+MBT_LX_FILL(copy)
+{
+	const char *seen = ev->value >= 0 && ev->value <= MBT_LX_P_MAX
+			       ? mbt_lx_point_name((uint8_t)ev->value)
+			       : NULL;
+
+	r->has_src = false;
+	r->has_related = true;
+	r->related_id = ev->related_id;
+	mbt_record_add_int(r, MBT_VAL_COPY_HOW, ev->reason);
+	mbt_record_add_str(r, MBT_VAL_SEEN_AT, mbt_lx_str(seen));
+	return true;
+}
+
+/* Its words and its place: unseen_free() knows the hops. */
+MBT_LX_FILL(unseen)
+{
+	r->detail = MBT_END_FREED;
+	return true;
+}
+
+/* A function entered or returned: named by its address. */
+MBT_LX_FILL(function)
+{
+	uint64_t off = 0;
+	const char *sym =
+	    a->names.symbol == NULL
+		? NULL
+		: a->names.symbol(a->names.ctx, ev->location, &off);
+
+	r->func = mbt_lx_str(sym != NULL ? sym : "?");
+	fill_srcline(a, r, ev->location);
+	if (ev->point == MBT_LX_P_FUNCTION) {
+		r->detail = MBT_POINT_ENTER;
+		return true;
 	}
+	/* The positive codes (NET_RX_DROP, NET_XMIT_DROP) have no name:
+	 * their meaning depends on the function. */
+	r->detail = MBT_POINT_LEAVE;
+	mbt_record_add_int(r, MBT_VAL_RETURN, ev->value);
+	if (ev->value < 0)
+		mbt_record_add_str(r, MBT_VAL_RETURN_NAME,
+		    mbt_lx_str(strerrorname_np(-ev->value)));
+	return true;
 }
 
-/* "neighbour 10.0.2.99 INCOMPLETE: queued until it resolves" */
-static void
-neigh_text(const struct mbt_lx_event *ev, char *text, size_t size)
-{
-	static const char *const states[8] = {"INCOMPLETE", "REACHABLE",
-	    "STALE", "DELAY", "PROBE", "FAILED", "NOARP", "PERMANENT"};
-	char addr[INET6_ADDRSTRLEN] = "?";
-	const char *state = "NONE";
+typedef bool (*fill_fn)(
+    struct mbt_lx_asm *, struct mbt_record *, const struct mbt_lx_event *);
 
-	for (int i = 0; i < 8; i++)
-		if (ev->value & (1 << i))
-			state = states[i]; /* one bit is set: the NUD_* state */
-	if (ev->family != 0)
-		inet_ntop(ev->family == 4 ? AF_INET : AF_INET6, ev->gw, addr,
-		    sizeof(addr));
-	snprintf(text, size, "neighbour %s %s: %s", addr, state,
-	    ev->reason == 1 ? "queued until it resolves"
-			    : "sent, to be confirmed");
-}
-
-/* What the point knows, in words: "rc 0", "qdisc 1:0", "type 3 code 3". */
-static void
-point_text(const struct mbt_lx_event *ev, char *text, size_t size)
-{
-	char kind[MBT_LX_F_KIND_LEN + 1];
-
-	text[0] = '\0';
-	memcpy(kind, ev->kind, MBT_LX_F_KIND_LEN);
-	kind[MBT_LX_F_KIND_LEN] = '\0';
-	switch (ev->point) {
-	case MBT_LX_P_NET_DEV_XMIT:
-		snprintf(text, size, "rc %d%s%s", ev->value,
-		    kind[0] != '\0' ? " to " : "", kind);
-		break;
-	case MBT_LX_P_QDISC_ENQUEUE:
-	case MBT_LX_P_QDISC_DEQUEUE:
-		snprintf(text, size, "qdisc %x:%x", ev->reason >> 16,
-		    ev->reason & 0xffff);
-		break;
-	case MBT_LX_P_ICMP_SEND:
-		snprintf(text, size, "icmp type %d code %d", ev->value >> 8,
-		    ev->value & 0xff);
-		break;
-	case MBT_LX_P_UDP_FAIL_QUEUE_RCV_SKB:
-		snprintf(text, size, "rc %d", ev->value);
-		break;
-	case MBT_LX_P_SOCK_RCVQUEUE_FULL:
-		snprintf(text, size, "socket receive queue full");
-		break;
-	case MBT_LX_P_SK_DATA_READY:	  /* value: family << 8 | SOCK_* type */
-		if (ev->value >> 8 == 17) /* AF_PACKET */
-			snprintf(text, size,
-			    "copied to a packet socket (a capture tap)");
-		else
-			snprintf(text, size, "queued to a %ssocket",
-			    (ev->value & 0xff) == 3 ? "raw " : "");
-		break;
-	case MBT_LX_P_NEIGH: neigh_text(ev, text, size); break;
-	case MBT_LX_P_GRO_RECEIVE:
-		if (ev->flags & MBT_LX_F_END)
-			snprintf(text, size,
-			    "by GRO, merged into the packet before it");
-		break;
-	case MBT_LX_P_SKB_COPY_DATAGRAM_IOVEC:
-		snprintf(text, size, "%d bytes read by pid %" PRIu32, ev->value,
-		    ev->pid);
-		break;
-	default: break;
-	}
-}
-
-/*
- * "returned -22 (EINVAL)", or "returned 1" for the positive codes such as
- * NET_RX_DROP and NET_XMIT_DROP, whose meaning depends on the function.
- */
-static void
-return_text(int32_t value, char *text, size_t size)
-{
-	const char *name = value < 0 ? strerrorname_np(-value) : NULL;
-
-	if (name != NULL)
-		snprintf(text, size, "returned %" PRId32 " (%s)", value, name);
-	else
-		snprintf(text, size, "returned %" PRId32, value);
-}
+static const fill_fn fills[MBT_LX_P_MAX + 1] = {
+#define FILL_ROW(code, number, name, hook, kind, fill, values) \
+	[MBT_LX_P_##code] = fill_##fill,
+    MBT_LX_POINTS(FILL_ROW)
+#undef FILL_ROW
+};
 
 /* file:line of a code address, when the kernel's debug info says. */
 static void
@@ -329,60 +366,9 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 	fill_where(a, r, ev, t0);
 	r->has_src = true;
 	r->func = mbt_lx_str(mbt_lx_point_name(ev->point));
-	if (ev->point == MBT_LX_P_FUNCTION ||
-	    ev->point == MBT_LX_P_FUNCTION_RETURN) {
-		uint64_t off = 0;
-		const char *sym =
-		    a->names.symbol == NULL
-			? NULL
-			: a->names.symbol(a->names.ctx, ev->location, &off);
-
-		r->func = mbt_lx_str(sym != NULL ? sym : "?");
-		r->kind = MBT_KIND_POINT;
-		fill_srcline(a, r, ev->location);
-		if (ev->point == MBT_LX_P_FUNCTION) {
-			r->text = mbt_lx_str("enter");
-			return;
-		}
-		return_text(ev->value, text, size);
-		r->text = mbt_lx_str(text);
+	r->kind = points[ev->point].kind;
+	if (fills[ev->point](a, r, ev) || !(ev->flags & MBT_LX_F_END))
 		return;
-	}
-	if (ev->point == MBT_LX_P_FIB_TABLE_LOOKUP ||
-	    ev->point == MBT_LX_P_FIB6_TABLE_LOOKUP) {
-		fill_route(r, ev, text, size);
-		return;
-	}
-	if (ev->point == MBT_LX_P_COPY) {
-		const char *seen = ev->value >= 0 && ev->value <= MBT_LX_P_MAX
-				       ? mbt_lx_point_name((uint8_t)ev->value)
-				       : NULL;
-
-		/* Where the copy showed up, not where it was made. */
-		r->has_src = false;
-		r->kind = MBT_KIND_COPY;
-		r->has_related = true;
-		r->related_id = ev->related_id;
-		snprintf(text, size, "%s, first seen at %s",
-		    ev->reason == 1   ? "a fragment or segment made from it"
-		    : ev->reason == 2 ? "a copy made before it was freed"
-				      : "sharing its data",
-		    seen != NULL ? seen : "?");
-		r->text = mbt_lx_str(text);
-		return;
-	}
-	if (ev->point == MBT_LX_P_UNSEEN_FREE) {
-		/* Its words and its place: unseen_free() knows the hops. */
-		r->kind = MBT_KIND_END;
-		r->detail = MBT_END_FREED;
-		return;
-	}
-	point_text(ev, text, size);
-	r->text = mbt_lx_str(text);
-	if (!(ev->flags & MBT_LX_F_END)) {
-		r->kind = MBT_KIND_POINT;
-		return;
-	}
 	r->kind = MBT_KIND_END;
 	r->detail = ev->end;
 	if (ev->location != 0 && a->names.symbol != NULL) {
@@ -406,6 +392,13 @@ event_record(struct mbt_lx_asm *a, struct mbt_record *r,
 			r->reason = mbt_lx_str(
 			    a->names.drop_reason(a->names.ctx, ev->reason));
 	}
+}
+
+void
+mbt_lx_event_record(struct mbt_lx_asm *a, struct mbt_record *r,
+    const struct mbt_lx_event *ev, uint64_t t0, char *text, size_t size)
+{
+	event_record(a, r, ev, t0, text, size);
 }
 
 static void

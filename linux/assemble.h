@@ -156,4 +156,12 @@ int mbt_lx_asm_release(struct mbt_lx_asm *a);
 /* The name of a hook, "netif_receive_skb"; NULL when unknown. */
 const char *mbt_lx_point_name(uint8_t point);
 
+/*
+ * The record one checked event becomes (its point's kind and typed values,
+ * linux/points.h), times from t0; text is storage for the words of what
+ * only the assembler knows (symbols).  For tests of the table of points.
+ */
+void mbt_lx_event_record(struct mbt_lx_asm *a, struct mbt_record *r,
+    const struct mbt_lx_event *ev, uint64_t t0, char *text, size_t size);
+
 #endif /* MBT_LINUX_ASSEMBLE_H */

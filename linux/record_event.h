@@ -25,50 +25,37 @@ typedef __u64 mbt_u64;
 /* Bump when the layout changes; the assembler refuses other versions. */
 #define MBT_LX_EVENT_VERSION 2
 
-/* Where the event was made: one value per hook (tracepoint, later fentry). */
+/*
+ * Where the event was made: MBT_LX_P_<CODE> of linux/points.h, the one
+ * table of points.  What the event's fields hold at some of them:
+ *  SK_DATA_READY: value = the socket's family << 8 | its type: AF_PACKET
+ *    (17) is a capture tap's, SOCK_RAW (3) a raw socket's.
+ *  COPY: the traced packet was copied: a new skb sharing its data (reason
+ *    0), a fragment or segment of it (reason 1), or a copy of it made
+ *    before it was freed (reason 2), was seen; related_id = the copy's
+ *    trace, value = the point it was seen at.
+ *  NEIGH: the packet waits for its next hop's link address: value = the
+ *    neighbour's NUD_* state, reason = 1 (queued until it resolves),
+ *    family and gw = the neighbour's address.
+ *  GRO_RECEIVE: the packet entered GRO (napi_gro_receive); with
+ *    MBT_LX_F_END, GRO merged it into the one before it of its flow
+ *    (value = the gro_result): it is that packet's data now.
+ *  UNSEEN_FREE: always with MBT_LX_F_END: the traced skb's address holds
+ *    another packet (linux/identity.bpf.h), so the traced packet was freed
+ *    where no hook saw it.  value = the point the other packet was seen
+ *    at; nothing else is known (the assembler places it where the packet
+ *    was last seen).  From functions.bpf.c: freed by the function at
+ *    location, which no tracepoint marks.
+ *  FUNCTION: linux/functions.bpf.c: location = the function.
+ *  FUNCTION_RETURN: a function returned: location = the function, value =
+ *    what it returned (sent only when that says error or drop).
+ */
+#include "points.h"
+
 enum mbt_lx_point {
-	MBT_LX_P_NETIF_RECEIVE_SKB = 1,
-	MBT_LX_P_NETIF_RX,
-	MBT_LX_P_NET_DEV_QUEUE,
-	MBT_LX_P_NET_DEV_START_XMIT,
-	MBT_LX_P_NET_DEV_XMIT,
-	MBT_LX_P_QDISC_ENQUEUE,
-	MBT_LX_P_QDISC_DEQUEUE,
-	MBT_LX_P_FIB_TABLE_LOOKUP,
-	MBT_LX_P_FIB6_TABLE_LOOKUP,
-	MBT_LX_P_ICMP_SEND,
-	MBT_LX_P_UDP_FAIL_QUEUE_RCV_SKB,
-	MBT_LX_P_SOCK_RCVQUEUE_FULL,
-	MBT_LX_P_SKB_COPY_DATAGRAM_IOVEC,
-	MBT_LX_P_KFREE_SKB,
-	MBT_LX_P_CONSUME_SKB,
-	/* value = the socket's family << 8 | its type: AF_PACKET (17) is a
-	 * capture tap's, SOCK_RAW (3) a raw socket's. */
-	MBT_LX_P_SK_DATA_READY,
-	/* The traced packet was copied: a new skb sharing its data (reason
-	 * 0), a fragment or segment of it (reason 1), or a copy of it made
-	 * before it was freed (reason 2), was seen; related_id = the copy's
-	 * trace, value = the point it was seen at. */
-	MBT_LX_P_COPY,
-	/* The packet waits for its next hop's link address: value = the
-	 * neighbour's NUD_* state, reason = 1 (queued until it resolves),
-	 * family and gw = the neighbour's address. */
-	MBT_LX_P_NEIGH,
-	/* The packet entered GRO (napi_gro_receive); with MBT_LX_F_END, GRO
-	 * merged it into the one before it of its flow (value = the
-	 * gro_result): it is that packet's data now. */
-	MBT_LX_P_GRO_RECEIVE,
-	/* Always with MBT_LX_F_END: the traced skb's address holds another
-	 * packet (linux/identity.bpf.h), so the traced packet was freed
-	 * where no hook saw it.  value = the point the other packet was seen
-	 * at; nothing else is known (the assembler places it where the
-	 * packet was last seen).  From functions.bpf.c: freed by the
-	 * function at location, which no tracepoint marks. */
-	MBT_LX_P_UNSEEN_FREE,
-	MBT_LX_P_FUNCTION = 64, /* linux/functions.bpf.c: location = the function */
-	/* A function returned: location = the function, value = what it
-	 * returned (sent only when that says error or drop). */
-	MBT_LX_P_FUNCTION_RETURN,
+#define MBT_LX_POINT_ENUM(code, number, ...) MBT_LX_P_##code = number,
+	MBT_LX_POINTS(MBT_LX_POINT_ENUM)
+#undef MBT_LX_POINT_ENUM
 	MBT_LX_P_MAX = MBT_LX_P_FUNCTION_RETURN,
 };
 

@@ -39,8 +39,11 @@
 --                     _ "route table " T [" via " GW] " oif " OIF
 --            copy     _ "copy to trace 0x" CHILD_ID in hex
 --            other    _ "kind " K
---       c. for kinds other than point and text: " " TEXT when TEXT is not
---          empty (always a space here).
+--       c. for kinds other than point and text: " " WORDS when there are
+--          any, then " " TEXT when TEXT is not empty.
+--       d. WORDS: the words of the record's typed values (VALUES), phrases
+--          in the order of values_text(), "; " between them; a point with
+--          WORDS shows WORDS [" " TEXT] as its TEXT, and its FUNC always.
 --     Numbers are unsigned decimal (ERRNO signed); absent attributes read as
 --     zero / empty (e.g. a packet event without PACKET: "packet loopback 0
 --     bytes"); [": " REASON] and [" ns " NS] only when the attribute exists.
@@ -78,6 +81,21 @@ local WTAP = wtap_encaps or wtap
 -- ---------------------------------------------------------------------------
 -- Fields and expert info
 -- ---------------------------------------------------------------------------
+-- Typed values (VALUES attribute): types, keys' names (lib/names.c) and the
+-- type each key has.  Their words: values_text() below.
+local VT_INT, VT_STRING, VT_ADDR = 1, 2, 3
+local VALUE_HDR_LEN, MAX_VALUES = 4, 8
+local COPY_SHARED, COPY_SEGMENT, COPY_BEFORE_FREE = 0, 1, 2
+local VALUE = { "return", "return_name", "rc", "dev_kind", "qdisc_handle",
+	"icmp_type", "icmp_code", "neigh_addr", "neigh_state", "neigh_queued",
+	"sock_tap", "sock_type", "rcvq_full", "gro_merged", "bytes", "pid",
+	"copy_how", "seen_at", "route_next" }
+local VALUE_TYPE = { VT_INT, VT_STRING, VT_INT, VT_STRING, VT_INT, VT_INT,
+	VT_INT, VT_ADDR, VT_INT, VT_INT, VT_INT, VT_INT, VT_INT, VT_INT, VT_INT,
+	VT_INT, VT_INT, VT_STRING, VT_INT }
+local V = {} -- key by name: V.qdisc_handle == 5
+for k, name in pairs(VALUE) do V[name] = k end
+
 local F = {
 	format = ProtoField.string("mbuf_trace.format", "Format"),
 	layout = ProtoField.string("mbuf_trace.layout", "Layout"),
@@ -132,7 +150,16 @@ local F = {
 	flow_dport = ProtoField.uint16("mbuf_trace.flow.dport", "State destination port"),
 	skipped = ProtoField.bytes("mbuf_trace.skipped", "Skipped TLV"),
 }
-local field_list = {}
+-- One field per value key: mbuf_trace.value.qdisc_handle...
+local FV = {}
+local FV_UNKNOWN = ProtoField.bytes("mbuf_trace.value.unknown", "Value of an unknown key")
+local field_list = { FV_UNKNOWN }
+for k, name in pairs(VALUE) do
+	local t = VALUE_TYPE[k]
+	FV[k] = t == VT_INT and ProtoField.int64("mbuf_trace.value." .. name, name)
+		or ProtoField.string("mbuf_trace.value." .. name, name)
+	field_list[#field_list + 1] = FV[k]
+end
 for _, f in pairs(F) do field_list[#field_list + 1] = f end
 proto.fields = field_list
 
@@ -514,7 +541,7 @@ end
 
 -- Each attribute parser returns an error message or nil.  v is the offset of
 -- the value, len its length (already known to be >= the fixed part).
-local ATTR_MIN = { 8, 0, 6, 10, 6, 12, 6, 13, 8, 2, [16] = 8 }
+local ATTR_MIN = { 8, 0, 6, 10, 6, 12, 6, 13, 8, 2, 0, [16] = 8 }
 local ATTR = {}
 
 ATTR[1] = function(d, r, v) -- SRC
@@ -598,6 +625,46 @@ ATTR[16] = function(d, r, v, len) -- FLOW
 	r.flow = { family = family, proto = u8(d.tvb, v + 1), dir = u8(d.tvb, v + 2),
 		sport = u16(d.tvb, v + 4), dport = u16(d.tvb, v + 6),
 		src = raw(d.tvb, v + 8, alen), dst = raw(d.tvb, v + 8 + alen, alen), off = v }
+end
+
+-- VALUES: { u16 key, u8 type, u8 len, value } to the end of the attribute.
+-- Faults as libmbuftrace: a value cut or running past, key 0, a known type
+-- of a length it may not have, an undefined string, a key twice.  Values of
+-- an unknown type, and past the MAX_VALUES-th, are skipped.
+local VT_LENS = { [VT_INT] = { [1] = true, [2] = true, [4] = true, [8] = true },
+	[VT_STRING] = { [2] = true }, [VT_ADDR] = { [4] = true, [16] = true } }
+
+ATTR[11] = function(d, r, v, len) -- VALUES
+	local tvb, pos, stop = d.tvb, v, v + len
+	r.values, r.value_by_key = {}, {}
+	while pos < stop do
+		if stop - pos < VALUE_HDR_LEN then return "value header cut by the end of VALUES" end
+		local key, vt, vlen = u16(tvb, pos), u8(tvb, pos + 2), u8(tvb, pos + 3)
+		if vlen > stop - pos - VALUE_HDR_LEN then return "value runs past the end of VALUES" end
+		if key == 0 then return "value key 0 is reserved" end
+		if VT_LENS[vt] and not VT_LENS[vt][vlen] then
+			return string.format("value key %d of type %d has %d bytes", key, vt, vlen)
+		end
+		if r.value_by_key[key] then return "value key " .. key .. " appears twice" end
+		r.value_by_key[key] = true
+		local x = { key = key, type = vt, off = pos + VALUE_HDR_LEN, len = vlen }
+		if not VT_LENS[vt] or #r.values == MAX_VALUES then
+			x = nil
+		elseif vt == VT_INT then
+			x.num = tvb(pos + VALUE_HDR_LEN, vlen):int64()
+			x.n = x.num:tonumber() -- for tests and bits; text uses num
+		elseif vt == VT_STRING then
+			x.str = lookup(d, u16(tvb, pos + VALUE_HDR_LEN))
+			if not x.str then return "refers to an undefined string" end
+		else
+			x.addr = raw(tvb, pos + VALUE_HDR_LEN, vlen)
+		end
+		if x then
+			r.values[#r.values + 1] = x
+			r.value_by_key[key] = x
+		end
+		pos = pos + VALUE_HDR_LEN + vlen
+	end
 end
 
 -- One EVENT record at off (TLV header) with value length len.
@@ -904,10 +971,117 @@ BODY[K_COPY] = function(r)
 	return "copy to trace " .. u64_hex(r.related and r.related.id)
 end
 
+-- The words of a record's typed values, as lib/record_text.c makes them:
+-- phrases in the order of format.h's keys, "; " between them.
+local function val(r, name, vt)
+	local x = r.value_by_key and r.value_by_key[V[name]]
+	if type(x) == "table" and x.type == vt then return x end
+	return nil
+end
+
+local function addr_text(x)
+	if x and #x.addr == 4 then return string.format("%d.%d.%d.%d", x.addr:byte(1, 4)) end
+	if x and #x.addr == 16 then return ipv6_text(x.addr) end
+	return "?"
+end
+
+local NUD = { "INCOMPLETE", "REACHABLE", "STALE", "DELAY", "PROBE", "FAILED",
+	"NOARP", "PERMANENT" }
+
+local PHRASES = {
+	function(r) -- return
+		local x = val(r, "return", VT_INT)
+		if not x then return nil end
+		local name = val(r, "return_name", VT_STRING)
+		local s = "returned " .. tostring(x.num)
+		if name and name.str ~= "" then s = s .. " (" .. name.str .. ")" end
+		return s
+	end,
+	function(r) -- rc
+		local x = val(r, "rc", VT_INT)
+		if not x then return nil end
+		local kind = val(r, "dev_kind", VT_STRING)
+		local s = "rc " .. tostring(x.num)
+		if kind and kind.str ~= "" then s = s .. " to " .. kind.str end
+		return s
+	end,
+	function(r) -- qdisc_handle
+		local x = val(r, "qdisc_handle", VT_INT)
+		if not x then return nil end
+		local h = x.num:band(Int64(0xffffffff)):tonumber()
+		return string.format("qdisc %x:%x", math.floor(h / 65536), h % 65536)
+	end,
+	function(r) -- icmp_type, icmp_code
+		local x = val(r, "icmp_type", VT_INT)
+		if not x then return nil end
+		local code = val(r, "icmp_code", VT_INT)
+		local s = "icmp type " .. tostring(x.num)
+		if code then s = s .. " code " .. tostring(code.num) end
+		return s
+	end,
+	function(r) -- neigh_state, neigh_addr, neigh_queued
+		local x = val(r, "neigh_state", VT_INT)
+		if not x then return nil end
+		local state, bits = "NONE", x.num:band(Int64(0xff)):tonumber()
+		for i = 1, 8 do
+			if math.floor(bits / 2 ^ (i - 1)) % 2 == 1 then state = NUD[i] end
+		end
+		local q = val(r, "neigh_queued", VT_INT)
+		return "neighbour " .. addr_text(val(r, "neigh_addr", VT_ADDR)) .. " " .. state
+			.. ((q and q.n == 1) and ": queued until it resolves" or ": sent, to be confirmed")
+	end,
+	function(r) -- sock_tap, sock_type
+		local tap, st = val(r, "sock_tap", VT_INT), val(r, "sock_type", VT_INT)
+		if not tap and not st then return nil end
+		if tap and tap.n == 1 then return "copied to a packet socket (a capture tap)" end
+		if st and st.n == 3 then return "queued to a raw socket" end
+		return "queued to a socket"
+	end,
+	function(r)
+		return val(r, "rcvq_full", VT_INT) and "socket receive queue full" or nil
+	end,
+	function(r)
+		return val(r, "gro_merged", VT_INT) and "by GRO, merged into the packet before it" or nil
+	end,
+	function(r) -- bytes, pid
+		local x = val(r, "bytes", VT_INT)
+		if not x then return nil end
+		local pid = val(r, "pid", VT_INT)
+		local s = tostring(x.num) .. " bytes read"
+		if pid then s = s .. " by pid " .. tostring(pid.num) end
+		return s
+	end,
+	function(r) -- copy_how, seen_at
+		local x = val(r, "copy_how", VT_INT)
+		if not x then return nil end
+		local at = val(r, "seen_at", VT_STRING)
+		local how = x.n == COPY_SEGMENT and "a fragment or segment made from it"
+			or x.n == COPY_BEFORE_FREE and "a copy made before it was freed"
+			or "sharing its data"
+		return how .. ", first seen at " .. ((at and at.str ~= "") and at.str or "?")
+	end,
+	function(r) -- route_next
+		local x = val(r, "route_next", VT_INT)
+		if not x or x.n ~= 1 then return nil end
+		return "no match in table " .. (r.route and r.route.table or 0) .. ": on to the next rule"
+	end,
+}
+
+local function values_text(r)
+	if not r.values then return "" end
+	local out = {}
+	for _, phrase in ipairs(PHRASES) do
+		local p = phrase(r)
+		if p then out[#out + 1] = p end
+	end
+	return table.concat(out, "; ")
+end
+
 -- The one line of text of a record (T1, T2).
 local function render_text(r)
 	if r.legacy then return r.legacy end -- T1
 	local text = r.text or ""
+	local words = values_text(r) -- T2d
 	local parts = "" -- T2a
 	local function put(s)
 		if parts ~= "" then parts = parts .. " " end
@@ -920,11 +1094,14 @@ local function render_text(r)
 			parts = parts .. ":"
 		end
 		local f = r.src.func
-		if f ~= "" and not (r.kind == K_POINT and text:sub(1, #f) == f) then put(f) end
+		if f ~= "" and not (r.kind == K_POINT and words == "" and text:sub(1, #f) == f) then
+			put(f)
+		end
 	end
 	if r.kind == K_POINT then -- T2b
-		if text ~= "" then
-			put(text)
+		if text ~= "" or words ~= "" then
+			if words ~= "" then put(words) end
+			if text ~= "" then put(text) end
 		elseif r.detail == 1 or r.detail == 2 then
 			put(point_name(r.detail))
 		end
@@ -935,7 +1112,8 @@ local function render_text(r)
 	end
 	local body = BODY[r.kind]
 	put(body and body(r) or ("kind " .. r.kind))
-	if text ~= "" then parts = parts .. " " .. text end -- T2c
+	if words ~= "" then put(words) end -- T2c
+	if text ~= "" then put(text) end
 	return parts
 end
 
@@ -1049,6 +1227,19 @@ local function add_attrs(tree, tvb, r)
 		if r.host.clock then
 			tree:add(F.clock_offset, tvb(r.host.off + 2, 8), tvb(r.host.off + 2, 8):int64())
 			add_be(tree, F.clock_error, tvb, r.host.off + 10, 8)
+		end
+	end
+	for _, x in ipairs(r.values or {}) do
+		local f, range = FV[x.key], tvb(x.off, x.len)
+		if not f or VALUE_TYPE[x.key] ~= x.type then
+			tree:add(FV_UNKNOWN, range):set_text(string.format(
+				"Value of key %d (type %d), %d bytes", x.key, x.type, x.len))
+		elseif x.type == VT_INT then
+			tree:add(f, range, x.num)
+		elseif x.type == VT_STRING then
+			tree:add(f, range, clean(x.str))
+		else
+			tree:add(f, range, addr_text(x))
 		end
 	end
 	for _, a in ipairs(r.attrs) do

@@ -127,6 +127,7 @@
 #define MBT_ATTR_TRACE 9 /* u64 the related trace id (COPY: the child's) */
 #define MBT_ATTR_HOST \
 	10 /* u16 host name string; optionally i64 clock offset, u64 its error */
+#define MBT_ATTR_VALUES 11 /* typed values: { u16 key, u8 type, u8 len, len } */
 
 #define MBT_ATTR_SRC_LEN 8
 #define MBT_ATTR_IFACE_LEN 6
@@ -139,6 +140,42 @@
 #define MBT_ATTR_HOST_LEN 2
 #define MBT_ATTR_HOST_CLOCK_LEN 18 /* with the clock offset and its error */
 #define MBT_CLOCK_UNBOUNDED 0xffffffffffffffffULL /* error not known */
+#define MBT_VALUE_HDR_LEN 4 /* one value of VALUES: u16 key, u8 type, u8 len */
+
+/* The type of one value of a VALUES attribute, and the lengths it may have. */
+#define MBT_VT_INT 1	/* signed, network byte order: 1, 2, 4 or 8 bytes */
+#define MBT_VT_STRING 2 /* u16 string id (2 bytes) */
+#define MBT_VT_ADDR 3	/* an IPv4 (4 bytes) or IPv6 (16 bytes) address */
+
+/*
+ * Keys of values: what a value is.  Each has one type; docs/format.md says
+ * what each means.  Readers keep a key they do not know, by its number.
+ */
+#define MBT_VAL_RETURN 1       /* INT: what a function returned */
+#define MBT_VAL_RETURN_NAME 2  /* STRING: the origin's name of it (EINVAL) */
+#define MBT_VAL_RC 3	       /* INT: the return code the point reports */
+#define MBT_VAL_DEV_KIND 4     /* STRING: the device's kind (veth) */
+#define MBT_VAL_QDISC_HANDLE 5 /* INT: major << 16 | minor */
+#define MBT_VAL_ICMP_TYPE 6    /* INT: the ICMP type sent */
+#define MBT_VAL_ICMP_CODE 7    /* INT: its code */
+#define MBT_VAL_NEIGH_ADDR 8   /* ADDR: the neighbour's address */
+#define MBT_VAL_NEIGH_STATE 9  /* INT: NUD_* bits (Linux) */
+#define MBT_VAL_NEIGH_QUEUED 10 /* INT: 1 queued until it resolves, 0 sent */
+#define MBT_VAL_SOCK_TAP 11    /* INT: 1: a packet socket (a capture tap) */
+#define MBT_VAL_SOCK_TYPE 12   /* INT: 1 stream, 2 datagram, 3 raw */
+#define MBT_VAL_RCVQ_FULL 13   /* INT: 1: the socket's receive queue was full */
+#define MBT_VAL_GRO_MERGED 14  /* INT: the gro_result that merged it */
+#define MBT_VAL_BYTES 15       /* INT: bytes read by the application */
+#define MBT_VAL_PID 16	       /* INT: the process (thread-group id) */
+#define MBT_VAL_COPY_HOW 17    /* INT: MBT_COPY_* */
+#define MBT_VAL_SEEN_AT 18     /* STRING: the point a copy was first seen at */
+#define MBT_VAL_ROUTE_NEXT 19  /* INT: 1: no match, on to the next rule */
+#define MBT_VAL_MAX 19
+
+/* How a copy was made, for MBT_VAL_COPY_HOW. */
+#define MBT_COPY_SHARED 0   /* a new skb sharing its data */
+#define MBT_COPY_SEGMENT 1  /* a fragment or segment made from it */
+#define MBT_COPY_BEFORE_FREE 2 /* a copy made before it was freed */
 
 /* Firewalls and other rule engines, for MBT_ATTR_RULE. */
 #define MBT_FW_OTHER 0

@@ -33,6 +33,23 @@ struct mbt_str {
 };
 
 /*
+ * One typed value of a record (a VALUES attribute): what it is (key), and
+ * by its type a number, a string or an address.  Only lib/record_text.c
+ * turns values into words.
+ */
+#define MBT_MAX_VALUES 8 /* per record; a reader skips (and counts) more */
+struct mbt_value {
+	uint16_t key; /* MBT_VAL_* */
+	uint8_t type; /* MBT_VT_* */
+	uint8_t family; /* MBT_VT_ADDR: 4 or 6 */
+	union {
+		int64_t num;	    /* MBT_VT_INT */
+		struct mbt_str str; /* MBT_VT_STRING */
+		uint8_t addr[16];   /* MBT_VT_ADDR, network byte order */
+	};
+};
+
+/*
  * One record, oldest first, whatever the format.  Fields a record does not
  * carry are zero and their has_ flag is false.  Pointers point into the
  * buffer given to mbt_decode() and live as long as it does.
@@ -97,6 +114,11 @@ struct mbt_record {
 	struct mbt_flow flow;
 
 	uint32_t offset; /* where the record starts in the trace, in bytes */
+
+	/* values[0..nvalues), each key once; last, so that a decoder
+	 * clears only what comes before it. */
+	uint8_t nvalues;
+	struct mbt_value values[MBT_MAX_VALUES];
 };
 
 enum mbt_error_kind {
@@ -179,6 +201,10 @@ const char *mbt_fw_name(uint8_t fw);
 const char *mbt_state_name(uint8_t detail); /* STATE: created, matched */
 const char *mbt_dir_name(uint8_t dir);	    /* FLOW: in, out */
 const char *mbt_linktype_name(uint16_t linktype); /* "linktype" if unknown */
+/* The value key's JSON name ("qdisc_handle"), NULL when unknown. */
+const char *mbt_value_name(uint16_t key);
+/* The type a known key has (MBT_VT_*), 0 when unknown. */
+uint8_t mbt_value_type(uint16_t key);
 bool mbt_linktype_known(uint16_t linktype);
 
 /*
@@ -188,6 +214,23 @@ bool mbt_linktype_known(uint16_t linktype);
  * wanted, like snprintf.
  */
 size_t mbt_record_text(const struct mbt_record *r, char *buf, size_t size);
+/*
+ * The words of the record's values alone ("icmp type 3 code 1"), the part
+ * of mbt_record_text() that stands where a TEXT attribute would; "" when
+ * none.  Same conventions as mbt_record_text().
+ */
+size_t mbt_values_text(const struct mbt_record *r, char *buf, size_t size);
+/* The value of key in r, NULL when r has none. */
+const struct mbt_value *mbt_record_value(
+    const struct mbt_record *r, uint16_t key);
+/*
+ * Add a value to r (producers); false when r is full or has the key, or
+ * the string is empty.  A STRING value's bytes must live as long as r.
+ */
+bool mbt_record_add_int(struct mbt_record *r, uint16_t key, int64_t num);
+bool mbt_record_add_str(struct mbt_record *r, uint16_t key, struct mbt_str s);
+bool mbt_record_add_addr(
+    struct mbt_record *r, uint16_t key, uint8_t family, const uint8_t *addr);
 
 /*
  * v3 encoder.  Writes into a caller's buffer; never allocates, so a kernel

@@ -3,7 +3,7 @@
  * libFuzzer target for the trace decoder.  The first byte chooses how much
  * longer the packet was on the wire than what was captured, so truncation
  * paths are explored too.  A v3 trace that decodes must survive being
- * encoded again and decoded to the same records.
+ * encoded again and decoded to the same records (and typed values).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -48,10 +48,18 @@ reencode(const struct mbt_trace *t)
 	    again.nrecords != t->nrecords)
 		abort();
 	for (size_t i = 0; i < t->nrecords; i++) {
-		if (again.records[i].kind != t->records[i].kind ||
-		    again.records[i].line != t->records[i].line ||
-		    again.records[i].pkt_len != t->records[i].pkt_len)
+		const struct mbt_record *a = &again.records[i],
+					*b = &t->records[i];
+
+		if (a->kind != b->kind || a->line != b->line ||
+		    a->pkt_len != b->pkt_len || a->nvalues != b->nvalues)
 			abort();
+		for (uint8_t k = 0; k < a->nvalues; k++) /* typed values */
+			if (a->values[k].key != b->values[k].key ||
+			    a->values[k].type != b->values[k].type ||
+			    (a->values[k].type == MBT_VT_INT &&
+				a->values[k].num != b->values[k].num))
+				abort();
 	}
 	mbt_trace_free(&again);
 }

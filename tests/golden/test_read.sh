@@ -26,7 +26,7 @@ read_case() {
 	fi
 }
 
-for s in v1-le v1-be v2 v2-early v3 malformed; do
+for s in v1-le v1-be v2 v2-early v3 values malformed; do
 	"$MKTRACE" "$s" "$TMP/$s.pcap" || not_ok "mktrace $s"
 	read_case "$s" "$TMP/$s.pcap"
 done

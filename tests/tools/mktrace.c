@@ -474,6 +474,98 @@ newer_writer(struct v3 *t, uint64_t id)
 	v3_emit(t, 0, NULL, 0);
 }
 
+/* A point of a Linux hook (no file, no line), for the caller's values. */
+static struct mbt_record
+v3_hook(struct v3 *t, uint8_t kind, uint8_t detail, const char *func)
+{
+	struct mbt_record r = v3_rec(t, kind, detail, 1200);
+
+	r.has_src = func != NULL;
+	r.func = S(func);
+	return r;
+}
+
+/*
+ * Typed values (VALUES) as the Linux recorder writes them: a ping from h1
+ * through r1, whose neighbour does not answer, and a datagram read by a
+ * process in h2 (IPv6 neighbour, a key no reader knows yet).
+ */
+static void
+sample_values(void)
+{
+	static struct v3 t;
+	static const uint8_t gw4[4] = {10, 0, 2, 98};
+	uint8_t gw6[16] = {0xfe, 0x80, [15] = 2};
+	struct frame f;
+	struct mbt_record r;
+
+	frame_icmp_echo(&f, "10.0.1.1", "10.0.2.98", 64, 8, 0x77, 1);
+	v3_begin(&t, MBT_ORIGIN_LINUX, 0x3001, 0, MBT_LINKTYPE_NONE);
+	v3_at(&t, "h1", NS_H1, "eth0", 2, 0);
+	v3_packet(&t, MBT_LINKTYPE_ETHERNET, f.b, f.len, 128);
+	r = v3_hook(&t, MBT_KIND_POINT, 0, "qdisc_enqueue");
+	mbt_record_add_int(&r, MBT_VAL_QDISC_HANDLE, 0x10000);
+	mbt_enc_event(&t.enc, &r);
+	r = v3_hook(&t, MBT_KIND_POINT, 0, "net_dev_xmit");
+	mbt_record_add_int(&r, MBT_VAL_RC, 0);
+	mbt_record_add_str(&r, MBT_VAL_DEV_KIND, S("veth"));
+	mbt_enc_event(&t.enc, &r);
+	v3_at(&t, "r1", NS_R1, "eth0", 2, 1);
+	r = v3_hook(&t, MBT_KIND_ROUTE, 0, "fib_table_lookup");
+	r.has_route = true;
+	r.route_table = 255;
+	r.route_error = -11;
+	mbt_record_add_int(&r, MBT_VAL_ROUTE_NEXT, 1);
+	mbt_enc_event(&t.enc, &r);
+	v3_route(&t, 254, NULL, 3, 0);
+	r = v3_hook(&t, MBT_KIND_POINT, MBT_POINT_LEAVE, "nf_hook_slow");
+	mbt_record_add_int(&r, MBT_VAL_RETURN, -22);
+	mbt_record_add_str(&r, MBT_VAL_RETURN_NAME, S("EINVAL"));
+	mbt_enc_event(&t.enc, &r);
+	r = v3_hook(&t, MBT_KIND_COPY, 0, NULL);
+	r.has_related = true;
+	r.related_id = 0x3002;
+	mbt_record_add_int(&r, MBT_VAL_COPY_HOW, MBT_COPY_SHARED);
+	mbt_record_add_str(&r, MBT_VAL_SEEN_AT, S("netif_receive_skb"));
+	mbt_enc_event(&t.enc, &r);
+	v3_at(&t, "r1", NS_R1, "eth1", 3, 1);
+	r = v3_hook(&t, MBT_KIND_POINT, 0, "neigh_event_send");
+	mbt_record_add_addr(&r, MBT_VAL_NEIGH_ADDR, 4, gw4);
+	mbt_record_add_int(&r, MBT_VAL_NEIGH_STATE, 0x01);
+	mbt_record_add_int(&r, MBT_VAL_NEIGH_QUEUED, 1);
+	mbt_enc_event(&t.enc, &r);
+	r = v3_hook(&t, MBT_KIND_POINT, 0, "icmp_send");
+	mbt_record_add_int(&r, MBT_VAL_ICMP_TYPE, 3);
+	mbt_record_add_int(&r, MBT_VAL_ICMP_CODE, 1);
+	mbt_enc_event(&t.enc, &r);
+	v3_end(&t, MBT_END_DROPPED, 65, "NEIGH_FAILED", NULL, 0, NULL);
+	v3_emit(&t, 0, NULL, 0);
+
+	frame_udp(&f, "10.0.1.1", "10.0.2.2", 40000, 33434, 63, 8);
+	v3_begin(&t, MBT_ORIGIN_LINUX, 0x3003, 0, MBT_LINKTYPE_NONE);
+	v3_at(&t, "h2", NS_H2, "eth0", 2, 1);
+	v3_packet(&t, MBT_LINKTYPE_ETHERNET, f.b, f.len, 128);
+	r = v3_hook(&t, MBT_KIND_POINT, 0, "neigh_event_send");
+	mbt_record_add_addr(&r, MBT_VAL_NEIGH_ADDR, 6, gw6);
+	mbt_record_add_int(&r, MBT_VAL_NEIGH_STATE, 0x08);
+	mbt_record_add_int(&r, MBT_VAL_NEIGH_QUEUED, 0);
+	mbt_enc_event(&t.enc, &r);
+	r = v3_hook(&t, MBT_KIND_POINT, 0, "sock_rcvqueue_full");
+	mbt_record_add_int(&r, MBT_VAL_RCVQ_FULL, 1);
+	mbt_record_add_int(&r, 300, 7); /* a key from a newer writer */
+	mbt_enc_event(&t.enc, &r);
+	r = v3_hook(&t, MBT_KIND_END, MBT_END_DELIVERED, "sk_data_ready");
+	mbt_record_add_int(&r, MBT_VAL_SOCK_TAP, 0);
+	mbt_record_add_int(&r, MBT_VAL_SOCK_TYPE, 3);
+	mbt_enc_event(&t.enc, &r);
+	r = v3_hook(
+	    &t, MBT_KIND_END, MBT_END_DELIVERED, "skb_copy_datagram_iovec");
+	mbt_record_add_int(&r, MBT_VAL_BYTES, 8);
+	mbt_record_add_int(&r, MBT_VAL_PID, 4321);
+	mbt_enc_event(&t.enc, &r);
+	v3_emit(&t, 0, NULL, 0);
+}
+
 /* The demo shows the paths; the v3 sample adds a newer writer's trace. */
 static void
 sample_v3(bool with_newer_writer)
@@ -493,7 +585,7 @@ static int
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: mktrace v1-le|v1-be|v2|v2-early|v3|malformed|demo "
+	    "usage: mktrace v1-le|v1-be|v2|v2-early|v3|values|malformed|demo "
 	    "OUT.pcap\n"
 	    "       mktrace bench COUNT OUT.pcap\n");
 	return 2;
@@ -528,6 +620,8 @@ main(int argc, char **argv)
 		sample_v3(true);
 	else if (strcmp(sample, "demo") == 0)
 		sample_v3(false);
+	else if (strcmp(sample, "values") == 0)
+		sample_values();
 	else if (strcmp(sample, "malformed") == 0)
 		sample_malformed(emit);
 	else if (strcmp(sample, "bench") == 0)

@@ -233,6 +233,38 @@ def main():
             errs.append("Lua ATTR_MIN[%d]: no MBT_ATTR_* of value %d" % (v, v))
     report("Lua ATTR parsers and ATTR_MIN equal format.h's MBT_ATTR_*", errs)
 
+    # Typed values: the constants of their layout, the keys' names and
+    # types (VALUE, VALUE_TYPE), as format.h and lib/names.c have them.
+    errs = []
+    consts = dict((k[4:], v) for k, v in fmt.items()
+                  if re.match(r"MBT_(VT_|COPY_)", k))
+    consts["VALUE_HDR_LEN"] = fmt["MBT_VALUE_HDR_LEN"]
+    consts["MAX_VALUES"] = api["MBT_MAX_VALUES"]
+    for name, v in sorted(consts.items()):
+        if loc.get(name) != v:
+            errs.append("%s = %d in the headers, Lua %s = %s" % (name, v, name, loc.get(name)))
+    for lname in sorted(loc):
+        if re.match(r"(VT|COPY)_", lname) and lname not in consts:
+            errs.append("Lua local %s: format.h has no MBT_%s" % (lname, lname))
+    names = lua_table(code, "VALUE") or {}
+    types = lua_table(code, "VALUE_TYPE") or {}
+    keys = family(fmt, "MBT_VAL_")
+    for suffix, v in sorted(keys.items(), key=lambda x: x[1]):
+        if names.get(v) != libname.get(("value", v)):
+            errs.append("MBT_VAL_%s = %d: Lua VALUE[%d] is %s, lib/names.c says %s"
+                        % (suffix, v, v, names.get(v), libname.get(("value", v))))
+        t = loc.get(types.get(v, ""))
+        if t is None or str(t) != libname.get(("value_type", v)):
+            errs.append("MBT_VAL_%s = %d: Lua VALUE_TYPE[%d] is %s, lib/names.c says type %s"
+                        % (suffix, v, v, types.get(v), libname.get(("value_type", v))))
+    for v in sorted(set(names) | set(types)):
+        if v not in keys.values():
+            errs.append("Lua VALUE/VALUE_TYPE[%d]: format.h has no MBT_VAL_* of value %d" % (v, v))
+    if "MBT_VAL_MAX" in fmt and names and max(names) != fmt["MBT_VAL_MAX"]:
+        errs.append("Lua VALUE ends at %d, MBT_VAL_MAX is %d" % (max(names), fmt["MBT_VAL_MAX"]))
+    report("Lua VALUE, VALUE_TYPE and value constants equal format.h's "
+           "(names and types as lib/names.c)", errs)
+
     return 1 if problems else 0
 
 

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 LUA=$ROOT/wireshark/mbuf_trace.lua
 GOLDEN=$ROOT/tests/wireshark/golden
-SAMPLES="v1-le v1-be v2 v2-early v3 malformed"
+SAMPLES="v1-le v1-be v2 v2-early v3 values malformed"
 
 if ! command -v tshark >/dev/null 2>&1; then
 	skip "tshark not installed"
@@ -197,6 +197,28 @@ if [ -x "$SAMPLE" ] && "$SAMPLE" "$TMP/freebsd.pcap" >/dev/null 2>&1; then
 else
 	echo "SKIP: freebsd sample: $SAMPLE not built"
 fi
+# Typed values: the Lua words are the library's, record for record, and
+# each value is a field a display filter can select.
+if [ -f "$TMP/values.pcap" ]; then
+	"$MBT" read --json "$TMP/values.pcap" |
+		python3 -c 'import json,sys
+for l in sys.stdin:
+    for r in json.loads(l)["records"]: print(r["text"])' >"$TMP/lib-words"
+	ws "$TMP/values.pcap" -T fields -e mbuf_trace.summary -E occurrence=a \
+		-E aggregator='|' && tr '|' '\n' <"$TMP/out" >"$TMP/lua-words"
+	check "values: the Lua dissector's words are lib/record_text.c's" \
+		diff -u "$TMP/lib-words" "$TMP/lua-words"
+	n=$(field "$TMP/values.pcap" frame.number -Y 'mbuf_trace.value.qdisc_handle == 65536 &&
+		mbuf_trace.value.icmp_type == 3 && mbuf_trace.value.neigh_addr == "10.0.2.98" &&
+		mbuf_trace.value.dev_kind == "veth" && mbuf_trace.value.return == -22' | wc -l)
+	m=$(field "$TMP/values.pcap" frame.number -Y 'mbuf_trace.value.pid == 4321 &&
+		mbuf_trace.value.neigh_addr == "fe80::2" && mbuf_trace.value.unknown' | wc -l)
+	if [ "$n" -eq 1 ] && [ "$m" -eq 1 ]; then
+		ok "values: fields mbuf_trace.value.* select their packets"
+	else
+		not_ok "values: fields mbuf_trace.value.* select their packets ($n, $m of 1, 1)"
+	fi
+fi
 
 # Both byte orders of v1 decode to the same records.
 if [ -f "$TMP/v1-le.pcap" ] && [ -f "$TMP/v1-be.pcap" ]; then
@@ -225,7 +247,7 @@ fi
 
 # Well-formed samples decode without a fault of ours (the frames inside are
 # judged by their own dissectors and are not this test's business).
-for c in v1-le v1-be v2 v2-early v3 lua-v3-kinds; do
+for c in v1-le v1-be v2 v2-early v3 values lua-v3-kinds; do
 	[ -f "$TMP/$c.pcap" ] || continue
 	n=$(field "$TMP/$c.pcap" frame.number \
 		-Y 'mbuf_trace.malformed || mbuf_trace.truncated || mbuf_trace.snapshot' | wc -l)

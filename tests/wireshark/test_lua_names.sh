@@ -29,6 +29,14 @@ fi
 			printf 'printf("%s %%d %%s\\n", (int)%s, mbt_%s_name(%s));\n' \
 				"$fn" "$macro" "$fn" "$macro"
 		done
+	# Value keys: their JSON names and types (lib/names.c).
+	sed -nE 's/^#define (MBT_VAL_[A-Z0-9_]+)[ \t].*/\1/p' "$FORMAT_H" |
+		grep -v '_MAX$' | while read -r macro; do
+			printf 'printf("value %%d %%s\\n", (int)%s, mbt_value_name(%s));\n' \
+				"$macro" "$macro"
+			printf 'printf("value_type %%d %%d\\n", (int)%s, mbt_value_type(%s));\n' \
+				"$macro" "$macro"
+		done
 	echo 'return 0; }'
 } >"$TMP/names.c"
 if cc -std=c11 -Iinclude -o "$TMP/names" "$TMP/names.c" build/lib/libmbuftrace.a \

@@ -13,13 +13,17 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh # ROOT, MKTRACE, SHARED_CAPTURE, TMP, ok/not_ok/skip/finish
 
-SAMPLES="v1-le v1-be v2 v2-early v3 malformed"
+SAMPLES="v1-le v1-be v2 v2-early v3 values malformed"
 TUSER=${MBT_WS_USER:-mbtwstest}
 FIELDS="-e mbuf_trace.format -e mbuf_trace.layout -e mbuf_trace.text -e mbuf_trace.func
 	-e mbuf_trace.file -e mbuf_trace.line -e mbuf_trace.ns -e mbuf_trace.ifname
 	-e mbuf_trace.kind -e mbuf_trace.flow.proto -e mbuf_trace.flow.dir
 	-e mbuf_trace.flow.src -e mbuf_trace.flow.sport -e mbuf_trace.flow.dst
-	-e mbuf_trace.flow.dport"
+	-e mbuf_trace.flow.dport
+	-e mbuf_trace.summary -e mbuf_trace.value.qdisc_handle -e mbuf_trace.value.rc
+	-e mbuf_trace.value.dev_kind -e mbuf_trace.value.return -e mbuf_trace.value.icmp_type
+	-e mbuf_trace.value.neigh_addr -e mbuf_trace.value.neigh_state -e mbuf_trace.value.pid
+	-e mbuf_trace.value.seen_at"
 
 # done_: the closing line, and the exit status that goes with it.
 done_() {

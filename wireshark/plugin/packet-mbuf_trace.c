@@ -98,6 +98,9 @@ static int hf_flow_dst = -1;
 static int hf_flow_dport = -1;
 /* C plugin only: the clickable link to a record's source line. */
 static int hf_src_url = -1;
+/* One field per value key (mbuf_trace.value.qdisc_handle), and the rest. */
+static int hf_values[MBT_VAL_MAX + 1];
+static int hf_value_unknown = -1;
 
 static gint ett_mbt = -1;
 static gint ett_header = -1;
@@ -434,6 +437,37 @@ static void add_source(struct ctx *c, proto_tree *rt,
 		add_str(c, rt, hf_func, r->func);
 }
 
+/* The record's typed values, each under its own field. */
+static void
+add_values(struct ctx *c, proto_tree *rt, const struct mbt_record *r, gint off,
+    gint len)
+{
+	for (uint8_t i = 0; i < r->nvalues && i < MBT_MAX_VALUES; i++) {
+		const struct mbt_value *x = &r->values[i];
+		char a[INET6_ADDRSTRLEN] = "?";
+		const char *str = a;
+
+		if (x->type == MBT_VT_ADDR)
+			inet_ntop(x->family == 4 ? AF_INET : AF_INET6, x->addr,
+			    a, sizeof(a));
+		else if (x->type == MBT_VT_STRING)
+			str = clean_str(c->pinfo->pool, x->str);
+		if (x->key > MBT_VAL_MAX || mbt_value_type(x->key) != x->type)
+			proto_tree_add_string_format_value(rt, hf_value_unknown,
+			    c->tvb, off, len, "", "key %u: %s", x->key,
+			    x->type == MBT_VT_INT
+				? wmem_strdup_printf(
+				      c->pinfo->pool, "%" PRId64, x->num)
+				: str);
+		else if (x->type == MBT_VT_INT)
+			proto_tree_add_int64(
+			    rt, hf_values[x->key], c->tvb, off, len, x->num);
+		else
+			proto_tree_add_string(
+			    rt, hf_values[x->key], c->tvb, off, len, str);
+	}
+}
+
 static void add_attributes(struct ctx *c, proto_tree *rt,
     const struct mbt_record *r, gint off, gint len)
 {
@@ -503,6 +537,7 @@ static void add_attributes(struct ctx *c, proto_tree *rt,
 	if (r->has_related)
 		proto_tree_add_uint64(
 		    rt, hf_related_id, c->tvb, off, len, r->related_id);
+	add_values(c, rt, r, off, len);
 	if (r->has_packet && c->t->format == MBT_FORMAT_V3) {
 		ti = proto_tree_add_uint(
 		    rt, hf_linktype, c->tvb, off, len, r->linktype);
@@ -727,6 +762,34 @@ static void mbt_shutdown(void)
 	}
 }
 
+/* mbuf_trace.value.NAME for each key lib/names.c names; they live on. */
+static void
+register_value_fields(void)
+{
+	static hf_register_info hf[MBT_VAL_MAX + 1];
+	int n = 0;
+
+	for (uint16_t k = 1; k <= MBT_VAL_MAX; k++) {
+		const char *name = mbt_value_name(k);
+		bool num = mbt_value_type(k) == MBT_VT_INT;
+
+		hf_values[k] = -1;
+		if (name == NULL)
+			continue;
+		hf[n].p_id = &hf_values[k];
+		hf[n].hfinfo = (header_field_info){g_strdup(name),
+		    g_strdup_printf("mbuf_trace.value.%s", name),
+		    num ? FT_INT64 : FT_STRING, num ? BASE_DEC : BASE_NONE,
+		    NULL, 0x0, "A typed value (docs/format.md, VALUES)", HFILL};
+		n++;
+	}
+	hf[n].p_id = &hf_value_unknown;
+	hf[n].hfinfo = (header_field_info){"Value of an unknown key",
+	    "mbuf_trace.value.unknown", FT_STRING, BASE_NONE, NULL, 0x0, NULL,
+	    HFILL};
+	proto_register_field_array(proto_mbt, hf, n + 1);
+}
+
 static void proto_register_mbuf_trace(void)
 {
 #define F(hf, name, abbrev, type, base, strings, blurb)                       \
@@ -839,6 +902,7 @@ static void proto_register_mbuf_trace(void)
 	proto_mbt = proto_register_protocol(
 	    "mbuf_trace packet path trace", "mbuf_trace", "mbuf_trace");
 	proto_register_field_array(proto_mbt, hf, array_length(hf));
+	register_value_fields();
 	proto_register_subtree_array(ett, array_length(ett));
 	expert = expert_register_protocol(proto_mbt);
 	expert_register_field_array(expert, ei, array_length(ei));
