@@ -19,6 +19,7 @@
 #include "functions.h"
 #include "loader.h"
 #include "record.skel.h"
+#include "tracked.h"
 
 struct mbt_lx_loader {
 	struct record_bpf *skel;
@@ -492,6 +493,55 @@ mbt_lx_counters(struct mbt_lx_loader *l, struct mbt_lx_counters *out)
 	out->started = sums[0];
 	out->events = sums[1];
 	out->lost = sums[2];
+}
+
+/*
+ * An entry no hook has seen for this long (in tracked.seen's units, about
+ * a second each) belongs to a packet whose end was missed: its trace was
+ * emitted unfinished long ago (RECORD_IDLE_NS).
+ */
+#define STALE_SEEN 16
+
+void
+mbt_lx_sweep(struct mbt_lx_loader *l, uint64_t now_ns)
+{
+	__u64 *live = &l->skel->bss->ntracked;
+	int fd = bpf_map__fd(l->skel->maps.tracked);
+	uint32_t now = TRACKED_SEEN(now_ns), max = bpf_map__max_entries(
+							l->skel->maps.tracked);
+	uint64_t key, next;
+	__u64 before = __atomic_load_n(live, __ATOMIC_SEQ_CST);
+	struct tracked t;
+	bool more;
+
+	if (before == 0)
+		return; /* no entry can be in the map: see record.bpf.c */
+	/*
+	 * The map is empty at this instant and the hint has not moved since
+	 * it was read: any entry added since will raise it after this.
+	 */
+	if (bpf_map_get_next_key(fd, NULL, &key) != 0) {
+		__atomic_compare_exchange_n(live, &before, 0, false,
+		    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+		return;
+	}
+	/* Bounded: a key deleted under us restarts the walk. */
+	more = true;
+	for (uint32_t i = 0; more && i < max; i++, key = next) {
+		more = bpf_map_get_next_key(fd, &key, &next) == 0;
+		if (bpf_map_lookup_elem(fd, &key, &t) != 0 ||
+		    (uint32_t)(now - t.seen) <= STALE_SEEN)
+			continue;
+		/* Only the one whose delete succeeds lowers the hint. */
+		if (bpf_map_delete_elem(fd, &key) == 0)
+			__atomic_fetch_sub(live, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+uint64_t
+mbt_lx_live_hint(const struct mbt_lx_loader *l)
+{
+	return __atomic_load_n(&l->skel->bss->ntracked, __ATOMIC_SEQ_CST);
 }
 
 void

@@ -134,9 +134,18 @@ struct {
 
 __u64 next_trace_id;
 /*
- * Traced skbs in the map, give or take: while it is 0, hooks where no trace
- * starts return at once instead of looking the skb up.  An entry the LRU
- * evicts is never subtracted, which only costs lookups.
+ * The idle path: traced skbs in the map, give or take.  While it is 0,
+ * hooks where no trace starts return after reading it, instead of
+ * looking the skb up; start hooks run their checks and the filter only.
+ * It is a hint that may be too high, never too low while an entry is in
+ * the map: it is raised just after an entry is added (by the hook that
+ * holds the skb then), and lowered only by whoever deleted an entry
+ * (forget(), or user space's sweep).  Too high costs lookups, never a
+ * record.  What would keep it
+ * too high for good, an entry the LRU evicts or functions.bpf.c deletes,
+ * user space sets right: it forgets entries unseen for long
+ * (tracked.seen), and resets the hint to 0 when it finds the map empty
+ * and the hint unchanged since it began to look (mbt_lx_sweep()).
  */
 __u64 ntracked;
 
@@ -603,6 +612,7 @@ emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
 	}
 	if (dev)
 		t->dev = (__u64)dev;
+	t->seen = TRACKED_SEEN(s->ev.time_ns);
 	if (!end)
 		set_current(skb, s, t);
 	else
