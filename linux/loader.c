@@ -17,6 +17,7 @@
 #include "cbpf_run.h"
 #include "cbpf_to_ebpf.h"
 #include "functions.h"
+#include "kbtf.h"
 #include "loader.h"
 #include "record.skel.h"
 #include "tracked.h"
@@ -121,9 +122,8 @@ tracepoint_nargs(const struct btf *btf, int id)
 /* Leave out the hooks this kernel cannot feed: no such tracepoint, or one
  * without the arguments the hook reads. */
 static void
-drop_absent_hooks(struct record_bpf *skel, char *missing)
+drop_absent_hooks(struct record_bpf *skel, const struct btf *btf, char *missing)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
 	struct bpf_program *p;
 	char name[128];
 
@@ -155,44 +155,43 @@ drop_absent_hooks(struct record_bpf *skel, char *missing)
 			}
 		}
 	}
-	btf__free(btf);
 }
 
 void
 mbt_lx_fit_to_kernel(struct record_bpf *skel, char *missing)
 {
-	struct btf *btf;
+	const struct btf *btf = mbt_lx_kbtf();
+	int id;
 
-	drop_absent_hooks(skel, missing);
-	if ((btf = btf__load_vmlinux_btf()) != NULL) {
-		int id = btf__find_by_name_kind(
-		    btf, "btf_trace_consume_skb", BTF_KIND_TYPEDEF);
-
-		/* (void *, skb, location) since 6.3; (void *, skb) before. */
-		skel->rodata->consume_has_location =
-		    id < 0 || tracepoint_nargs(btf, id) >= 3;
-		btf__free(btf);
-	}
+	drop_absent_hooks(skel, btf, missing);
+	if (btf == NULL)
+		return;
+	/* (void *, skb, location) since 6.3; (void *, skb) before. */
+	id = btf__find_by_name_kind(btf, "btf_trace_consume_skb", BTF_KIND_TYPEDEF);
+	((struct mbt_lx_bpf_config *)&skel->rodata->cfg)->consume_has_location =
+	    id < 0 || tracepoint_nargs(btf, id) >= 3;
 }
 
 static void
 set_rodata(struct record_bpf *skel, const struct mbt_lx_config *c)
 {
-	skel->rodata->snaplen = c->snaplen;
-	skel->rodata->filter_len = c->filter != NULL ? c->filter_len : 0;
-	skel->rodata->filter_link = c->filter_link;
+	struct mbt_lx_bpf_config *k =
+	    (struct mbt_lx_bpf_config *)&skel->rodata->cfg;
+
+	k->snaplen = c->snaplen;
+	k->filter_len = c->filter != NULL ? c->filter_len : 0;
+	k->filter_link = c->filter_link;
 	if (c->filter != NULL && c->filter_len > 0)
-		skel->rodata->filter_bytes =
-		    mbt_cbpf_bytes_needed(c->filter, c->filter_len);
-	skel->rodata->n_ifaces = c->n_ifaces;
-	memcpy((void *)skel->rodata->ifaces, c->ifaces, sizeof(c->ifaces));
-	skel->rodata->want_mark = c->want_mark;
-	skel->rodata->mark_value = c->mark;
-	skel->rodata->mark_mask = c->mark_mask;
-	skel->rodata->want_nftrace = c->want_nftrace;
-	skel->rodata->want_pid = c->want_pid;
-	skel->rodata->pid_value = c->pid;
-	skel->rodata->self_pid = (uint32_t)getpid();
+		k->filter_bytes = mbt_cbpf_bytes_needed(c->filter, c->filter_len);
+	k->n_ifaces = c->n_ifaces;
+	memcpy(k->ifaces, c->ifaces, sizeof(k->ifaces));
+	k->want_mark = c->want_mark;
+	k->mark_value = c->mark;
+	k->mark_mask = c->mark_mask;
+	k->want_nftrace = c->want_nftrace;
+	k->want_pid = c->want_pid;
+	k->pid_value = c->pid;
+	k->self_pid = (uint32_t)getpid();
 }
 
 static int
@@ -247,7 +246,7 @@ skb_layout(struct mbt_skb_layout *l)
 	    "network_header", "mac_header"};
 	uint32_t *fields[] = {&l->head, &l->data, &l->tail, &l->len,
 	    &l->protocol, &l->network_header, &l->mac_header};
-	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf *btf = mbt_lx_kbtf();
 	int id, rc = 0;
 
 	if (btf == NULL)
@@ -262,7 +261,6 @@ skb_layout(struct mbt_skb_layout *l)
 			rc = -EINVAL;
 		*fields[i] = bits / 8;
 	}
-	btf__free(btf);
 	return rc;
 }
 
@@ -291,7 +289,7 @@ attach_translated_filter(
 	}
 	if ((rc = skb_layout(&layout)) == 0) {
 		n = mbt_cbpf_to_ebpf(c->filter, c->filter_len, in_map, &layout,
-		    c->filter_link, l->skel->rodata->filter_bytes, insns,
+		    c->filter_link, l->skel->rodata->cfg.filter_bytes, insns,
 		    sizeof(insns) / sizeof(insns[0]));
 		rc = n < 0 ? n : 0;
 	}
@@ -439,9 +437,11 @@ mbt_lx_load(struct mbt_lx_loader **out, const struct mbt_lx_config *c,
 		goto fail;
 	}
 	attach_functions(l, c);
+	mbt_lx_kbtf_release();
 	*out = l;
 	return 0;
 fail:
+	mbt_lx_kbtf_release();
 	mbt_lx_unload(l);
 	return rc;
 }
@@ -477,22 +477,22 @@ void
 mbt_lx_counters(struct mbt_lx_loader *l, struct mbt_lx_counters *out)
 {
 	int ncpu = libbpf_num_possible_cpus(), fd;
-	uint64_t *v, sums[3] = {0};
+	uint64_t *v, sums[MBT_LX_STAT_MAX] = {0};
 
 	memset(out, 0, sizeof(*out));
 	if (ncpu <= 0 || (v = calloc((size_t)ncpu, sizeof(*v))) == NULL)
 		return;
 	fd = bpf_map__fd(l->skel->maps.stats);
-	for (uint32_t k = 0; k < 3; k++) {
+	for (uint32_t k = 0; k < MBT_LX_STAT_MAX; k++) {
 		if (bpf_map_lookup_elem(fd, &k, v) != 0)
 			continue;
 		for (int i = 0; i < ncpu; i++)
 			sums[k] += v[i];
 	}
 	free(v);
-	out->started = sums[0];
-	out->events = sums[1];
-	out->lost = sums[2];
+	out->started = sums[MBT_LX_STAT_STARTED];
+	out->events = sums[MBT_LX_STAT_EVENTS];
+	out->lost = sums[MBT_LX_STAT_LOST];
 }
 
 /*
