@@ -117,25 +117,35 @@ print("%.0f %.0f" % ((b1 - b0) / pk, (c1 - c0) / pk))' \
 		"$(cut -d' ' -f2 "$TMP/last")"
 }
 
-# with_record NAME ARGS...: the rate while `mbuftrace record ARGS` runs;
+# wait_for FILE PATTERN: until the tracer's output says it is attached (5 s).
+wait_for() {
+	for _ in $(seq 1 100); do
+		grep -q "$2" "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# measure NAME: the rate while the tracer REC runs, which is then stopped;
 # its cost per packet in $TMP/cost.NAME.
+measure() {
+	bpf_ns >"$TMP/bpf0"
+	proc_ns "$REC" >"$TMP/cpu0"
+	rate
+	cost "$REC" >"$TMP/cost.$1"
+	kill -INT "$REC"
+	wait "$REC"
+	REC=
+}
+
+# with_record NAME ARGS...: the rate while `mbuftrace record ARGS` runs.
 with_record() {
 	local name=$1
 	shift
 	"$MBT" record -w /dev/null "$@" 2>"$TMP/rec.err" &
 	REC=$!
-	for _ in $(seq 1 100); do
-		grep -q "hooks attached" "$TMP/rec.err" && break
-		sleep 0.05
-	done
-	grep -q "hooks attached" "$TMP/rec.err" || die "record: $(cat "$TMP/rec.err")"
-	bpf_ns >"$TMP/bpf0"
-	proc_ns "$REC" >"$TMP/cpu0"
-	rate
-	cost "$REC" >"$TMP/cost.$name"
-	kill -INT "$REC"
-	wait "$REC"
-	REC=
+	wait_for "$TMP/rec.err" "hooks attached" || die "record: $(cat "$TMP/rec.err")"
+	measure "$name"
 }
 
 BPFTRACE_SCRIPT='
@@ -148,18 +158,9 @@ tracepoint:skb:kfree_skb, tracepoint:skb:consume_skb
 with_bpftrace() {
 	bpftrace -e "$BPFTRACE_SCRIPT" >"$TMP/bt.out" 2>&1 &
 	REC=$!
-	for _ in $(seq 1 200); do
-		grep -q "Attaching" "$TMP/bt.out" && break
-		sleep 0.05
-	done
+	wait_for "$TMP/bt.out" "Attaching"
 	sleep 1 # "Attaching" comes before the probes are all attached
-	bpf_ns >"$TMP/bpf0"
-	proc_ns "$REC" >"$TMP/cpu0"
-	rate
-	cost "$REC" >"$TMP/cost.bpftrace"
-	kill -INT "$REC"
-	wait "$REC"
-	REC=
+	measure bpftrace
 }
 
 # Every tracepoint record.bpf.c has a hook for.
@@ -172,18 +173,8 @@ with_floor() {
 	# shellcheck disable=SC2086 # one argument per tracepoint
 	"$TMP/idle-hooks" $HOOKS >"$TMP/floor.out" 2>&1 &
 	REC=$!
-	for _ in $(seq 1 100); do
-		grep -q "^attached" "$TMP/floor.out" && break
-		sleep 0.05
-	done
-	grep -q "^attached" "$TMP/floor.out" || die "idle-hooks: $(cat "$TMP/floor.out")"
-	bpf_ns >"$TMP/bpf0"
-	proc_ns "$REC" >"$TMP/cpu0"
-	rate
-	cost "$REC" >"$TMP/cost.floor"
-	kill -INT "$REC"
-	wait "$REC"
-	REC=
+	wait_for "$TMP/floor.out" "^attached" || die "idle-hooks: $(cat "$TMP/floor.out")"
+	measure floor
 }
 
 # The payload of iperf3's UDP packets starts with seconds, microseconds and

@@ -529,7 +529,8 @@ mbt_lx_sweep(struct mbt_lx_loader *l, uint64_t now_ns)
 	more = true;
 	for (uint32_t i = 0; more && i < max; i++, key = next) {
 		more = bpf_map_get_next_key(fd, &key, &next) == 0;
-		if (bpf_map_lookup_elem(fd, &key, &t) != 0 ||
+		/* (seen 0: an entry a hook is still filling in.) */
+		if (bpf_map_lookup_elem(fd, &key, &t) != 0 || t.seen == 0 ||
 		    (uint32_t)(now - t.seen) <= STALE_SEEN)
 			continue;
 		/* Only the one whose delete succeeds lowers the hint. */

@@ -20,8 +20,9 @@ struct tracked {
 	mbt_u16 nh;	/* its network header's offset then */
 	mbt_u16 children; /* child traces started from it */
 	mbt_u32 frag;	/* an IPv4 fragment's id and protocol: frag_key_at() */
-	/* When a hook last saw it, in units of 2^30 ns (about a second):
-	 * user space forgets entries long unseen (mbt_lx_sweep()). */
+	/* When a hook last saw it, in units of 2^30 ns (about a second);
+	 * 0 until the hook that added it has filled it in.  User space
+	 * forgets entries long unseen (mbt_lx_sweep()). */
 	mbt_u32 seen;
 };
 
