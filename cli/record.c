@@ -34,6 +34,8 @@
 /* The kernel wakes us only when much is waiting (see record.bpf.c): look
  * this often anyway, which bounds how late a trace is shown. */
 #define RECORD_POLL_MS 50
+/* How often the hooks' idle path is kept working (mbt_lx_sweep()). */
+#define RECORD_SWEEP_NS 1000000000ULL
 
 struct record_opts {
 	struct mbt_lx_config lx;
@@ -499,7 +501,7 @@ open_nftrace(struct record_run *run, struct mbt_nft_listener *nft, bool asked)
 static int
 record_loop(struct record_run *run, struct mbt_lx_loader *l)
 {
-	uint64_t t0 = clock_ns(CLOCK_MONOTONIC), now;
+	uint64_t t0 = clock_ns(CLOCK_MONOTONIC), now, swept = t0;
 	int rc = 0;
 
 	while (!stop_signal && !run->done) {
@@ -518,6 +520,10 @@ record_loop(struct record_run *run, struct mbt_lx_loader *l)
 		if ((rc = mbt_lx_asm_flush(run->asm_, now, RECORD_IDLE_NS)) < 0)
 			break;
 		flush_output(run);
+		if (now - swept >= RECORD_SWEEP_NS) {
+			mbt_lx_sweep(l, now);
+			swept = now;
+		}
 		if (run->opt->duration > 0 &&
 		    (double)(now - t0) / 1e9 >= run->opt->duration)
 			break;

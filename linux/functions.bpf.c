@@ -177,6 +177,7 @@ hit(struct sk_buff *skb, __u64 ip, __u8 point, __u32 flags, __u32 reason,
 	}
 	fill_event(&ev, point, t->trace_id, ip);
 	seen_again(t, ev.time_ns);
+	t->seen = TRACKED_SEEN(ev.time_ns);
 	ev.flags = flags;
 	ev.reason = reason;
 	ev.value = value;

@@ -28,6 +28,7 @@
 #include <bpf/libbpf.h>
 
 #include "functions.h"
+#include "kbtf.h"
 #include "functions.skel.h"
 
 /* The attach type of kprobe.session (Linux 6.10), unknown to libbpf 1.1. */
@@ -255,7 +256,7 @@ int
 mbt_lx_fn_find(
     struct mbt_lx_fn_list *l, const char *regex, char *err, size_t errlen)
 {
-	struct btf *btf;
+	const struct btf *btf;
 	char **traceable = NULL;
 	size_t ntraceable = 0, cap = 0;
 	regex_t re;
@@ -267,14 +268,15 @@ mbt_lx_fn_find(
 		snprintf(err, errlen, "bad regular expression: %s", regex);
 		return -EINVAL;
 	}
-	if ((btf = btf__load_vmlinux_btf()) == NULL) {
+	/* (First what is cheap to find missing.) */
+	if ((rc = load_traceable(&traceable, &ntraceable, err, errlen)) != 0)
+		goto out;
+	if ((btf = mbt_lx_kbtf()) == NULL) {
 		rc = -errno;
 		snprintf(err, errlen, "cannot read the kernel's BTF: %s",
 		    strerror(errno));
 		goto out;
 	}
-	if ((rc = load_traceable(&traceable, &ntraceable, err, errlen)) != 0)
-		goto out;
 	for (uint32_t id = 1; id < btf__type_cnt(btf); id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 		const char *name;
@@ -316,7 +318,6 @@ out:
 	for (size_t i = 0; i < ntraceable; i++)
 		free(traceable[i]);
 	free(traceable);
-	btf__free(btf);
 	if (regex != NULL)
 		regfree(&re);
 	if (rc != 0)

@@ -9,6 +9,7 @@ FN_BPF_OBJ := $(FN_DIR)/functions.bpf.o
 FN_SKEL    := $(FN_DIR)/functions.skel.h
 FN_PROBE   := $(B)/bin/functions-probe
 FN_SRC     := linux/functions.c linux/functions_probe.c linux/names.c \
+	      linux/kbtf.c \
 	      linux/srcline.c
 FN_OBJ     := $(FN_SRC:%.c=$(B)/obj/fn/%.o)
 

@@ -10,7 +10,7 @@
 LX_DIR     := build/linux
 LX_BTF     ?= /sys/kernel/btf/vmlinux
 LX_ARCH    := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
-LX_SRC     := linux/assemble.c linux/assemble_nft.c linux/nft_parse.c linux/nftrace.c linux/srcline.c linux/names.c linux/loader.c linux/functions.c linux/cbpf_to_ebpf.c
+LX_SRC     := linux/kbtf.c linux/assemble.c linux/assemble_nft.c linux/nft_parse.c linux/nftrace.c linux/srcline.c linux/names.c linux/loader.c linux/functions.c linux/cbpf_to_ebpf.c
 LX_OBJ     := $(LX_SRC:%.c=$(B)/obj/%.o)
 LX_HDRS    := $(wildcard linux/*.h) cli/record.h
 LX_LIBS    := -lbpf -ldw -lelf -lz

@@ -17,8 +17,10 @@
 #include "cbpf_run.h"
 #include "cbpf_to_ebpf.h"
 #include "functions.h"
+#include "kbtf.h"
 #include "loader.h"
 #include "record.skel.h"
+#include "tracked.h"
 
 struct mbt_lx_loader {
 	struct record_bpf *skel;
@@ -120,9 +122,8 @@ tracepoint_nargs(const struct btf *btf, int id)
 /* Leave out the hooks this kernel cannot feed: no such tracepoint, or one
  * without the arguments the hook reads. */
 static void
-drop_absent_hooks(struct record_bpf *skel, char *missing)
+drop_absent_hooks(struct record_bpf *skel, const struct btf *btf, char *missing)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
 	struct bpf_program *p;
 	char name[128];
 
@@ -154,44 +155,43 @@ drop_absent_hooks(struct record_bpf *skel, char *missing)
 			}
 		}
 	}
-	btf__free(btf);
 }
 
 void
 mbt_lx_fit_to_kernel(struct record_bpf *skel, char *missing)
 {
-	struct btf *btf;
+	const struct btf *btf = mbt_lx_kbtf();
+	int id;
 
-	drop_absent_hooks(skel, missing);
-	if ((btf = btf__load_vmlinux_btf()) != NULL) {
-		int id = btf__find_by_name_kind(
-		    btf, "btf_trace_consume_skb", BTF_KIND_TYPEDEF);
-
-		/* (void *, skb, location) since 6.3; (void *, skb) before. */
-		skel->rodata->consume_has_location =
-		    id < 0 || tracepoint_nargs(btf, id) >= 3;
-		btf__free(btf);
-	}
+	drop_absent_hooks(skel, btf, missing);
+	if (btf == NULL)
+		return;
+	/* (void *, skb, location) since 6.3; (void *, skb) before. */
+	id = btf__find_by_name_kind(btf, "btf_trace_consume_skb", BTF_KIND_TYPEDEF);
+	((struct mbt_lx_bpf_config *)&skel->rodata->cfg)->consume_has_location =
+	    id < 0 || tracepoint_nargs(btf, id) >= 3;
 }
 
 static void
 set_rodata(struct record_bpf *skel, const struct mbt_lx_config *c)
 {
-	skel->rodata->snaplen = c->snaplen;
-	skel->rodata->filter_len = c->filter != NULL ? c->filter_len : 0;
-	skel->rodata->filter_link = c->filter_link;
+	struct mbt_lx_bpf_config *k =
+	    (struct mbt_lx_bpf_config *)&skel->rodata->cfg;
+
+	k->snaplen = c->snaplen;
+	k->filter_len = c->filter != NULL ? c->filter_len : 0;
+	k->filter_link = c->filter_link;
 	if (c->filter != NULL && c->filter_len > 0)
-		skel->rodata->filter_bytes =
-		    mbt_cbpf_bytes_needed(c->filter, c->filter_len);
-	skel->rodata->n_ifaces = c->n_ifaces;
-	memcpy((void *)skel->rodata->ifaces, c->ifaces, sizeof(c->ifaces));
-	skel->rodata->want_mark = c->want_mark;
-	skel->rodata->mark_value = c->mark;
-	skel->rodata->mark_mask = c->mark_mask;
-	skel->rodata->want_nftrace = c->want_nftrace;
-	skel->rodata->want_pid = c->want_pid;
-	skel->rodata->pid_value = c->pid;
-	skel->rodata->self_pid = (uint32_t)getpid();
+		k->filter_bytes = mbt_cbpf_bytes_needed(c->filter, c->filter_len);
+	k->n_ifaces = c->n_ifaces;
+	memcpy(k->ifaces, c->ifaces, sizeof(k->ifaces));
+	k->want_mark = c->want_mark;
+	k->mark_value = c->mark;
+	k->mark_mask = c->mark_mask;
+	k->want_nftrace = c->want_nftrace;
+	k->want_pid = c->want_pid;
+	k->pid_value = c->pid;
+	k->self_pid = (uint32_t)getpid();
 }
 
 static int
@@ -246,7 +246,7 @@ skb_layout(struct mbt_skb_layout *l)
 	    "network_header", "mac_header"};
 	uint32_t *fields[] = {&l->head, &l->data, &l->tail, &l->len,
 	    &l->protocol, &l->network_header, &l->mac_header};
-	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf *btf = mbt_lx_kbtf();
 	int id, rc = 0;
 
 	if (btf == NULL)
@@ -261,7 +261,6 @@ skb_layout(struct mbt_skb_layout *l)
 			rc = -EINVAL;
 		*fields[i] = bits / 8;
 	}
-	btf__free(btf);
 	return rc;
 }
 
@@ -290,7 +289,7 @@ attach_translated_filter(
 	}
 	if ((rc = skb_layout(&layout)) == 0) {
 		n = mbt_cbpf_to_ebpf(c->filter, c->filter_len, in_map, &layout,
-		    c->filter_link, l->skel->rodata->filter_bytes, insns,
+		    c->filter_link, l->skel->rodata->cfg.filter_bytes, insns,
 		    sizeof(insns) / sizeof(insns[0]));
 		rc = n < 0 ? n : 0;
 	}
@@ -438,9 +437,11 @@ mbt_lx_load(struct mbt_lx_loader **out, const struct mbt_lx_config *c,
 		goto fail;
 	}
 	attach_functions(l, c);
+	mbt_lx_kbtf_release();
 	*out = l;
 	return 0;
 fail:
+	mbt_lx_kbtf_release();
 	mbt_lx_unload(l);
 	return rc;
 }
@@ -476,22 +477,72 @@ void
 mbt_lx_counters(struct mbt_lx_loader *l, struct mbt_lx_counters *out)
 {
 	int ncpu = libbpf_num_possible_cpus(), fd;
-	uint64_t *v, sums[3] = {0};
+	uint64_t *v, sums[MBT_LX_STAT_MAX] = {0};
 
 	memset(out, 0, sizeof(*out));
 	if (ncpu <= 0 || (v = calloc((size_t)ncpu, sizeof(*v))) == NULL)
 		return;
 	fd = bpf_map__fd(l->skel->maps.stats);
-	for (uint32_t k = 0; k < 3; k++) {
+	for (uint32_t k = 0; k < MBT_LX_STAT_MAX; k++) {
 		if (bpf_map_lookup_elem(fd, &k, v) != 0)
 			continue;
 		for (int i = 0; i < ncpu; i++)
 			sums[k] += v[i];
 	}
 	free(v);
-	out->started = sums[0];
-	out->events = sums[1];
-	out->lost = sums[2];
+	out->started = sums[MBT_LX_STAT_STARTED];
+	out->events = sums[MBT_LX_STAT_EVENTS];
+	out->lost = sums[MBT_LX_STAT_LOST];
+}
+
+/*
+ * An entry no hook has seen for this long (in tracked.seen's units, about
+ * a second each) belongs to a packet whose end was missed: its trace was
+ * emitted unfinished long ago (RECORD_IDLE_NS).
+ */
+#define STALE_SEEN 16
+
+void
+mbt_lx_sweep(struct mbt_lx_loader *l, uint64_t now_ns)
+{
+	__u64 *live = &l->skel->bss->ntracked;
+	int fd = bpf_map__fd(l->skel->maps.tracked);
+	uint32_t now = TRACKED_SEEN(now_ns), max = bpf_map__max_entries(
+							l->skel->maps.tracked);
+	uint64_t key, next;
+	__u64 before = __atomic_load_n(live, __ATOMIC_SEQ_CST);
+	struct tracked t;
+	bool more;
+
+	if (before == 0)
+		return; /* no entry can be in the map: see record.bpf.c */
+	/*
+	 * The map is empty at this instant and the hint has not moved since
+	 * it was read: any entry added since will raise it after this.
+	 */
+	if (bpf_map_get_next_key(fd, NULL, &key) != 0) {
+		__atomic_compare_exchange_n(live, &before, 0, false,
+		    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+		return;
+	}
+	/* Bounded: a key deleted under us restarts the walk. */
+	more = true;
+	for (uint32_t i = 0; more && i < max; i++, key = next) {
+		more = bpf_map_get_next_key(fd, &key, &next) == 0;
+		/* (seen 0: an entry a hook is still filling in.) */
+		if (bpf_map_lookup_elem(fd, &key, &t) != 0 || t.seen == 0 ||
+		    (uint32_t)(now - t.seen) <= STALE_SEEN)
+			continue;
+		/* Only the one whose delete succeeds lowers the hint. */
+		if (bpf_map_delete_elem(fd, &key) == 0)
+			__atomic_fetch_sub(live, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+uint64_t
+mbt_lx_live_hint(const struct mbt_lx_loader *l)
+{
+	return __atomic_load_n(&l->skel->bss->ntracked, __ATOMIC_SEQ_CST);
 }
 
 void

@@ -61,6 +61,15 @@ int mbt_lx_poll(struct mbt_lx_loader *l, int timeout_ms);
 /* Hand over every event already in the ring buffer. */
 int mbt_lx_drain(struct mbt_lx_loader *l);
 void mbt_lx_counters(struct mbt_lx_loader *l, struct mbt_lx_counters *c);
+/*
+ * Keep the hooks' idle path working (record.bpf.c, ntracked): forget the
+ * traced skbs no hook has seen for long, whose end was missed, and reset
+ * the count of live traces when none is.  now_ns: CLOCK_MONOTONIC.  Call
+ * about once a second.
+ */
+void mbt_lx_sweep(struct mbt_lx_loader *l, uint64_t now_ns);
+/* The hooks' count of live traces, which may be too high (a hint). */
+uint64_t mbt_lx_live_hint(const struct mbt_lx_loader *l);
 /* Detach and free everything; l may be NULL. */
 void mbt_lx_unload(struct mbt_lx_loader *l);
 /* Full-function mode, for the user: "kprobe-multi, 1628 functions in

@@ -18,6 +18,7 @@
 
 #include <bpf/btf.h>
 
+#include "kbtf.h"
 #include "names.h"
 #include "srcline.h"
 
@@ -70,7 +71,7 @@ load_kallsyms(struct mbt_lx_namer *n)
 static void
 load_drop_reasons(struct mbt_lx_namer *n)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf *btf = mbt_lx_kbtf();
 	const struct btf_type *t;
 	const struct btf_enum *e;
 	int id;
@@ -92,7 +93,6 @@ load_drop_reasons(struct mbt_lx_namer *n)
 			n->reasons[v] = strdup(name);
 		}
 	}
-	btf__free(btf);
 }
 
 /* Is inode already named? */

@@ -35,18 +35,11 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 #define MAC_HEADER_UNSET 0xffff
 
 /* Knobs set by the loader between open and load. */
-const volatile __u32 snaplen = 128;
-const volatile __u32 filter_len;  /* classic BPF instructions; 0 = all */
-const volatile __u32 filter_link; /* 1: the filter reads Ethernet frames */
-/* Bytes of the packet the filter can read at most: no need to copy more. */
-const volatile __u32 filter_bytes = MBT_LX_FILTER_BYTES;
-const volatile __u32 n_ifaces;
-const volatile struct mbt_lx_iface_match ifaces[MBT_LX_MAX_IFACES];
-const volatile __u32 want_mark, mark_value, mark_mask;
-const volatile __u32 want_nftrace;
-const volatile __u32 want_pid, pid_value;
-/* Our own process: what it sends (our output, over ssh) is never traced. */
-const volatile __u32 self_pid;
+const volatile struct mbt_lx_bpf_config cfg = {
+    .snaplen = 128,
+    .filter_bytes = MBT_LX_FILTER_BYTES,
+    .consume_has_location = 1,
+};
 
 /* A traced skb, by address; LRU because an end can be missed. */
 #include "shared_maps.bpf.h"
@@ -124,19 +117,27 @@ struct {
 } scratch SEC(".maps");
 
 /* Counters user space sums over CPUs for the summary. */
-enum { STAT_STARTED, STAT_EVENTS, STAT_LOST, STAT_MAX };
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, STAT_MAX);
+	__uint(max_entries, MBT_LX_STAT_MAX);
 	__type(key, __u32);
 	__type(value, __u64);
 } stats SEC(".maps");
 
 __u64 next_trace_id;
 /*
- * Traced skbs in the map, give or take: while it is 0, hooks where no trace
- * starts return at once instead of looking the skb up.  An entry the LRU
- * evicts is never subtracted, which only costs lookups.
+ * The idle path: traced skbs in the map, give or take.  While it is 0,
+ * hooks where no trace starts return after reading it, instead of
+ * looking the skb up; start hooks run their checks and the filter only.
+ * It is a hint that may be too high, never too low while an entry is in
+ * the map: it is raised just after an entry is added (by the hook that
+ * holds the skb then), and lowered only by whoever deleted an entry
+ * (forget(), or user space's sweep).  Too high costs lookups, never a
+ * record.  What would keep it
+ * too high for good, an entry the LRU evicts or functions.bpf.c deletes,
+ * user space sets right: it forgets entries unseen for long
+ * (tracked.seen), and resets the hint to 0 when it finds the map empty
+ * and the hint unchanged since it began to look (mbt_lx_sweep()).
  */
 __u64 ntracked;
 
@@ -264,7 +265,7 @@ cbpf_callback(__u32 index, void *unused)
 		return 1;
 	pc = s->vm.pc;
 	in = bpf_map_lookup_elem(&filter_prog, &pc);
-	if (!in || pc >= filter_len)
+	if (!in || pc >= cfg.filter_len)
 		return mbt_cbpf_reject(&s->vm);
 	return mbt_cbpf_step(&s->vm, in, fi->pkt, fi->caplen, fi->wirelen);
 }
@@ -296,7 +297,7 @@ user_socket(struct sock *sk)
 static __always_inline bool
 start_matches(struct sk_buff *skb, struct net_device *dev, struct scratch *s)
 {
-	if (n_ifaces > 0) {
+	if (cfg.n_ifaces > 0) {
 		char name[16];
 		bool found = false;
 		__u64 netns;
@@ -306,11 +307,11 @@ start_matches(struct sk_buff *skb, struct net_device *dev, struct scratch *s)
 		netns = dev_netns(dev);
 		__builtin_memcpy(name, dev->name, sizeof(name));
 		for (int i = 0; i < MBT_LX_MAX_IFACES; i++) {
-			if (i >= n_ifaces)
+			if (i >= cfg.n_ifaces)
 				break;
-			if ((ifaces[i].netns == 0 ||
-				ifaces[i].netns == netns) &&
-			    name_equal(ifaces[i].name, name)) {
+			if ((cfg.ifaces[i].netns == 0 ||
+				cfg.ifaces[i].netns == netns) &&
+			    name_equal(cfg.ifaces[i].name, name)) {
 				found = true;
 				break;
 			}
@@ -318,14 +319,14 @@ start_matches(struct sk_buff *skb, struct net_device *dev, struct scratch *s)
 		if (!found)
 			return false;
 	}
-	if (want_mark && (skb->mark & mark_mask) != mark_value)
+	if (cfg.want_mark && (skb->mark & cfg.mark_mask) != cfg.mark_value)
 		return false;
-	if (want_nftrace && !BPF_CORE_READ_BITFIELD(skb, nf_trace))
+	if (cfg.want_nftrace && !BPF_CORE_READ_BITFIELD(skb, nf_trace))
 		return false;
-	if (self_pid && bpf_get_current_pid_tgid() >> 32 == self_pid &&
+	if (cfg.self_pid && bpf_get_current_pid_tgid() >> 32 == cfg.self_pid &&
 	    user_socket(skb->sk))
 		return false;
-	if (want_pid && (bpf_get_current_pid_tgid() >> 32 != pid_value ||
+	if (cfg.want_pid && (bpf_get_current_pid_tgid() >> 32 != cfg.pid_value ||
 			    !user_socket(skb->sk)))
 		return false;
 	return true;
@@ -360,12 +361,12 @@ submit(struct scratch *s, struct tracked *t)
 	s->ev.size = size;
 	if (snap > MBT_LX_SNAP_MAX ||
 	    bpf_ringbuf_output(&events, s, size, wakeup_flags()) != 0) {
-		count(STAT_LOST);
+		count(MBT_LX_STAT_LOST);
 		if (t && t->lost < 0xffff)
 			t->lost++;
 		return -1;
 	}
-	count(STAT_EVENTS);
+	count(MBT_LX_STAT_EVENTS);
 	if (t)
 		t->lost = 0;
 	return 0;
@@ -584,11 +585,11 @@ emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
 		__u32 orig;
 		__u16 lt = 0;
 		__u32 n = copy_packet(
-		    skb, false, s->snap, MBT_LX_SNAP_MAX, snaplen, &orig, &lt);
+		    skb, false, s->snap, MBT_LX_SNAP_MAX, cfg.snaplen, &orig, &lt);
 
 		if (n == 0)
 			n = copy_packet(skb, true, s->snap, MBT_LX_SNAP_MAX,
-			    snaplen, &orig, &lt);
+			    cfg.snaplen, &orig, &lt);
 		s->ev.snap_len = n;
 		s->ev.snap_orig = orig;
 		s->ev.snap_linktype = lt;
@@ -603,6 +604,7 @@ emit_event(struct scratch *s, struct sk_buff *skb, struct net_device *dev,
 	}
 	if (dev)
 		t->dev = (__u64)dev;
+	t->seen = TRACKED_SEEN(s->ev.time_ns);
 	if (!end)
 		set_current(skb, s, t);
 	else
@@ -644,7 +646,7 @@ begin(struct sk_buff *skb, struct net_device *dev, __u8 point, __u8 end,
 		if (!(t = bpf_map_lookup_elem(&tracked, &key)))
 			return 0;
 	}
-	count(STAT_STARTED);
+	count(MBT_LX_STAT_STARTED);
 	if (parent != 0) {
 		/* The original's trace says it was copied, and to which. */
 		fill_head(s, MBT_LX_P_COPY, parent);
@@ -792,7 +794,7 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 	__u64 key = (__u64)skb;
 	struct tracked *t = NULL;
 	struct mbt_lx_filter_in *fi = NULL;
-	bool matched = filter_len == 0;
+	bool matched = cfg.filter_len == 0;
 	struct scratch *s;
 	__u16 linktype;
 	__u64 parent;
@@ -803,7 +805,7 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 	 * cannot outlive this skb and start a trace for the next one to get
 	 * the same address.
 	 */
-	if (may_start && filter_len != 0 && (fi = get_filter_in()) &&
+	if (may_start && cfg.filter_len != 0 && (fi = get_filter_in()) &&
 	    filter_external) {
 		matched = fi->start_skb == key;
 		fi->start_skb = 0;
@@ -845,11 +847,11 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 	}
 	if (!(s = get_scratch()) || !start_matches(skb, dev, s))
 		return 0;
-	if (filter_len != 0 && !filter_external) {
+	if (cfg.filter_len != 0 && !filter_external) {
 		if (!fi)
 			return 0;
-		fi->caplen = copy_packet(skb, filter_link, fi->pkt,
-		    MBT_LX_FILTER_BYTES, filter_bytes, &fi->wirelen, &linktype);
+		fi->caplen = copy_packet(skb, cfg.filter_link, fi->pkt,
+		    MBT_LX_FILTER_BYTES, cfg.filter_bytes, &fi->wirelen, &linktype);
 		if (fi->caplen == 0 || !filter_interpret(fi, s))
 			return 0;
 	}
@@ -969,8 +971,6 @@ BPF_PROG(
 	    0, reason, (__u64)location);
 }
 
-/* Before 6.3 consume_skb had no location: the loader says which. */
-const volatile __u32 consume_has_location = 1;
 
 SEC("tp_btf/consume_skb")
 int
@@ -979,7 +979,7 @@ consume_skb(unsigned long long *ctx)
 	struct sk_buff *skb = (struct sk_buff *)ctx[0];
 
 	return track(ctx, skb, NULL, MBT_LX_P_CONSUME_SKB, false,
-	    MBT_END_CONSUMED, 0, 0, consume_has_location ? ctx[1] : 0);
+	    MBT_END_CONSUMED, 0, 0, cfg.consume_has_location ? ctx[1] : 0);
 }
 
 /*
@@ -1027,9 +1027,9 @@ sk_kind(const struct sock *sk)
 static __always_inline bool
 traced_by_nftables(struct sk_buff *skb)
 {
-	return want_nftrace && n_ifaces == 0 && filter_len == 0 && !want_pid &&
+	return cfg.want_nftrace && cfg.n_ifaces == 0 && cfg.filter_len == 0 && !cfg.want_pid &&
 	       BPF_CORE_READ_BITFIELD(skb, nf_trace) &&
-	       (!want_mark || (skb->mark & mark_mask) == mark_value);
+	       (!cfg.want_mark || (skb->mark & cfg.mark_mask) == cfg.mark_value);
 }
 
 /*
@@ -1073,7 +1073,7 @@ BPF_PROG(sk_data_ready, const struct sock *sk)
 	struct tracked *t;
 	__u64 key, parent = 0;
 
-	if (ntracked == 0 && !want_nftrace)
+	if (ntracked == 0 && !cfg.want_nftrace)
 		return 0;
 	skb = sk->sk_receive_queue.prev; /* the queue itself when empty */
 	key = (__u64)skb;

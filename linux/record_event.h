@@ -115,6 +115,38 @@ struct mbt_lx_iface_match {
 };
 
 /*
+ * Everything the loader sets in record.bpf.c between open and load: one
+ * struct in rodata (`cfg`), which the verifier sees as constants, so that
+ * code for options not given is pruned.
+ */
+struct mbt_lx_bpf_config {
+	mbt_u32 snaplen;
+	mbt_u32 filter_len;   /* classic BPF instructions; 0 = all */
+	mbt_u32 filter_link;  /* 1: the filter reads Ethernet frames */
+	mbt_u32 filter_bytes; /* bytes of the packet the filter can read */
+	mbt_u32 n_ifaces;
+	mbt_u32 want_mark, mark_value, mark_mask;
+	mbt_u32 want_nftrace;
+	mbt_u32 want_pid, pid_value;
+	/* Our own process: what it sends (our output, over ssh) is never
+	 * traced. */
+	mbt_u32 self_pid;
+	/* Before 6.3 the consume_skb tracepoint had no location. */
+	mbt_u32 consume_has_location;
+	mbt_u32 pad;
+	struct mbt_lx_iface_match ifaces[MBT_LX_MAX_IFACES];
+};
+
+/* The counters of record.bpf.c's per-CPU map `stats`, summed by user
+ * space for the summary. */
+enum mbt_lx_stat {
+	MBT_LX_STAT_STARTED, /* traces started */
+	MBT_LX_STAT_EVENTS,  /* events sent */
+	MBT_LX_STAT_LOST,    /* events the ring buffer had no room for */
+	MBT_LX_STAT_MAX,
+};
+
+/*
  * The bytes a hook hands to the translated filter (linux/cbpf_to_ebpf.c),
  * and its answer; the value of a one-entry per-CPU array.
  */

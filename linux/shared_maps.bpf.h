@@ -6,29 +6,7 @@
 #ifndef MBT_LINUX_SHARED_MAPS_BPF_H
 #define MBT_LINUX_SHARED_MAPS_BPF_H
 
-/* What is known of a traced skb, keyed by its address. */
-struct tracked {
-	__u64 trace_id;
-	__u16 lost;	/* events not delivered since the last one that was */
-	__u16 flags;	/* TRACKED_* */
-	__u32 digest;	/* of the headers in the last snapshot; 0 = none */
-	__u64 head;	/* skb->head when last seen: its data's address */
-	__u64 dev;	/* the net_device a hook last saw it on */
-	__u32 ident;	/* what stays of the packet: identity.bpf.h; 0 = none */
-	__u16 nh;	/* its network header's offset then */
-	__u16 children; /* child traces started from it */
-	__u32 frag;	/* an IPv4 fragment's id and protocol: frag_key_at() */
-	__u32 pad;
-};
-
-/* Child traces one trace may start at most: a bridge's flood, a tap,
- * a datagram's fragments, a super-packet's segments. */
-#define MAX_CHILDREN 64
-
-/* A fragment or segment of a traced packet, with data of its own. */
-#define TRACKED_MADE 0x1
-/* A copy of a traced packet made before that was freed: a whole packet. */
-#define TRACKED_REBUILT 0x2
+#include "tracked.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

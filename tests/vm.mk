@@ -14,7 +14,7 @@ check-vm: all
 # backend's skeleton, which is still moving.
 $(B)/bin/functions-join: $(B)/obj/fn/tests/vm/functions_join.o \
 		$(B)/obj/fn/linux/functions.o $(B)/obj/fn/linux/names.o \
-		$(B)/obj/fn/linux/srcline.o \
+		$(B)/obj/fn/linux/srcline.o $(B)/obj/fn/linux/kbtf.o \
 		$(B)/obj/linux/assemble.o $(B)/obj/linux/assemble_nft.o \
 		$(B)/obj/linux/nft_parse.o $(LIBA)
 	@mkdir -p $(dir $@)
