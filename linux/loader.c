@@ -183,6 +183,10 @@ set_rodata(struct record_bpf *skel, const struct mbt_lx_config *c)
 	if (c->filter != NULL && c->filter_len > 0)
 		skel->rodata->filter_bytes =
 		    mbt_cbpf_bytes_needed(c->filter, c->filter_len);
+	/* Room for a made-up Ethernet header and what follows it. */
+	if (c->filter_link &&
+	    skel->rodata->filter_bytes < MBT_EBPF_LINK_MIN_BYTES)
+		skel->rodata->filter_bytes = MBT_EBPF_LINK_MIN_BYTES;
 	skel->rodata->n_ifaces = c->n_ifaces;
 	memcpy((void *)skel->rodata->ifaces, c->ifaces, sizeof(c->ifaces));
 	skel->rodata->want_mark = c->want_mark;

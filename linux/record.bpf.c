@@ -222,6 +222,8 @@ copy_packet(struct sk_buff *skb, bool link, __u8 *buf, const __u32 cap,
 	return n;
 }
 
+#include "filter_copy.bpf.h"
+
 /*
  * A digest of the network header and what follows it (for IPv4, the ports
  * too): what forwarding (TTL, hop limit) and NAT change.  A traced packet
@@ -794,7 +796,6 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 	struct mbt_lx_filter_in *fi = NULL;
 	bool matched = filter_len == 0;
 	struct scratch *s;
-	__u16 linktype;
 	__u64 parent;
 
 	/*
@@ -848,8 +849,8 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 	if (filter_len != 0 && !filter_external) {
 		if (!fi)
 			return 0;
-		fi->caplen = copy_packet(skb, filter_link, fi->pkt,
-		    MBT_LX_FILTER_BYTES, filter_bytes, &fi->wirelen, &linktype);
+		fi->caplen = filter_copy(
+		    skb, filter_link, fi->pkt, filter_bytes, &fi->wirelen);
 		if (fi->caplen == 0 || !filter_interpret(fi, s))
 			return 0;
 	}
