@@ -198,6 +198,12 @@ fill_route(struct mbt_record *r, const struct mbt_lx_event *ev, char *text,
 	r->route_error = ev->value;
 	r->route_family = ev->family;
 	memcpy(r->route_gw, ev->gw, sizeof(r->route_gw));
+	/* The output interface by name too: "oif 3 (veth1)". */
+	if (ev->oif != 0 && ev->ifname[0] != '\0') {
+		snprintf(text, size, "(%.*s)", (int)sizeof(ev->ifname),
+		    ev->ifname);
+		r->text = mbt_lx_str(text);
+	}
 	if ((ev->point == MBT_LX_P_FIB_TABLE_LOOKUP && ev->value == -EAGAIN) ||
 	    (ev->point == MBT_LX_P_FIB6_TABLE_LOOKUP && ev->oif == 0)) {
 		snprintf(text, size,

@@ -1155,6 +1155,9 @@ route_event(__u8 point, __u32 table, struct net_device *dev, __s32 err,
 	 */
 	s->ev.netns = c->netns;
 	s->ev.oif = dev ? dev->ifindex : 0;
+	/* Its name, to say which one: ifindex 0 keeps it out of placing. */
+	if (dev)
+		__builtin_memcpy(s->ev.ifname, dev->name, sizeof(s->ev.ifname));
 	s->ev.table = table;
 	s->ev.value = err;
 	if (gw) {
