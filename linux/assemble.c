@@ -41,6 +41,7 @@ static const char *const point_names[MBT_LX_P_MAX + 1] = {
     [MBT_LX_P_NEIGH] = "neigh_event_send",
     [MBT_LX_P_GRO_RECEIVE] = "napi_gro_receive",
     [MBT_LX_P_UNSEEN_FREE] = "unseen_free",
+    [MBT_LX_P_BRIDGE_PORT] = "br_handle_frame",
 };
 
 const char *
@@ -577,6 +578,8 @@ emit_trace(struct mbt_lx_asm *a, struct mbt_lx_open_trace *t, bool ended)
 		    ev->point == MBT_LX_P_FIB_TABLE_LOOKUP ||
 		    ev->point == MBT_LX_P_FIB6_TABLE_LOOKUP)
 			where_before(a, &r, t, i);
+		if (ev->point == MBT_LX_P_BRIDGE_PORT)
+			mbt_lx_bridge_text(a, &r, t, i, text, sizeof(text));
 		if (ev->point == MBT_LX_P_UNSEEN_FREE)
 			unseen_free(
 			    a, &r, t, i, first->time_ns, text, sizeof(text));

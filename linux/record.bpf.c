@@ -865,6 +865,8 @@ BPF_PROG(netif_receive_skb, struct sk_buff *skb)
 	    ctx, skb, NULL, MBT_LX_P_NETIF_RECEIVE_SKB, true, 0, 0, 0, 0);
 }
 
+#include "bridge.bpf.h"
+
 SEC("tp_btf/netif_rx")
 int
 BPF_PROG(netif_rx, struct sk_buff *skb)

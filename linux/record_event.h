@@ -65,6 +65,9 @@ enum mbt_lx_point {
 	 * packet was last seen).  From functions.bpf.c: freed by the
 	 * function at location, which no tracepoint marks. */
 	MBT_LX_P_UNSEEN_FREE,
+	/* The packet enters a bridge port (linux/bridge.bpf.h): value = the
+	 * port's STP state (BR_STATE_*). */
+	MBT_LX_P_BRIDGE_PORT,
 	MBT_LX_P_FUNCTION = 64, /* linux/functions.bpf.c: location = the function */
 	/* A function returned: location = the function, value = what it
 	 * returned (sent only when that says error or drop). */
