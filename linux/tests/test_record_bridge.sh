@@ -49,19 +49,12 @@ topology >"$TMP/topology.log" 2>&1 ||
 
 # record OUT FROM TO EXPR...: record while h FROM pings 10.5.0.TO once.
 record() {
-	local out=$1 from=$2 to=$3 pid
+	local out=$1 from=$2 to=$3
 	shift 3
-	"$MBT" record $RECORD_ARGS --json --duration 3 "$@" >"$out" \
-		2>"$out.err" &
-	pid=$!
-	for _ in $(seq 1 600); do
-		grep -q "hooks attached" "$out.err" 2>/dev/null && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
+	record_start "$out" --duration 3 "$@"
 	ip netns exec "${P}h$from" busybox ping -c1 -W1 "10.5.0.$to" \
 		>/dev/null 2>&1
-	wait "$pid"
+	wait "$REC_PID"
 }
 
 # bridged NAME FILE PYTHON: ok when the expression over `port` (the text

@@ -76,21 +76,14 @@ topology >"$TMP/topology.log" 2>&1 ||
 # record OUT ARGS...: record for 4 s while a sends its three pings (the
 # neighbour forgotten first, so that it asks for b's address again).
 record() {
-	local out=$1 pid
+	local out=$1
 	shift
-	"$MBT" record $RECORD_ARGS --json --duration 4 "$@" >"$out" \
-		2>"$out.err" &
-	pid=$!
-	for _ in $(seq 1 600); do
-		grep -q "hooks attached" "$out.err" 2>/dev/null && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
+	record_start "$out" --duration 4 "$@"
 	ip -n "$A" neigh flush dev eth0
 	in_ns "$A" busybox ping -c1 -W1 10.9.2.2 >/dev/null 2>&1
 	in_ns "$A" busybox ping -c1 -W1 10.7.7.7 >/dev/null 2>&1
 	in_ns "$A" busybox ping -c1 -W1 10.8.0.2 >/dev/null 2>&1
-	wait "$pid"
+	wait "$REC_PID"
 }
 
 # traced NAME FILE PYTHON: ok when the expression over `traces` (the
