@@ -43,7 +43,8 @@ struct record_opts {
 	double duration;   /* seconds; 0 = no limit */
 	const char *wpath; /* -w */
 	char *expr;
-	char ifaces_given[MBT_LX_MAX_IFACES][64];
+	/* -i's namespaces, as paths: what the filter's warnings look in */
+	char iface_ns[MBT_LX_MAX_IFACES][4096];
 };
 
 struct record_run {
@@ -123,11 +124,11 @@ on_signal(int sig)
 
 /* "veth1@r1": the interface's name and its namespace's inode. */
 static int
-parse_iface(const char *arg, struct mbt_lx_iface_match *m)
+parse_iface(const char *arg, struct mbt_lx_iface_match *m, char *path,
+    size_t size)
 {
 	const char *at = strchr(arg, '@');
 	size_t n = at != NULL ? (size_t)(at - arg) : strlen(arg);
-	char path[4096];
 	struct stat st;
 	struct statfs fs;
 
@@ -139,11 +140,11 @@ parse_iface(const char *arg, struct mbt_lx_iface_match *m)
 	memset(m->name, 0, sizeof(m->name));
 	memcpy(m->name, arg, n);
 	if (at == NULL)
-		snprintf(path, sizeof(path), "/proc/self/ns/net");
+		snprintf(path, size, "/proc/self/ns/net");
 	else if (strchr(at + 1, '/') != NULL)
-		snprintf(path, sizeof(path), "%s", at + 1);
+		snprintf(path, size, "%s", at + 1);
 	else
-		snprintf(path, sizeof(path), "/run/netns/%s", at + 1);
+		snprintf(path, size, "/run/netns/%s", at + 1);
 	if (stat(path, &st) != 0) {
 		cli_error(
 		    "-i %s: no namespace %s (%s)", arg, path, strerror(errno));
@@ -233,8 +234,10 @@ parse_record_opts(int argc, char **argv, struct record_opts *opt)
 				    MBT_LX_MAX_IFACES);
 				return EXIT_USAGE;
 			}
-			if (parse_iface(
-				v.text, &opt->lx.ifaces[opt->lx.n_ifaces]))
+			if (parse_iface(v.text,
+				&opt->lx.ifaces[opt->lx.n_ifaces],
+				opt->iface_ns[opt->lx.n_ifaces],
+				sizeof(opt->iface_ns[0])))
 				return EXIT_USAGE;
 			opt->lx.n_ifaces++;
 			break;
@@ -542,6 +545,20 @@ record_loop(struct record_run *run, struct mbt_lx_loader *l)
 	return rc;
 }
 
+/* The filter's terms that can never match at a start interface. */
+static void
+warn_filter(const struct record_opts *opt, const struct record_filter *f)
+{
+	const char *names[MBT_LX_MAX_IFACES], *paths[MBT_LX_MAX_IFACES];
+
+	for (int i = 0; i < (int)opt->lx.n_ifaces; i++) {
+		names[i] = opt->lx.ifaces[i].name;
+		paths[i] = opt->iface_ns[i];
+	}
+	record_filter_warn(
+	    opt->expr, f, names, paths, (int)opt->lx.n_ifaces);
+}
+
 int
 do_record(int argc, char **argv)
 {
@@ -574,8 +591,11 @@ do_record(int argc, char **argv)
 		opt.lx.filter_len = filter.len;
 		opt.lx.filter_link = filter.link;
 		if (filter.link)
-			cli_note("expression: read on Ethernet frames; packets "
-				 "with no Ethernet header never match it");
+			cli_note("expression: read on Ethernet frames; an IP "
+				 "packet with none where it is seen is given "
+				 "one (zero addresses), which its link-layer "
+				 "terms never match");
+		warn_filter(&opt, &filter);
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

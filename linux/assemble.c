@@ -267,6 +267,12 @@ MBT_LX_FILL(route)
 	r->route_error = ev->value;
 	r->route_family = ev->family;
 	memcpy(r->route_gw, ev->gw, sizeof(r->route_gw));
+	/* The output interface by name too: "oif 3 (veth1)". */
+	if (ev->oif != 0 && ev->ifname[0] != '\0') {
+		snprintf(a->oif_text, sizeof(a->oif_text), "(%.*s)",
+		    (int)sizeof(ev->ifname), ev->ifname);
+		r->text = mbt_lx_str(a->oif_text);
+	}
 	if ((ev->point == MBT_LX_P_FIB_TABLE_LOOKUP && ev->value == -EAGAIN) ||
 	    (ev->point == MBT_LX_P_FIB6_TABLE_LOOKUP && ev->oif == 0))
 		mbt_record_add_int(r, MBT_VAL_ROUTE_NEXT, 1);
@@ -564,6 +570,8 @@ emit_trace(struct mbt_lx_asm *a, struct mbt_lx_open_trace *t, bool ended)
 		    ev->point == MBT_LX_P_FIB_TABLE_LOOKUP ||
 		    ev->point == MBT_LX_P_FIB6_TABLE_LOOKUP)
 			where_before(a, &r, t, i);
+		if (ev->point == MBT_LX_P_BRIDGE_PORT)
+			mbt_lx_bridge_text(a, &r, t, i, text, sizeof(text));
 		if (ev->point == MBT_LX_P_UNSEEN_FREE)
 			unseen_free(
 			    a, &r, t, i, first->time_ns, text, sizeof(text));

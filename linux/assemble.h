@@ -115,6 +115,8 @@ struct mbt_lx_asm {
 	size_t npending;
 	uint64_t pending_news; /* events + verdicts when last looked for */
 	struct mbt_lx_asm_stats stats;
+	/* A route record's "(veth1)": lives until the record is encoded. */
+	char oif_text[24];
 	uint8_t buf[MBT_V3_MAX_TRACE_LEN];
 };
 

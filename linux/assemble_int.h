@@ -53,4 +53,10 @@ void mbt_lx_nft_record(struct mbt_lx_asm *a, struct mbt_record *r,
     const struct mbt_lx_event *near, uint64_t t0, char *text, size_t size,
     char *table, size_t tsize);
 
+/* The words of event i of t, a packet entering a bridge port: the
+ * port's STP state and what the bridge did with it, inferred from what
+ * follows (linux/assemble_bridge.c). */
+void mbt_lx_bridge_text(const struct mbt_lx_asm *a, struct mbt_record *r,
+    const struct mbt_lx_open_trace *t, size_t i, char *text, size_t size);
+
 #endif /* MBT_LINUX_ASSEMBLE_INT_H */

@@ -23,6 +23,7 @@ enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10 };
 #define MEM_OFF (-64)
 #define KEY_OFF (-72)
 #define PKT_MAX MBT_LX_FILTER_BYTES
+#define ETH_HEADER 14
 
 /* Where a jump goes before the layout is known. */
 enum target_kind { T_CBPF, T_REJECT, T_ACCEPT, T_EXIT };
@@ -283,11 +284,11 @@ struct skb_block {
 };
 
 static struct skb_block
-block_of(const struct mbt_skb_layout *l, bool link)
+block_of(const struct mbt_skb_layout *l)
 {
 	const uint32_t off[] = {l->head, l->data, l->tail, l->len, l->protocol,
-	    link ? l->mac_header : l->network_header};
-	const uint32_t size[] = {8, 8, 4, 4, 2, 2};
+	    l->network_header, l->mac_header};
+	const uint32_t size[] = {8, 8, 4, 4, 2, 2, 2};
 	uint32_t lo = UINT32_MAX, hi = 0;
 
 	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
@@ -306,19 +307,52 @@ field(struct emitter *e, uint8_t dst, uint8_t size, uint32_t off,
 	    (int16_t)(BLOCK_OFF + (int)(off - b.lo)), 0);
 }
 
+/* A forward jump within the prologue, and where it lands. */
+static size_t
+jump_ahead(struct emitter *e, uint8_t code, uint8_t dst, uint8_t src, int32_t imm)
+{
+	emit(e, code, dst, src, 0, imm);
+	return e->len - 1;
+}
+
+static void
+land(struct emitter *e, size_t at)
+{
+	if (at < e->len)
+		e->out[at].off = (int16_t)(e->len - at - 1);
+}
+
+/* Exit unless the skb's protocol (in reg) is IPv4 or IPv6. */
+static void
+ip_only(struct emitter *e, uint8_t reg)
+{
+	/* htons(0x0800), htons(0x86dd) as the little-endian load sees them */
+	emit(e, BPF_JMP | BPF_JEQ | BPF_K, reg, 0, 1, 0x0008);
+	emit_jump(e, BPF_JMP | BPF_JNE | BPF_K, reg, 0, 0xdd86, T_EXIT, 0);
+}
+
 /*
- * Copy the packet's first bytes into the map, as the hooks' copy_packet()
+ * Copy the packet's first bytes into the map, as the hooks' filter_copy()
  * does: from the network header of an IPv4 or IPv6 packet, or from the
  * link header; caplen and wirelen as libpcap would see them.
+ *
+ * For a link-layer filter, an IP packet with no Ethernet header just
+ * before its network header (one this host sends, before its link header
+ * is made; one on a tun or IP tunnel device) gets one made up: zero
+ * addresses, its protocol as the type.  Its IP terms then mean what they
+ * say, its link-layer terms never match.  R6 holds the bytes made up.
  */
 static int
 copy_from_skb(struct emitter *e, const struct mbt_skb_layout *l, bool link,
     uint32_t bytes)
 {
-	struct skb_block b = block_of(l, link);
+	struct skb_block b = block_of(l);
+	size_t to_made_up = 0, to_real[2] = {0, 0}, to_copy = 0;
 
 	if (b.len > BLOCK_MAX)
 		return -E2BIG;
+	if (link && bytes <= ETH_HEADER)
+		return -EINVAL;
 	emit(e, BPF_LDX | BPF_MEM | BPF_DW, SKB, R6, 0, 0); /* args[0] */
 	emit(e, BPF_ALU64 | BPF_MOV | BPF_X, R1, R10, 0, 0);
 	emit(e, BPF_ALU64 | BPF_ADD | BPF_K, R1, 0, 0, BLOCK_OFF);
@@ -327,44 +361,71 @@ copy_from_skb(struct emitter *e, const struct mbt_skb_layout *l, bool link,
 	emit(e, BPF_ALU64 | BPF_ADD | BPF_K, R3, 0, 0, (int32_t)b.lo);
 	emit(e, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_probe_read_kernel);
 	emit_jump(e, BPF_JMP | BPF_JNE | BPF_K, R0, 0, 0, T_EXIT, 0);
-	field(e, R4, BPF_H, link ? l->mac_header : l->network_header, b);
-	if (link) {
-		emit_jump(
-		    e, BPF_JMP | BPF_JEQ | BPF_K, R4, 0, 0xffff, T_EXIT, 0);
-	} else { /* IPv4 or IPv6 only: htons(0x0800), htons(0x86dd) */
-		field(e, R5, BPF_H, l->protocol, b);
-		emit(e, BPF_JMP | BPF_JEQ | BPF_K, R5, 0, 1, 0x0008);
-		emit_jump(
-		    e, BPF_JMP | BPF_JNE | BPF_K, R5, 0, 0xdd86, T_EXIT, 0);
-	}
-	/* R5 = data - head; the header must lie within the data. */
+	/* R5 = data - head, R1 = head, R4 = the header copied from */
 	field(e, R5, BPF_DW, l->data, b);
 	field(e, R1, BPF_DW, l->head, b);
 	emit(e, BPF_ALU64 | BPF_SUB | BPF_X, R5, R1, 0, 0);
+	emit(e, BPF_ALU64 | BPF_MOV | BPF_K, R6, 0, 0, 0);
+	field(e, R4, BPF_H, l->network_header, b);
+	if (link) {
+		/* An Ethernet header: the network header or the data (not yet
+		 * pulled past it) follows it. */
+		field(e, R0, BPF_H, l->mac_header, b);
+		to_made_up = jump_ahead(e, BPF_JMP | BPF_JEQ | BPF_K, R0, 0, 0xffff);
+		emit(e, BPF_ALU64 | BPF_ADD | BPF_K, R0, 0, 0, ETH_HEADER);
+		to_real[0] = jump_ahead(e, BPF_JMP | BPF_JEQ | BPF_X, R0, R4, 0);
+		to_real[1] = jump_ahead(e, BPF_JMP | BPF_JEQ | BPF_X, R0, R5, 0);
+		land(e, to_made_up);
+		field(e, R0, BPF_H, l->protocol, b);
+		ip_only(e, R0);
+		emit(e, BPF_ST | BPF_MEM | BPF_DW, PKT, 0, 0, 0);
+		emit(e, BPF_ST | BPF_MEM | BPF_W, PKT, 0, 8, 0);
+		emit(e, BPF_STX | BPF_MEM | BPF_H, PKT, R0, 12, 0);
+		emit(e, BPF_ALU64 | BPF_MOV | BPF_K, R6, 0, 0, ETH_HEADER);
+		to_copy = jump_ahead(e, BPF_JMP | BPF_JA, 0, 0, 0);
+		land(e, to_real[0]);
+		land(e, to_real[1]);
+		field(e, R4, BPF_H, l->mac_header, b);
+		land(e, to_copy);
+	} else {
+		field(e, R0, BPF_H, l->protocol, b);
+		ip_only(e, R0);
+	}
+	/* The header must lie within the data. */
 	field(e, R2, BPF_W, l->tail, b);
 	emit_jump(e, BPF_JMP | BPF_JGT | BPF_X, R4, R2, 0, T_EXIT, 0);
 	field(e, R3, BPF_W, l->len, b);
 	emit(e, BPF_ALU64 | BPF_ADD | BPF_X, R3, R5, 0, 0); /* data + len */
 	emit_jump(e, BPF_JMP | BPF_JGT | BPF_X, R4, R3, 0, T_EXIT, 0);
-	emit(e, BPF_ALU64 | BPF_SUB | BPF_X, R3, R4, 0, 0); /* wirelen */
-	emit(e, BPF_STX | BPF_MEM | BPF_W, PKT, R3,
-	    offsetof(struct mbt_lx_filter_in, wirelen), 0);
-	/* CAPLEN = min(tail - off, wirelen, bytes), then copy that much. */
+	emit(e, BPF_ALU64 | BPF_SUB | BPF_X, R3, R4, 0, 0); /* its length */
+	/* CAPLEN = min(tail - off, its length, bytes - made up), copied
+	 * after what was made up. */
 	emit(e, BPF_ALU64 | BPF_MOV | BPF_X, CAPLEN, R2, 0, 0);
 	emit(e, BPF_ALU64 | BPF_SUB | BPF_X, CAPLEN, R4, 0, 0);
 	emit(e, BPF_JMP | BPF_JLE | BPF_X, CAPLEN, R3, 1, 0);
 	emit(e, BPF_ALU64 | BPF_MOV | BPF_X, CAPLEN, R3, 0, 0);
-	emit(e, BPF_JMP | BPF_JLE | BPF_K, CAPLEN, 0, 1, (int32_t)bytes);
+	emit(e, BPF_JMP | BPF_JNE | BPF_K, R6, 0, 3, 0);
+	emit(e, BPF_JMP | BPF_JLE | BPF_K, CAPLEN, 0, 4, (int32_t)bytes);
 	emit(e, BPF_ALU64 | BPF_MOV | BPF_K, CAPLEN, 0, 0, (int32_t)bytes);
+	emit(e, BPF_JMP | BPF_JA, 0, 0, 2, 0);
+	emit(e, BPF_JMP | BPF_JLE | BPF_K, CAPLEN, 0, 1,
+	    (int32_t)(link ? bytes - ETH_HEADER : bytes));
+	emit(e, BPF_ALU64 | BPF_MOV | BPF_K, CAPLEN, 0, 0,
+	    (int32_t)(link ? bytes - ETH_HEADER : bytes));
 	emit_jump(e, BPF_JMP | BPF_JEQ | BPF_K, CAPLEN, 0, 0, T_EXIT, 0);
-	emit(e, BPF_STX | BPF_MEM | BPF_W, PKT, CAPLEN,
-	    offsetof(struct mbt_lx_filter_in, caplen), 0);
+	emit(e, BPF_ALU64 | BPF_ADD | BPF_X, R3, R6, 0, 0); /* wirelen */
+	emit(e, BPF_STX | BPF_MEM | BPF_W, PKT, R3,
+	    offsetof(struct mbt_lx_filter_in, wirelen), 0);
 	emit(e, BPF_ALU64 | BPF_MOV | BPF_X, R3, R1, 0, 0);
 	emit(e, BPF_ALU64 | BPF_ADD | BPF_X, R3, R4, 0, 0); /* head + off */
 	emit(e, BPF_ALU64 | BPF_MOV | BPF_X, R1, PKT, 0, 0);
+	emit(e, BPF_ALU64 | BPF_ADD | BPF_X, R1, R6, 0, 0);
 	emit(e, BPF_ALU64 | BPF_MOV | BPF_X, R2, CAPLEN, 0, 0);
 	emit(e, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_probe_read_kernel);
 	emit_jump(e, BPF_JMP | BPF_JNE | BPF_K, R0, 0, 0, T_EXIT, 0);
+	emit(e, BPF_ALU64 | BPF_ADD | BPF_X, CAPLEN, R6, 0, 0);
+	emit(e, BPF_STX | BPF_MEM | BPF_W, PKT, CAPLEN,
+	    offsetof(struct mbt_lx_filter_in, caplen), 0);
 	return 0;
 }
 

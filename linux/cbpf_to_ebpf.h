@@ -25,6 +25,8 @@ struct mbt_skb_layout {
  * tracepoint whose first argument is the skb.  It copies up to bytes bytes
  * of the packet (from its network header, or its link header when link)
  * into entry 0 of the per-CPU array in_map_fd (struct mbt_lx_filter_in),
+ * with a made-up Ethernet header when link and the packet has none here
+ * (bytes, then, is at least MBT_EBPF_LINK_MIN_BYTES),
  * runs the filter on them, and on a match sets result to 1 and start_skb
  * to the skb: the hook's own program, attached after it, starts the trace.
  *
@@ -43,6 +45,10 @@ int mbt_cbpf_to_ebpf(const struct mbt_cbpf_insn *in, size_t n, int in_map_fd,
  * (at most MBT_LX_FILTER_BYTES): copying more for it is wasted.
  */
 uint32_t mbt_cbpf_bytes_needed(const struct mbt_cbpf_insn *in, size_t n);
+
+/* The fewest bytes a link-layer filter is given: a made-up Ethernet
+ * header and an IPv4 header. */
+#define MBT_EBPF_LINK_MIN_BYTES 34
 
 /* Enough room for any filter of n instructions. */
 #define MBT_EBPF_MAX_LEN(n) (120 + 12 * (n))

@@ -10,7 +10,7 @@
 LX_DIR     := build/linux
 LX_BTF     ?= /sys/kernel/btf/vmlinux
 LX_ARCH    := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
-LX_SRC     := linux/kbtf.c linux/assemble.c linux/assemble_nft.c linux/nft_parse.c linux/nftrace.c linux/srcline.c linux/names.c linux/loader.c linux/functions.c linux/cbpf_to_ebpf.c
+LX_SRC     := linux/kbtf.c linux/assemble.c linux/assemble_bridge.c linux/assemble_nft.c linux/nft_parse.c linux/nftrace.c linux/srcline.c linux/names.c linux/loader.c linux/functions.c linux/cbpf_to_ebpf.c
 LX_OBJ     := $(LX_SRC:%.c=$(B)/obj/%.o)
 LX_HDRS    := $(wildcard linux/*.h) cli/record.h
 LX_LIBS    := -lbpf -ldw -lelf -lz
@@ -61,12 +61,13 @@ $(B)/tests/test_linux_srcline: $(B)/obj/tests/unit/test_linux_srcline.o \
 # Unit tests of the linux side: the assembler, the classic BPF machine and
 # its translation to eBPF.
 $(B)/tests/test_linux_%: $(B)/obj/tests/unit/test_linux_%.o \
-		$(B)/obj/linux/assemble.o $(B)/obj/linux/assemble_nft.o \
+		$(B)/obj/linux/assemble.o $(B)/obj/linux/assemble_bridge.o \
+		$(B)/obj/linux/assemble_nft.o \
 		$(B)/obj/linux/nft_parse.o $(B)/obj/linux/cbpf_to_ebpf.o $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ $(LDLIBS)
 
-LX_FUZZ_SRC := linux/assemble.c linux/assemble_nft.c linux/nft_parse.c
+LX_FUZZ_SRC := linux/assemble.c linux/assemble_bridge.c linux/assemble_nft.c linux/nft_parse.c
 build/fuzz/fuzz_linux_%: tests/fuzz/fuzz_linux_%.c $(LX_FUZZ_SRC) \
 		$(LIB_SRC) $(HDRS) $(LX_HDRS) $(wildcard tests/fuzz/*.h)
 	@mkdir -p $(dir $@)

@@ -192,6 +192,9 @@ set_rodata(struct record_bpf *skel, const struct mbt_lx_config *c)
 	k->want_pid = c->want_pid;
 	k->pid_value = c->pid;
 	k->self_pid = (uint32_t)getpid();
+	/* Room for a made-up Ethernet header and what follows it. */
+	if (c->filter_link && k->filter_bytes < MBT_EBPF_LINK_MIN_BYTES)
+		k->filter_bytes = MBT_EBPF_LINK_MIN_BYTES;
 }
 
 static int

@@ -64,6 +64,8 @@
 	    MBT_KIND_POINT, gro, "gro_merged")                                \
 	X(UNSEEN_FREE, 20, "unseen_free", "(any)", MBT_KIND_END, unseen,   \
 	    "")                                                               \
+	X(BRIDGE_PORT, 21, "br_handle_frame", "tp_btf/netif_receive_skb",     \
+	    MBT_KIND_POINT, none, "")                                         \
 	X(FUNCTION, 64, "function", "fentry kprobe.multi", MBT_KIND_POINT,    \
 	    function, "")                                                     \
 	X(FUNCTION_RETURN, 65, "function_return", "fexit kprobe.multi",       \

@@ -223,6 +223,8 @@ copy_packet(struct sk_buff *skb, bool link, __u8 *buf, const __u32 cap,
 	return n;
 }
 
+#include "filter_copy.bpf.h"
+
 /*
  * A digest of the network header and what follows it (for IPv4, the ports
  * too): what forwarding (TTL, hop limit) and NAT change.  A traced packet
@@ -796,7 +798,6 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 	struct mbt_lx_filter_in *fi = NULL;
 	bool matched = cfg.filter_len == 0;
 	struct scratch *s;
-	__u16 linktype;
 	__u64 parent;
 
 	/*
@@ -850,8 +851,8 @@ track(void *ctx, struct sk_buff *skb, struct net_device *dev, __u8 point,
 	if (cfg.filter_len != 0 && !filter_external) {
 		if (!fi)
 			return 0;
-		fi->caplen = copy_packet(skb, cfg.filter_link, fi->pkt,
-		    MBT_LX_FILTER_BYTES, cfg.filter_bytes, &fi->wirelen, &linktype);
+		fi->caplen = filter_copy(skb, cfg.filter_link, fi->pkt,
+		    cfg.filter_bytes, &fi->wirelen);
 		if (fi->caplen == 0 || !filter_interpret(fi, s))
 			return 0;
 	}
@@ -865,6 +866,8 @@ BPF_PROG(netif_receive_skb, struct sk_buff *skb)
 	return track(
 	    ctx, skb, NULL, MBT_LX_P_NETIF_RECEIVE_SKB, true, 0, 0, 0, 0);
 }
+
+#include "bridge.bpf.h"
 
 SEC("tp_btf/netif_rx")
 int
@@ -1154,6 +1157,9 @@ route_event(__u8 point, __u32 table, struct net_device *dev, __s32 err,
 	 */
 	s->ev.netns = c->netns;
 	s->ev.oif = dev ? dev->ifindex : 0;
+	/* Its name, to say which one: ifindex 0 keeps it out of placing. */
+	if (dev)
+		__builtin_memcpy(s->ev.ifname, dev->name, sizeof(s->ev.ifname));
 	s->ev.table = table;
 	s->ev.value = err;
 	if (gw) {

@@ -83,7 +83,8 @@ struct mbt_lx_event {
 	mbt_u64 netns;	  /* inode of the network namespace; 0 = unknown */
 	mbt_u32 ifindex;  /* 0 = no device */
 	mbt_u32 flags;	  /* MBT_LX_F_* */
-	char ifname[16];  /* NUL-padded, not always NUL-terminated */
+	char ifname[16];  /* NUL-padded, not always NUL-terminated; of
+			   * a route lookup (ifindex 0): oif's */
 	char kind[MBT_LX_F_KIND_LEN]; /* qdisc kind, device link kind */
 	mbt_u32 pkt_len;	      /* skb->len */
 	mbt_u32 snap_orig;     /* the snapshot's packet length from its start */

@@ -27,3 +27,18 @@ record_can_run() {
 	*) skip_all "this kernel refuses the eBPF programs: $probe" ;;
 	esac
 }
+
+# record_start OUT ARGS...: `mbuftrace record --json ARGS` in the
+# background (REC_PID), writing OUT and OUT.err, once its hooks are
+# attached (or it ended).
+record_start() {
+	local out=$1
+	shift
+	"$MBT" record $RECORD_ARGS --json "$@" >"$out" 2>"$out.err" &
+	REC_PID=$!
+	for _ in $(seq 1 600); do
+		grep -q "hooks attached" "$out.err" 2>/dev/null && return 0
+		kill -0 "$REC_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+}

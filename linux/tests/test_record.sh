@@ -205,6 +205,9 @@ query "ping: the request goes h1 -> r1 -> sw -> h2, ends consumed in h2" \
 query "ping: the router's route lookup is in the request's trace" \
 	"$TMP/ping.json" \
 	'any("echo request" in t["summary"] and any(r["kind"] == "route" and r["ns"].endswith("r1") and r.get("route_table") == 254 for r in t["records"]) for t in traces)'
+query "ping: r1's lookup names the interface it found, eth1, by index and name" \
+	"$TMP/ping.json" \
+	'any("echo request" in t["summary"] and any(r["kind"] == "route" and r["ns"].endswith("r1") and re.search(r"oif [0-9]+ \(eth1\)$", r["text"]) for r in t["records"]) for t in traces)'
 query "ping: a snapshot where the router forwarded it, with the TTL down" \
 	"$TMP/ping.json" \
 	'any("echo request" in t["summary"] and any(r["kind"] == "packet" and r["ns"].endswith("r1") and "ttl 64 -> 63" in r.get("changes", "") for r in t["records"]) for t in traces)'

@@ -105,6 +105,9 @@ test_one_path(void)
 	b.ev.oif = 3;
 	b.ev.family = 4;
 	memcpy(b.ev.gw, "\x0a\x00\x02\x02", 4);
+	/* As the recorder sends it: placed by the assembler, oif named. */
+	b.ev.ifindex = 0;
+	memcpy(b.ev.ifname, "eth1", 4);
 	CHECK(mbt_lx_asm_feed(&a, &b, n) == 0);
 	CHECK(out.n == 0); /* not ended yet */
 	n = make_event(
@@ -138,7 +141,7 @@ test_one_path(void)
 		CHECK(t.records[2].time_ns == 500);
 		mbt_record_text(&t.records[2], text, sizeof(text));
 		CHECK_STR(text, "fib_table_lookup route table 254 via 10.0.2.2 "
-				"oif 3");
+				"oif 3 (eth1)");
 		CHECK(t.records[3].kind == MBT_KIND_END);
 		CHECK(t.records[3].detail == MBT_END_DROPPED);
 		CHECK(t.records[3].time_ns == 3000);
