@@ -89,7 +89,7 @@ main(void)
 		struct mbt_encoder e;
 		int len;
 
-		CHECK(mbt_lx_point_name(table[i].code) == table[i].name);
+		CHECK(strcmp(mbt_lx_point_name(table[i].code), table[i].name) == 0);
 		event_of(&ev, table[i].code);
 		mbt_lx_event_record(&a, &r, &ev, 0, text, sizeof(text));
 		names_of(&r, got, sizeof(got));
