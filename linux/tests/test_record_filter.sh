@@ -23,7 +23,13 @@ PIDS=
 
 cleanup() {
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
-	for ns in "$A" "$B"; do ip netns del "$ns" 2>/dev/null; done
+	# The tun reader runs under a subshell that $PIDS names: end whatever
+	# still runs in the namespaces, or it outlives the test (and holds
+	# the caller's lock file open).
+	for ns in "$A" "$B"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
