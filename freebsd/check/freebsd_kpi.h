@@ -45,6 +45,11 @@ typedef _Bool			bool;
 #define	NULL	((void *)0)
 #define	UINT16_MAX	0xffff
 #define	UINT32_MAX	0xffffffffU
+#define	INT8_MIN	(-0x7f-1)	/* machine/_stdint.h */
+#define	INT16_MIN	(-0x7fff-1)
+#define	INT32_MIN	(-0x7fffffff-1)
+#define	INT8_MAX	0x7f
+#define	INT16_MAX	0x7fff
 #define	INT32_MAX	0x7fffffff
 
 /* UNVERIFIED */

@@ -22,7 +22,9 @@ A=${P}a B=${P}b
 PIDS=
 
 cleanup() {
-	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	for p in $PIDS; do
+		kill -9 "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
 	# The tun reader runs under a subshell that $PIDS names: end whatever
 	# still runs in the namespaces, or it outlives the test (and holds
 	# the caller's lock file open).
